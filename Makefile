@@ -1,0 +1,84 @@
+# CPIMS Kenya. Two set-up commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-dev serve demo lint test-sqlite test-postgres test-browser bench messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+
+# Installs are stamped, so a second `make run` does not reinstall anything.
+$(VENV)/.base-installed: requirements/base.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements/dev.txt $(VENV)/.base-installed
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	touch $@
+
+install: $(VENV)/.base-installed
+install-dev: $(VENV)/.dev-installed
+
+# Demo settings: SQLite under var/, 2FA relaxed so demo users can sign in without an authenticator.
+DEMO_ENV := CPIMS_DEMO=true CPIMS_REQUIRE_2FA=false
+
+run: install
+	$(BIN)/python manage.py compile_translations --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput --verbosity 0
+	$(DEMO_ENV) $(BIN)/python manage.py load_reference
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	$(MAKE) --no-print-directory serve
+
+# The web server and the background-task worker run together; Ctrl-C stops both.
+serve:
+	@set -m; trap 'kill 0' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/python manage.py db_worker --verbosity 0 & \
+	echo "CPIMS is at http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"; \
+	$(DEMO_ENV) $(BIN)/gunicorn cpims.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite: lint, migrations in step with models, then SQLite, then PostgreSQL when it answers.
+test: install-dev
+	$(BIN)/ruff check .
+	CPIMS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	$(BIN)/python manage.py compile_translations --verbosity 0
+	$(MAKE) --no-print-directory test-sqlite
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped."; fi
+
+test-sqlite:
+	@echo "== SQLite =="
+	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser"
+	$(MAKE) --no-print-directory test-browser
+
+test-postgres:
+	@echo "== PostgreSQL =="
+	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser"
+	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(MAKE) --no-print-directory test-browser
+
+# Browser journeys drive Debian's chromium (apt-get install chromium); CI always has it.
+test-browser:
+	@if [ -x /usr/bin/chromium ]; then \
+		CPIMS_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser; \
+	elif [ -n "$$CI" ]; then echo "chromium is missing in CI"; exit 1; \
+	else echo "WARNING: /usr/bin/chromium not found, browser journeys NOT run (apt-get install chromium)."; fi
+
+messages:
+	@for app in cpims/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l sw --no-obsolete >/dev/null); fi; done
+	$(BIN)/python manage.py compile_translations
+
+bench: install-dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf var

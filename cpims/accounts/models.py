@@ -1,0 +1,93 @@
+"""Users, roles (data: sets of permission actions) and assignments (user x role x org unit)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cpims.accounts import permissions as P
+from cpims.core.models import BaseModel
+from cpims.core.scoping import ScopeFields
+from cpims.geo.models import OrgUnit
+
+
+class User(AbstractUser):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, choices=[("en", "English"), ("sw", "Kiswahili")], default="en"
+    )
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    # A user is in scope where any of their assignments is.
+    scope_fields = ScopeFields(
+        org_unit="assignments__org_unit",
+        county="assignments__org_unit__county",
+        sub_county="assignments__org_unit__sub_county",
+        owner="pk",
+        multi=True,
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Role(BaseModel):
+    class Scope(models.TextChoices):
+        OWN = "own", _("Own records")
+        ORG_UNIT = "org_unit", _("Organisation unit")
+        AREA = "area", _("Area served by the unit")
+        NATIONAL = "national", _("National")
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    permissions = models.JSONField(_("permissions"), default=list)
+    scope = models.CharField(_("scope"), max_length=12, choices=Scope.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        bad = P.unknown(self.permissions)
+        if bad:
+            raise ValidationError({"permissions": _("Unknown permissions: %(p)s") % {"p": ", ".join(sorted(bad))}})
+
+    @property
+    def requires_2fa(self) -> bool:
+        return bool(set(self.permissions) - P.AGGREGATE_ONLY)
+
+
+class Assignment(BaseModel):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="assignments")
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "org_unit"],
+                condition=models.Q(is_active=True),
+                name="assignment_active_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.role} @ {self.org_unit}"

@@ -1,0 +1,196 @@
+"""The one place that answers "which records may this user see or change".
+
+Every view, API endpoint, search, export, report drill-down, download and background job asks
+this module. The rules:
+
+* A user's *grants* come from their active assignments: a role (a set of permission actions and
+  a scope level) held at an org unit.
+* Scope levels: ``national`` (everything), ``area`` (records in the county / sub-county the unit
+  serves), ``org_unit`` (records of that unit) and ``own`` (records the user created).
+* A record outside every grant that carries the *view* permission answers **404** (we do not
+  confirm that it exists). In scope but without the needed *write* permission answers **403**.
+
+Scoped models declare where their scope lives with a ``ScopeFields`` class attribute named
+``scope_fields``; each entry is an ORM path (or ``None`` when that level does not apply).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cpims.core.scoping import ScopeFields
+from cpims.geo.models import Area
+
+M = TypeVar("M", bound=models.Model)
+
+_CACHE_ATTR = "_cpims_grants"
+
+
+@dataclass(frozen=True)
+class Grant:
+    perms: frozenset[str]
+    scope: str
+    org_unit_id: int
+    county_id: int | None
+    sub_county_id: int | None
+    area_level: str | None
+    user_id: int
+    role_code: str = ""
+
+
+@dataclass
+class Grants:
+    items: list[Grant] = field(default_factory=list)
+
+    def with_perm(self, perm: str) -> list[Grant]:
+        return [g for g in self.items if perm in g.perms]
+
+    @property
+    def all_perms(self) -> frozenset[str]:
+        out: set[str] = set()
+        for g in self.items:
+            out |= g.perms
+        return frozenset(out)
+
+
+def grants_for(user: Any) -> Grants:
+    """The user's grants, computed once per request (cached on the user object)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Grants()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    from cpims.accounts.models import Assignment
+
+    rows = (
+        Assignment.objects.filter(user=user, is_active=True, org_unit__is_active=True)
+        .select_related("role", "org_unit__area")
+        .only(
+            "role__code",
+            "role__permissions",
+            "role__scope",
+            "org_unit_id",
+            "org_unit__county_id",
+            "org_unit__sub_county_id",
+            "org_unit__area__level",
+        )
+    )
+    grants = Grants(
+        [
+            Grant(
+                perms=frozenset(a.role.permissions),
+                scope=a.role.scope,
+                org_unit_id=a.org_unit_id,
+                county_id=a.org_unit.county_id,
+                sub_county_id=a.org_unit.sub_county_id,
+                area_level=a.org_unit.area.level if a.org_unit.area_id else None,
+                user_id=user.pk,
+                role_code=a.role.code,
+            )
+            for a in rows
+        ]
+    )
+    setattr(user, _CACHE_ATTR, grants)
+    return grants
+
+
+def forget(user: Any) -> None:
+    """Drop the cached grants (after assignments change within one request)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def has_perm(user: Any, perm: str) -> bool:
+    """True if the user holds ``perm`` anywhere (for menus and list pages)."""
+    return bool(grants_for(user).with_perm(perm))
+
+
+def require_perm(user: Any, perm: str) -> None:
+    if not has_perm(user, perm):
+        raise PermissionDenied
+
+
+def _grant_q(grant: Grant, fields: ScopeFields) -> Q | None:
+    """The records one grant reaches, or None if the model has no field for that level."""
+    if grant.scope == "national":
+        return Q()
+    if grant.scope == "area":
+        if grant.area_level == Area.Level.COUNTY and fields.county:
+            return Q(**{fields.county: grant.county_id})
+        if grant.area_level in (Area.Level.SUB_COUNTY, Area.Level.WARD) and fields.sub_county:
+            return Q(**{fields.sub_county: grant.sub_county_id})
+        # A unit without an area (or a model without area fields) falls back to the unit itself.
+    if grant.scope in ("area", "org_unit") and fields.org_unit:
+        return Q(**{fields.org_unit: grant.org_unit_id})
+    if grant.scope == "own" and fields.owner:
+        return Q(**{fields.owner: grant.user_id})
+    return None
+
+
+def visible_q(user: Any, model: type[models.Model], perm: str) -> Q | None:
+    """A Q selecting the rows of ``model`` that ``user`` may act on with ``perm``; None = nothing."""
+    fields: ScopeFields = getattr(model, "scope_fields")
+    grants = grants_for(user).with_perm(perm)
+    combined: Q | None = None
+    for grant in grants:
+        q = _grant_q(grant, fields)
+        if q is None:
+            continue
+        if not q:  # national: everything
+            return Q()
+        combined = q if combined is None else combined | q
+    if fields.extra is not None:
+        extra = fields.extra(user, grants_for(user), perm)
+        if extra is not None:
+            combined = extra if combined is None else combined | extra
+    return combined
+
+
+def restrict(user: Any, queryset: QuerySet[M], perm: str) -> QuerySet[M]:
+    """``queryset`` narrowed to what ``user`` may act on with ``perm``."""
+    q = visible_q(user, queryset.model, perm)
+    if q is None:
+        return queryset.none()
+    if not q:
+        return queryset
+    fields: ScopeFields = getattr(queryset.model, "scope_fields")
+    if fields.multi:
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
+    return queryset.filter(q)
+
+
+def can(user: Any, perm: str, obj: models.Model) -> bool:
+    """True if ``obj`` lies within a grant of ``user`` that carries ``perm``."""
+    return restrict(user, type(obj)._default_manager.filter(pk=obj.pk), perm).exists()
+
+
+def get_for(
+    user: Any,
+    queryset: QuerySet[M],
+    *,
+    view: str,
+    write: str | Iterable[str] | None = None,
+    **lookup: Any,
+) -> M:
+    """Fetch one record through the scope rules.
+
+    404 if it does not exist or lies outside every grant with ``view``; 403 if it is visible but
+    the user lacks ``write`` (one permission, or all of several) over it.
+    """
+    try:
+        obj = restrict(user, queryset, view).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if write is not None:
+        needed = [write] if isinstance(write, str) else list(write)
+        for perm in needed:
+            if not can(user, perm, obj):
+                raise PermissionDenied
+    return obj

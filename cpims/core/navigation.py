@@ -1,0 +1,17 @@
+"""The navigation menu, by permission: a user sees only the entries they can use.
+
+Apps add entries here as they land; each entry is (url name, label, permission or None).
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+
+MENU: list[tuple[str, object, str | None]] = [
+    ("core:home", _("Home"), None),
+    ("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE),
+    ("accounts:user_list", _("Users"), P.USER_VIEW),
+    ("audit:event_list", _("Audit log"), P.AUDIT_VIEW),
+]

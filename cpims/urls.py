@@ -1,0 +1,11 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("cpims.core.urls")),
+    path("accounts/", include("cpims.accounts.urls")),
+    path("org-units/", include("cpims.geo.urls")),
+    path("audit/", include("cpims.audit.urls")),
+    path("api/v1/", include("cpims.api.urls")),
+]
