@@ -172,7 +172,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # Lockout: 5 failures for one username within 15 minutes locks it for 15 minutes.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
+# By username only: a sub-county office reaches us through one NAT address, and locking that
+# address would lock out every officer in the office after one person's typos.
 AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "cpims.accounts.views.lockout_response"
 AXES_VERBOSE = False
