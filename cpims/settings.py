@@ -111,7 +111,7 @@ WSGI_APPLICATION = "cpims.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cpims" / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -235,7 +235,7 @@ CONTENT_SECURITY_POLICY = {
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("sw", _("Kiswahili"))]
-LOCALE_PATHS = [BASE_DIR / "cpims" / "locale"]
+LOCALE_PATHS: list[str] = []  # each app keeps its own locale/ folder
 USE_I18N = True
 TIME_ZONE = "Africa/Nairobi"
 USE_TZ = True

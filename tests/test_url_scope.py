@@ -1,0 +1,108 @@
+"""A scope test for every URL in the project, generated from the URL configuration.
+
+Every named URL must have an entry in ROUTES saying which members of the fixed cast may use it;
+a new URL without an entry fails ``test_every_url_has_a_scope_entry``. For each route and each
+cast member (and anonymous) the test requests the URL with an object that lives in Nairobi
+(Westlands) and checks the answer: allowed, 403 (in scope but not permitted), 404 (out of scope),
+or, for anonymous, the login page (401/403 on the API).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+EVERYONE = frozenset(
+    {
+        "admin",
+        "national_me",
+        "nairobi_coordinator",
+        "turkana_coordinator",
+        "nairobi_officer",
+        "turkana_officer",
+        "partner",
+        "stakeholder",
+    }
+)
+STAFF = EVERYONE  # every cast member has at least one role
+
+
+@dataclass(frozen=True)
+class Route:
+    ok: frozenset[str]
+    hidden: frozenset[str] = frozenset()  # these get 404 (the object is outside their scope)
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda cast: {})
+    method: str = "get"
+    data: Callable[[Any], dict[str, Any]] = field(default=lambda cast: {})
+    public: bool = False  # anonymous may use it too
+    api: bool = False  # anonymous gets 401/403 instead of a redirect to the login page
+    ok_status: frozenset[int] = frozenset({200})
+
+
+def _westlands_unit(cast: Any) -> dict[str, Any]:
+    return {"public_id": cast.nairobi_ngo.public_id}
+
+
+def _westlands_officer(cast: Any) -> dict[str, Any]:
+    return {"public_id": cast.nairobi_officer.public_id}
+
+
+def _own(cast: Any) -> dict[str, Any]:
+    return {}
+
+
+ROUTES: dict[str, Route] = {
+    "core:home": Route(ok=STAFF),
+    "core:healthz": Route(ok=EVERYONE, public=True),
+    "set_language": Route(
+        ok=EVERYONE, public=True, method="post", data=lambda c: {"language": "sw"}, ok_status=frozenset({302})
+    ),
+}
+
+
+def iter_url_names(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from iter_url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"<unnamed {pattern.pattern}>"
+
+
+def test_every_url_has_a_scope_entry() -> None:
+    names = set(iter_url_names())
+    missing = sorted(names - set(ROUTES))
+    stale = sorted(set(ROUTES) - names)
+    assert missing == [], f"URLs without a scope entry in tests/test_url_scope.py: {missing}"
+    assert stale == [], f"scope entries for URLs that no longer exist: {stale}"
+
+
+CASES = [(name, who) for name in sorted(ROUTES) for who in sorted(EVERYONE | {"anonymous"})]
+
+
+@pytest.mark.parametrize(("name", "who"), CASES, ids=[f"{n}-{w}" for n, w in CASES])
+def test_url_scope(name: str, who: str, client: Any, cast: Any, login: Any) -> None:
+    route = ROUTES[name]
+    url = reverse(name, kwargs=route.kwargs(cast) or None)
+    if who != "anonymous":
+        login(client, cast.users()[who])
+    send = getattr(client, route.method)
+    response = send(url, route.data(cast)) if route.method == "post" else send(url)
+    status = response.status_code
+    if who == "anonymous" and not route.public:
+        if route.api:
+            assert status in (401, 403), f"{name}: anonymous got {status}"
+        else:
+            assert status == 302 and "/accounts/login/" in response["Location"], f"{name}: anonymous got {status}"
+        return
+    if who in route.hidden:
+        assert status == 404, f"{name}: {who} should get 404, got {status}"
+    elif who in route.ok or who == "anonymous":
+        assert status in route.ok_status, f"{name}: {who} should be allowed, got {status}"
+    else:
+        assert status == 403, f"{name}: {who} should get 403, got {status}"
