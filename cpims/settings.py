@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "cpims.geo",
     "cpims.accounts",
     "cpims.audit",
+    "cpims.registry",
     "cpims.api",
 ]
 

@@ -7,5 +7,6 @@ urlpatterns = [
     path("accounts/", include("cpims.accounts.urls")),
     path("org-units/", include("cpims.geo.urls")),
     path("audit/", include("cpims.audit.urls")),
+    path("children/", include("cpims.registry.urls")),
     path("api/v1/", include("cpims.api.urls")),
 ]

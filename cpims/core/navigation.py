@@ -11,6 +11,8 @@ from cpims.accounts import permissions as P
 
 MENU: list[tuple[str, object, str | None]] = [
     ("core:home", _("Home"), None),
+    ("registry:search", _("Children"), P.CHILD_VIEW),
+    ("registry:child_create", _("Register a child"), P.CHILD_CREATE),
     ("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE),
     ("accounts:user_list", _("Users"), P.USER_VIEW),
     ("audit:event_list", _("Audit log"), P.AUDIT_VIEW),
