@@ -26,6 +26,14 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         call_command("load_reference", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttle counters and other cached state never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference(db: Any) -> None:
     """Reference data present (transactional tests flush it, so reload when missing)."""

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -186,7 +186,7 @@ def get_for(
     """
     try:
         obj = restrict(user, queryset, view).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+    except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
     if write is not None:
         needed = [write] if isinstance(write, str) else list(write)

@@ -1,5 +1,46 @@
-from django.urls import path  # noqa: F401
+"""/api/v1/: the REST API (router), its schema and docs, and the API token pages.
+
+The token pages are HTML for people; they live here because this module is mounted at /api/v1/.
+"""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework.routers import DefaultRouter
+
+from cpims.api import views
+from cpims.api.api import ApiTokenViewSet
 
 app_name = "api"
 
-urlpatterns: list = []
+router = DefaultRouter()
+router.include_format_suffixes = False  # one URL per resource; the format comes from Accept
+
+router.register("api-tokens", ApiTokenViewSet, basename="apitoken")
+
+# --- Other apps' endpoints ---------------------------------------------------------------------
+# Registered here as they land (each viewset should use cpims.api.scoping.ScopedViewSetMixin):
+#
+#   from cpims.accounts.api import MeView, UserViewSet
+#   from cpims.audit.api import AuditEventViewSet
+#   from cpims.core.api import CodeListViewSet
+#   from cpims.geo.api import AreaViewSet, OrgUnitViewSet
+#
+#   router.register("areas", AreaViewSet, basename="area")
+#   router.register("org-units", OrgUnitViewSet, basename="orgunit")
+#   router.register("code-lists", CodeListViewSet, basename="codelist")
+#   router.register("users", UserViewSet, basename="user")
+#   router.register("audit-events", AuditEventViewSet, basename="auditevent")
+#
+# and in urlpatterns below, before the router include:
+#
+#   path("me/", MeView.as_view(), name="me"),
+# -----------------------------------------------------------------------------------------------
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.docs, name="docs"),
+    path("tokens/", views.token_list, name="token_list"),
+    path("tokens/new/", views.token_create, name="token_create"),
+    path("tokens/<uuid:public_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("", include(router.urls)),
+]

@@ -16,4 +16,6 @@ MENU: list[tuple[str, object, str | None]] = [
     ("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE),
     ("accounts:user_list", _("Users"), P.USER_VIEW),
     ("audit:event_list", _("Audit log"), P.AUDIT_VIEW),
+    ("api:token_list", _("API tokens"), P.API_TOKEN_MANAGE),
+    ("api:docs", _("API documentation"), P.API_TOKEN_MANAGE),
 ]
