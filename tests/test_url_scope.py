@@ -55,9 +55,29 @@ def _own(cast: Any) -> dict[str, Any]:
     return {}
 
 
+def _nairobi_token(cast: Any) -> dict[str, Any]:
+    from cpims.api.actions import token_issue
+
+    token, _secret = token_issue(actor=cast.admin, user=cast.nairobi_officer, name="scope test")
+    return {"public_id": token.public_id}
+
+
+ADMIN_ONLY = frozenset({"admin"})
+
+
 ROUTES: dict[str, Route] = {
     "core:home": Route(ok=STAFF),
     "core:healthz": Route(ok=EVERYONE, public=True),
+    # API base
+    "api:api-root": Route(ok=STAFF, api=True),
+    "api:schema": Route(ok=STAFF, api=True),
+    "api:docs": Route(ok=STAFF),
+    "api:token_list": Route(ok=ADMIN_ONLY),
+    "api:token_create": Route(ok=ADMIN_ONLY),
+    "api:token_revoke": Route(ok=ADMIN_ONLY, kwargs=_nairobi_token, method="post", ok_status=frozenset({302})),
+    "api:apitoken-list": Route(ok=ADMIN_ONLY, api=True),
+    "api:apitoken-detail": Route(ok=ADMIN_ONLY, api=True, kwargs=_nairobi_token),
+    "api:apitoken-revoke": Route(ok=ADMIN_ONLY, api=True, kwargs=_nairobi_token, method="post"),
     "set_language": Route(
         ok=EVERYONE, public=True, method="post", data=lambda c: {"language": "sw"}, ok_status=frozenset({302})
     ),
