@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from conftest import make_user
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import Assignment, Role, User
 from cpims.geo.models import OrgUnit
-from conftest import make_user
 
 
 def codes(qs: Any) -> set[str]:

@@ -63,11 +63,65 @@ def _nairobi_token(cast: Any) -> dict[str, Any]:
 
 
 ADMIN_ONLY = frozenset({"admin"})
+USER_ADMINS = frozenset({"admin", "nairobi_coordinator", "turkana_coordinator"})
+NAIROBI_USER_ADMINS = frozenset({"admin", "nairobi_coordinator"})
+OTHER_COUNTY = frozenset({"turkana_coordinator"})
+
+
+def _westlands_officer_assignment(cast: Any) -> dict[str, Any]:
+    return {
+        "public_id": cast.nairobi_officer.public_id,
+        "assignment_id": cast.nairobi_officer.assignments.get().public_id,
+    }
 
 
 ROUTES: dict[str, Route] = {
     "core:home": Route(ok=STAFF),
     "core:healthz": Route(ok=EVERYONE, public=True),
+    # Accounts
+    "accounts:login": Route(ok=EVERYONE, public=True),
+    "accounts:logout": Route(ok=EVERYONE, public=True, method="post", ok_status=frozenset({302})),
+    "accounts:2fa_setup": Route(ok=STAFF),
+    "accounts:2fa_verify": Route(ok=STAFF, ok_status=frozenset({302})),  # already verified: goes on
+    "accounts:recovery_codes": Route(ok=STAFF),
+    "accounts:profile": Route(ok=STAFF),
+    "accounts:password_change": Route(ok=STAFF),
+    "accounts:user_list": Route(ok=USER_ADMINS),
+    "accounts:user_create": Route(ok=USER_ADMINS),
+    "accounts:user_detail": Route(ok=NAIROBI_USER_ADMINS, hidden=OTHER_COUNTY, kwargs=_westlands_officer),
+    "accounts:user_edit": Route(ok=NAIROBI_USER_ADMINS, hidden=OTHER_COUNTY, kwargs=_westlands_officer),
+    "accounts:assignment_create": Route(ok=NAIROBI_USER_ADMINS, hidden=OTHER_COUNTY, kwargs=_westlands_officer),
+    "accounts:assignment_end": Route(
+        ok=NAIROBI_USER_ADMINS,
+        hidden=OTHER_COUNTY,
+        kwargs=_westlands_officer_assignment,
+        method="post",
+        ok_status=frozenset({302}),
+    ),
+    "accounts:user_deactivate": Route(
+        ok=NAIROBI_USER_ADMINS,
+        hidden=OTHER_COUNTY,
+        kwargs=_westlands_officer,
+        method="post",
+        ok_status=frozenset({302}),
+    ),
+    "accounts:user_reactivate": Route(
+        ok=NAIROBI_USER_ADMINS,
+        hidden=OTHER_COUNTY,
+        kwargs=_westlands_officer,
+        method="post",
+        ok_status=frozenset({302}),
+    ),
+    "accounts:user_2fa_reset": Route(
+        ok=NAIROBI_USER_ADMINS,
+        hidden=OTHER_COUNTY,
+        kwargs=_westlands_officer,
+        method="post",
+        ok_status=frozenset({302}),
+    ),
+    "api:user-list": Route(ok=USER_ADMINS, api=True),
+    "api:user-detail": Route(ok=NAIROBI_USER_ADMINS, hidden=OTHER_COUNTY, kwargs=_westlands_officer, api=True),
+    "api:me": Route(ok=STAFF, api=True),
     # API base
     "api:api-root": Route(ok=STAFF, api=True),
     "api:schema": Route(ok=STAFF, api=True),

@@ -23,6 +23,8 @@ class User(AbstractUser):
         _("preferred language"), max_length=8, choices=[("en", "English"), ("sw", "Kiswahili")], default="en"
     )
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # Bumped by every save except the login timestamp: edit forms carry it to refuse a stale save.
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     # A user is in scope where any of their assignments is.
@@ -68,7 +70,12 @@ class Role(BaseModel):
 
     @property
     def requires_2fa(self) -> bool:
-        return bool(set(self.permissions) - P.AGGREGATE_ONLY)
+        return self.perms_require_2fa(self.permissions)
+
+    @staticmethod
+    def perms_require_2fa(perms: list[str] | set[str] | frozenset[str]) -> bool:
+        """A role needs a second factor when it holds anything beyond aggregate-only permissions."""
+        return bool(set(perms) - P.AGGREGATE_ONLY)
 
 
 class Assignment(BaseModel):
@@ -91,3 +98,14 @@ class Assignment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.role} @ {self.org_unit}"
+
+
+class UserSession(models.Model):
+    """The sessions a user holds, so deactivating an account can end them at once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id}"

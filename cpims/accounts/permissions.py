@@ -8,8 +8,9 @@ ORGUNIT_VIEW = "orgunit.view"
 ORGUNIT_MANAGE = "orgunit.manage"
 USER_VIEW = "user.view"
 USER_MANAGE = "user.manage"
+USER_GRANT_ANY_ROLE = "user.grant_any_role"
 AUDIT_VIEW = "audit.view"
-API_TOKEN_MANAGE = "api.token_manage"
+API_TOKEN_MANAGE = "api.token_manage"  # noqa: S105 - a permission name, not a secret
 
 CHILD_VIEW = "child.view"
 CHILD_CREATE = "child.create"
@@ -42,6 +43,7 @@ ALL: dict[str, str] = {
     ORGUNIT_MANAGE: _("Create and edit organisation units"),
     USER_VIEW: _("See user accounts"),
     USER_MANAGE: _("Create, assign and deactivate user accounts"),
+    USER_GRANT_ANY_ROLE: _("Grant any role, even one with permissions not held oneself"),
     AUDIT_VIEW: _("Read the audit log"),
     API_TOKEN_MANAGE: _("Issue and revoke API tokens"),
     CHILD_VIEW: _("See identified child records"),

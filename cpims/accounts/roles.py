@@ -45,7 +45,15 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
         SYSTEM_ADMIN,
         "System administrator",
         Role.Scope.NATIONAL,
-        (P.ORGUNIT_VIEW, P.ORGUNIT_MANAGE, P.USER_VIEW, P.USER_MANAGE, P.AUDIT_VIEW, P.API_TOKEN_MANAGE),
+        (
+            P.ORGUNIT_VIEW,
+            P.ORGUNIT_MANAGE,
+            P.USER_VIEW,
+            P.USER_MANAGE,
+            P.USER_GRANT_ANY_ROLE,
+            P.AUDIT_VIEW,
+            P.API_TOKEN_MANAGE,
+        ),
         "DCS ICT: users, roles, organisation units and code lists. Sees no child records.",
     ),
     RoleDef(
@@ -83,7 +91,12 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.CASE_TRANSFER,
             P.CASE_REFER,
             P.INTAKE_TRIAGE,
+            # Coordinators receive referrals, supervise placements and submit the county's
+            # quarterly return; holding these also lets them grant every field role in the county.
+            P.REFERRAL_RECEIVE,
             P.PLACEMENT_VIEW,
+            P.PLACEMENT_MANAGE,
+            P.RETURN_SUBMIT,
             P.RETURN_APPROVE,
             P.REPORT_VIEW,
             P.REPORT_VIEW_AGGREGATE,

@@ -136,7 +136,7 @@ def _grant_q(grant: Grant, fields: ScopeFields) -> Q | None:
 
 def visible_q(user: Any, model: type[models.Model], perm: str) -> Q | None:
     """A Q selecting the rows of ``model`` that ``user`` may act on with ``perm``; None = nothing."""
-    fields: ScopeFields = getattr(model, "scope_fields")
+    fields: ScopeFields = model.scope_fields  # type: ignore[attr-defined]
     grants = grants_for(user).with_perm(perm)
     combined: Q | None = None
     for grant in grants:
@@ -147,7 +147,7 @@ def visible_q(user: Any, model: type[models.Model], perm: str) -> Q | None:
             return Q()
         combined = q if combined is None else combined | q
     if fields.extra is not None:
-        extra = fields.extra(user, grants_for(user), perm)
+        extra = fields.extra(user, grants_for(user), perm)  # noqa: S610 - our callable, not QuerySet.extra
         if extra is not None:
             combined = extra if combined is None else combined | extra
     return combined
@@ -160,7 +160,7 @@ def restrict(user: Any, queryset: QuerySet[M], perm: str) -> QuerySet[M]:
         return queryset.none()
     if not q:
         return queryset
-    fields: ScopeFields = getattr(queryset.model, "scope_fields")
+    fields: ScopeFields = queryset.model.scope_fields  # type: ignore[attr-defined]
     if fields.multi:
         return queryset.filter(pk__in=queryset.model._default_manager.filter(q).values("pk"))
     return queryset.filter(q)

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from cpims.accounts.api import MeView, UserViewSet
 from cpims.api import views
 from cpims.api.api import ApiTokenViewSet
 
@@ -16,6 +17,7 @@ router = DefaultRouter()
 router.include_format_suffixes = False  # one URL per resource; the format comes from Accept
 
 router.register("api-tokens", ApiTokenViewSet, basename="apitoken")
+router.register("users", UserViewSet, basename="user")
 
 # --- Other apps' endpoints ---------------------------------------------------------------------
 # Registered here as they land (each viewset should use cpims.api.scoping.ScopedViewSetMixin):
@@ -37,6 +39,7 @@ router.register("api-tokens", ApiTokenViewSet, basename="apitoken")
 # -----------------------------------------------------------------------------------------------
 
 urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("tokens/", views.token_list, name="token_list"),

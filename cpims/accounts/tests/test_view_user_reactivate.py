@@ -1,0 +1,37 @@
+"""accounts:user_reactivate — a deactivated account works again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cpims.accounts import actions
+from cpims.accounts.tests.conftest import events
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(user: Any) -> str:
+    return reverse("accounts:user_reactivate", kwargs={"public_id": user.public_id})
+
+
+def test_coordinator_reactivates(client: Client, cast: Any, login: Any) -> None:
+    actions.user_deactivate(actor=cast.nairobi_coordinator, user=cast.nairobi_officer)
+    login(client, cast.nairobi_coordinator)
+    assert client.post(_url(cast.nairobi_officer)).status_code == 302
+    cast.nairobi_officer.refresh_from_db()
+    assert cast.nairobi_officer.is_active and cast.nairobi_officer.deactivated_at is None
+    [event] = events("user.reactivate")
+    assert event.actor == cast.nairobi_coordinator
+    assert login(Client(), cast.nairobi_officer).get(reverse("core:home")).status_code == 200
+
+
+def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:
+    actions.user_deactivate(actor=cast.nairobi_coordinator, user=cast.nairobi_officer)
+    login(client, cast.turkana_coordinator)
+    assert client.post(_url(cast.nairobi_officer)).status_code == 404
+    cast.nairobi_officer.refresh_from_db()
+    assert not cast.nairobi_officer.is_active
