@@ -29,6 +29,7 @@ EVERYONE = frozenset(
     }
 )
 STAFF = EVERYONE  # every cast member has at least one role
+TURKANA = frozenset({"turkana_coordinator", "turkana_officer"})
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,18 @@ def _westlands_officer_assignment(cast: Any) -> dict[str, Any]:
 ROUTES: dict[str, Route] = {
     "core:home": Route(ok=STAFF),
     "core:healthz": Route(ok=EVERYONE, public=True),
+    # Reference data and organisation units
+    "geo:orgunit_list": Route(ok=USER_ADMINS),
+    "geo:orgunit_create": Route(ok=USER_ADMINS),
+    "geo:area_options": Route(ok=STAFF),
+    "geo:orgunit_detail": Route(ok=STAFF - TURKANA, hidden=TURKANA, kwargs=_westlands_unit),
+    "geo:orgunit_edit": Route(ok=NAIROBI_USER_ADMINS, hidden=TURKANA, kwargs=_westlands_unit),
+    "api:area-list": Route(ok=STAFF, api=True),
+    "api:area-detail": Route(ok=STAFF, api=True, kwargs=lambda c: {"key": "sub_county-274"}),
+    "api:orgunit-list": Route(ok=STAFF, api=True),
+    "api:orgunit-detail": Route(ok=STAFF - TURKANA, hidden=TURKANA, api=True, kwargs=_westlands_unit),
+    "api:codelist-list": Route(ok=STAFF, api=True),
+    "api:codelist-detail": Route(ok=STAFF, api=True, kwargs=lambda c: {"name": "case_category_id"}),
     # Accounts
     "accounts:login": Route(ok=EVERYONE, public=True),
     "accounts:logout": Route(ok=EVERYONE, public=True, method="post", ok_status=frozenset({302})),

@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 from cpims.accounts.api import MeView, UserViewSet
 from cpims.api import views
 from cpims.api.api import ApiTokenViewSet
+from cpims.core.api import CodeListViewSet
+from cpims.geo.api import AreaViewSet, OrgUnitViewSet
 
 app_name = "api"
 
@@ -18,25 +20,11 @@ router.include_format_suffixes = False  # one URL per resource; the format comes
 
 router.register("api-tokens", ApiTokenViewSet, basename="apitoken")
 router.register("users", UserViewSet, basename="user")
+router.register("areas", AreaViewSet, basename="area")
+router.register("org-units", OrgUnitViewSet, basename="orgunit")
+router.register("code-lists", CodeListViewSet, basename="codelist")
 
-# --- Other apps' endpoints ---------------------------------------------------------------------
-# Registered here as they land (each viewset should use cpims.api.scoping.ScopedViewSetMixin):
-#
-#   from cpims.accounts.api import MeView, UserViewSet
-#   from cpims.audit.api import AuditEventViewSet
-#   from cpims.core.api import CodeListViewSet
-#   from cpims.geo.api import AreaViewSet, OrgUnitViewSet
-#
-#   router.register("areas", AreaViewSet, basename="area")
-#   router.register("org-units", OrgUnitViewSet, basename="orgunit")
-#   router.register("code-lists", CodeListViewSet, basename="codelist")
-#   router.register("users", UserViewSet, basename="user")
-#   router.register("audit-events", AuditEventViewSet, basename="auditevent")
-#
-# and in urlpatterns below, before the router include:
-#
-#   path("me/", MeView.as_view(), name="me"),
-# -----------------------------------------------------------------------------------------------
+# Other apps' endpoints are registered above; each viewset uses cpims.api.scoping.ScopedViewSetMixin.
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

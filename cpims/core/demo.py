@@ -108,4 +108,6 @@ def load_demo() -> dict[str, str]:
                 user=user, role=Role.objects.get(code=spec.role), org_unit=OrgUnit.objects.get(code=spec.org_unit)
             )
     _write_credentials(creds)
-    return {spec.username: creds.get(spec.username, "(set before this machine's credentials file)") for spec in DEMO_USERS}
+    return {
+        spec.username: creds.get(spec.username, "(set before this machine's credentials file)") for spec in DEMO_USERS
+    }

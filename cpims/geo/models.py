@@ -23,20 +23,31 @@ class Area(models.Model):
         SUB_COUNTY = "sub_county", _("Sub-county")
         WARD = "ward", _("Ward")
 
-    level = models.CharField(max_length=12, choices=Level.choices)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
     code = models.CharField(_("official code"), max_length=8)
     name = models.CharField(_("name"), max_length=120)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
-    county = models.ForeignKey("self", on_delete=models.PROTECT, null=True, related_name="+")
-    sub_county = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent area"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    county = models.ForeignKey("self", verbose_name=_("county"), on_delete=models.PROTECT, null=True, related_name="+")
+    sub_county = models.ForeignKey(
+        "self", verbose_name=_("sub-county"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
         ordering = ["level", "code"]
         constraints = [models.UniqueConstraint(fields=["level", "code"], name="area_level_code_unique")]
         indexes = [models.Index(fields=["county", "level"]), models.Index(fields=["sub_county", "level"])]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def key(self) -> str:
+        """The area's public identifier, unique across levels: ``county-047``, ``sub_county-274``."""
+        return f"{self.level}-{self.code}"
 
     def contains(self, other: Area | None) -> bool:
         """True if ``other`` is this area or lies inside it."""
@@ -77,9 +88,7 @@ class OrgUnit(BaseModel):
         AAC = "aac", _("Area Advisory Council")
         HELPLINE = "helpline", _("Child helpline")
 
-    INSTITUTION_KINDS = frozenset(
-        {"cci", "si_reception", "si_remand", "si_rehabilitation", "si_rescue", "si_borstal"}
-    )
+    INSTITUTION_KINDS = frozenset({"cci", "si_reception", "si_remand", "si_rehabilitation", "si_rescue", "si_borstal"})
     DCS_OFFICE_KINDS = frozenset({"national", "regional", "county_office", "sub_county_office"})
 
     name = models.CharField(_("name"), max_length=200)
@@ -91,8 +100,12 @@ class OrgUnit(BaseModel):
     area = models.ForeignKey(
         Area, verbose_name=_("area served"), on_delete=models.PROTECT, null=True, blank=True, related_name="org_units"
     )
-    county = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    sub_county = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    county = models.ForeignKey(
+        Area, verbose_name=_("county"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sub_county = models.ForeignKey(
+        Area, verbose_name=_("sub-county"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     physical_address = models.CharField(_("physical address"), max_length=255, blank=True)
@@ -102,6 +115,8 @@ class OrgUnit(BaseModel):
     scope_fields = ScopeFields(org_unit="pk", county="county", sub_county="sub_county")
 
     class Meta:
+        verbose_name = _("organisation unit")
+        verbose_name_plural = _("organisation units")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["county", "kind"]),

@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cpims.geo import views
 
 app_name = "geo"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.orgunit_list, name="orgunit_list"),
+    path("new/", views.orgunit_create, name="orgunit_create"),
+    path("areas/", views.area_options, name="area_options"),
+    path("<uuid:public_id>/", views.orgunit_detail, name="orgunit_detail"),
+    path("<uuid:public_id>/edit/", views.orgunit_edit, name="orgunit_edit"),
+]

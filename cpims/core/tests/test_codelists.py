@@ -1,0 +1,135 @@
+"""The DCS code lists: what load_code_lists() loads and the codes() helper."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cpims.core.codelists import DATA_FILE, codes, load_code_lists, read_code_lists
+from cpims.core.models import Code, CodeList
+
+pytestmark = pytest.mark.django_db
+
+CASE_CATEGORY_SUB_LISTS = {
+    "CTRF": "child_labour_id",
+    "CSAB": "offender_id",
+    "CSIC": "neglect_denial_id",
+    "CCOA": "online_abuse_id",
+    "CSDS": "drug_abuse_id",
+    "CCEA": "emotional_abuse_id",
+    "CCCP": "custody_id",
+    "CIDC": "orphaned_child_id",
+    "CCCT": "out_of_school_id",
+    "CCMO": "mother_offer_id",
+}
+
+
+def test_every_list_and_code_is_loaded(reference: None) -> None:
+    assert CodeList.objects.count() == 227
+    assert Code.objects.count() == 1626
+
+
+def test_case_categories_with_their_sub_lists(reference: None) -> None:
+    categories = list(codes("case_category_id"))
+    assert len(categories) == 43
+    linked = {c.code: c.sub_list.name for c in categories if c.sub_list is not None}
+    assert linked == CASE_CATEGORY_SUB_LISTS
+    child_labour = next(c for c in categories if c.code == "CTRF")
+    assert child_labour.label == "Child Labour"
+    assert child_labour.sub_list.codes.exists()
+    assert CodeList.objects.get(name="case_category_id").title == "Case Category"
+
+
+def test_interventions(reference: None) -> None:
+    assert codes("intervention_id").count() == 36
+
+
+def test_sex_includes_intersex(reference: None) -> None:
+    labels = {c.label.lower() for c in codes("sex_id")}
+    assert any("intersex" in label for label in labels)
+
+
+def test_codes_is_one_query_in_display_order(reference: None, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        rows = list(codes("case_category_id"))
+        sub_lists = [c.sub_list.name for c in rows if c.sub_list_id]
+    assert len(sub_lists) == len(CASE_CATEGORY_SUB_LISTS)
+    assert [c.order for c in rows] == sorted(c.order for c in rows)
+
+
+def test_retired_codes_stay_readable(reference: None) -> None:
+    code = codes("case_category_id").get(code="CDIS")
+    code.is_active = False
+    code.save(update_fields=["is_active"])
+    assert not codes("case_category_id").filter(code="CDIS").exists()
+    assert codes("case_category_id", active_only=False).filter(code="CDIS").exists()
+
+
+def test_reloading_changes_nothing(reference: None) -> None:
+    before = list(Code.objects.order_by("pk").values_list("pk", "code", "label", "order", "sub_list_id"))
+    versions = dict(CodeList.objects.values_list("name", "version"))
+    result = load_code_lists()
+    assert result == {"lists": 227, "created": 0, "updated": 0}
+    assert list(Code.objects.order_by("pk").values_list("pk", "code", "label", "order", "sub_list_id")) == before
+    assert dict(CodeList.objects.values_list("name", "version")) == versions
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def _file_rows() -> list[dict[str, str]]:
+    with DATA_FILE.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_a_corrected_label_updates_in_place_and_bumps_the_version(reference: None, tmp_path: Path) -> None:
+    rows = _file_rows()
+    for row in rows:
+        if row["list"] == "case_category_id" and row["code"] == "CDIS":
+            row["label"] = "Abandoned child"
+    version = CodeList.objects.get(name="case_category_id").version
+    count = Code.objects.count()
+
+    result = load_code_lists(_write(tmp_path / "codes.csv", rows))
+
+    assert result["created"] == 0 and result["updated"] == 1
+    assert Code.objects.count() == count
+    assert codes("case_category_id").get(code="CDIS").label == "Abandoned child"
+    assert CodeList.objects.get(name="case_category_id").version == version + 1
+    assert CodeList.objects.get(name="intervention_id").version == 1
+
+
+def test_a_code_reused_for_another_meaning_is_kept_apart_by_label(reference: None, tmp_path: Path) -> None:
+    rows = _file_rows()
+    offence = next(r for r in rows if r["list"] == "offender_id")
+    rows.append({**offence, "label": "Another offence with the same code", "order": "999"})
+    path = _write(tmp_path / "codes.csv", rows)
+
+    load_code_lists(path)
+    load_code_lists(path)
+
+    same_code = codes("offender_id").filter(code=offence["code"])
+    assert sorted(same_code.values_list("label", flat=True)) == sorted(
+        [offence["label"], "Another offence with the same code"]
+    )
+
+
+def test_the_shipped_file_is_converted_and_complete() -> None:
+    rows = read_code_lists()
+    assert len(rows) == 1626
+    assert len({r.list_name for r in rows}) == 227
+    raw = DATA_FILE.read_bytes()
+    assert b"\r\n" not in raw
+    # One title per list.
+    titles: dict[str, set[str]] = {}
+    for r in rows:
+        titles.setdefault(r.list_name, set()).add(r.list_title)
+    assert all(len(t) == 1 for t in titles.values())

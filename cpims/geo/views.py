@@ -1,0 +1,119 @@
+"""Organisation-unit pages for administrators. Thin: parse, call a query or an action, render."""
+
+from __future__ import annotations
+
+import re
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.geo import actions, queries
+from cpims.geo.forms import OrgUnitFilterForm, OrgUnitForm
+from cpims.geo.models import Area
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def orgunit_list(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.ORGUNIT_MANAGE)
+    form = OrgUnitFilterForm(request.GET)
+    units = queries.with_can_manage(request.user, queries.orgunits_for(request.user, **form.filters()))
+    page = Paginator(units, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page}
+    # The search form swaps only the results in place (htmx); a plain request gets the whole page.
+    template = "geo/_orgunit_results.html" if request.htmx else "geo/orgunit_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@login_required
+@require_GET
+def orgunit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    unit = queries.orgunit_for(request.user, public_id)
+    return render(
+        request,
+        "geo/orgunit_detail.html",
+        {
+            "unit": unit,
+            "children": queries.child_units_for(request.user, unit),
+            "can_manage": queries.can_manage(request.user, unit),
+            # Headquarters above a county office may lie outside the reader's scope: no dead link.
+            "parent_visible": unit.parent is not None and queries.can_view(request.user, unit.parent),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def orgunit_create(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.ORGUNIT_MANAGE)
+    form = OrgUnitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            unit = actions.orgunit_create(actor=request.user, request=request, **form.action_fields())
+        except ValidationError as exc:
+            form.add_action_error(exc)
+        else:
+            messages.success(request, _("Organisation unit created."))
+            return redirect("geo:orgunit_detail", public_id=unit.public_id)
+    return render(request, "geo/orgunit_form.html", {"form": form, "unit": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def orgunit_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    unit = queries.orgunit_for(request.user, public_id, write=True)
+    form = OrgUnitForm(request.POST or None, user=request.user, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.orgunit_update(
+                actor=request.user,
+                org_unit=unit,
+                expected_updated_at=form.cleaned_data["updated_at"],
+                request=request,
+                **form.action_fields(),
+            )
+        except ValidationError as exc:
+            form.add_action_error(exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("geo:orgunit_detail", public_id=unit.public_id)
+    return render(request, "geo/orgunit_form.html", {"form": form, "unit": unit})
+
+
+_ELEMENT_ID = re.compile(r"id_[a-z_]{1,40}")
+
+
+@login_required
+@require_GET
+def area_options(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the areas under ``?parent=<id>`` for the cascading area pickers (htmx).
+
+    The picker's own select may send its value under its name (``county`` or ``sub_county``)
+    instead of ``parent``. ``clear=<element id>`` also empties a lower picker (the ward select
+    when the county changes).
+    """
+    raw = request.GET.get("parent") or request.GET.get("county") or request.GET.get("sub_county") or ""
+    parent = Area.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+    clear = request.GET.get("clear", "")
+    return render(
+        request,
+        "geo/_area_options.html",
+        {
+            "areas": queries.child_areas(parent),
+            "clear": clear if _ELEMENT_ID.fullmatch(clear) else "",
+        },
+    )
