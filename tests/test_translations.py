@@ -41,3 +41,17 @@ def test_language_switch_sets_kiswahili(client, cast, login) -> None:
     assert "Majukumu yako" in content  # "Your roles"
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")}, follow=True)
     assert "Your roles" in response.content.decode()
+
+
+def test_language_choice_is_remembered_on_the_profile(client, cast, login) -> None:
+    login(client, cast.nairobi_officer)
+    client.post(reverse("set_language"), {"language": "sw", "next": reverse("core:home")})
+    cast.nairobi_officer.refresh_from_db()
+    assert cast.nairobi_officer.preferred_language == "sw"
+
+
+def test_unknown_language_changes_nothing(client, cast, login) -> None:
+    login(client, cast.nairobi_officer)
+    client.post(reverse("set_language"), {"language": "xx", "next": reverse("core:home")})
+    cast.nairobi_officer.refresh_from_db()
+    assert cast.nairobi_officer.preferred_language == "en"
