@@ -53,7 +53,11 @@ def test_secret_from_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 
 
 def _manage(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("CPIMS_", "DATABASE_URL", "DEBUG"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("CPIMS_", "DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"))
+    }
     clean.update(extra_env)
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120

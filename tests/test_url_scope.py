@@ -29,6 +29,7 @@ EVERYONE = frozenset(
     }
 )
 STAFF = EVERYONE  # every cast member has at least one role
+AUDITORS = frozenset({"admin", "national_me"})
 TURKANA = frozenset({"turkana_coordinator", "turkana_officer"})
 
 
@@ -91,6 +92,10 @@ ROUTES: dict[str, Route] = {
     "api:orgunit-detail": Route(ok=STAFF - TURKANA, hidden=TURKANA, api=True, kwargs=_westlands_unit),
     "api:codelist-list": Route(ok=STAFF, api=True),
     "api:codelist-detail": Route(ok=STAFF, api=True, kwargs=lambda c: {"name": "case_category_id"}),
+    # Audit
+    "audit:event_list": Route(ok=AUDITORS),
+    "audit:event_export": Route(ok=AUDITORS, ok_status=frozenset({200})),
+    "api:auditevent-list": Route(ok=AUDITORS, api=True),
     # Accounts
     "accounts:login": Route(ok=EVERYONE, public=True),
     "accounts:logout": Route(ok=EVERYONE, public=True, method="post", ok_status=frozenset({302})),

@@ -473,3 +473,29 @@ def assignment_end(*, actor: Any, request: HttpRequest | None = None, assignment
         current.save(update_fields=["is_active", "updated_at"])
         _audit_assignment(actor, "assignment.end", current, request)
     assignment.refresh_from_db()
+
+
+def system_admin_bootstrap(*, username: str, password: str, first_name: str = "", last_name: str = "") -> User:
+    """Create a system administrator at DCS-HQ from the command line (the first account of a new
+    installation, or a recovery). Whoever runs it has the server, so no actor is checked; the
+    event is audited as coming from the command."""
+    role = Role.objects.get(code="system_admin")
+    hq = OrgUnit.objects.get(code="DCS-HQ")
+    user = User(username=username, first_name=first_name, last_name=last_name)
+    validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+            assignment = Assignment.objects.create(user=user, role=role, org_unit=hq)
+            audit_record(
+                actor=None,
+                actor_username="manage.py create_admin",
+                action="user.create",
+                obj=user,
+                details={"role": role.code, "org_unit": hq.code, "via": "command"},
+            )
+            _audit_assignment(None, "assignment.create", assignment, None)
+    except IntegrityError as exc:
+        raise ValidationError(_("A user with that username already exists."), code="duplicate") from exc
+    return user

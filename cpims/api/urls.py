@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 from cpims.accounts.api import MeView, UserViewSet
 from cpims.api import views
 from cpims.api.api import ApiTokenViewSet
+from cpims.audit.api import AuditEventViewSet
 from cpims.core.api import CodeListViewSet
 from cpims.geo.api import AreaViewSet, OrgUnitViewSet
 
@@ -23,8 +24,10 @@ router.register("users", UserViewSet, basename="user")
 router.register("areas", AreaViewSet, basename="area")
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("code-lists", CodeListViewSet, basename="codelist")
+router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
-# Other apps' endpoints are registered above; each viewset uses cpims.api.scoping.ScopedViewSetMixin.
+# Each app's viewsets use cpims.api.scoping.ScopedViewSetMixin, except audit events: national and
+# list-only, they have no scope fields and check audit.view themselves.
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),

@@ -1,7 +1,9 @@
 """Append-only audit events: who did what to which object, when, from where, with what outcome.
 
-Rows are never updated or deleted by the application (enforced here and, on PostgreSQL, by a
-trigger). ``object_label`` must never hold personal data: use numbers and codes, not names.
+Rows are never updated or deleted by the application (enforced here and, on PostgreSQL, by the
+row triggers of migration 0002, which refuse an UPDATE or DELETE in raw SQL too; TRUNCATE, used by
+the test runner and by documented retention, is not a row operation and stays possible).
+``object_label`` must never hold personal data: use numbers and codes, not names.
 """
 
 from __future__ import annotations
@@ -21,22 +23,34 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the (actor, at) index below serves every lookup by actor
     )
     # Kept as text too so the trail reads the same after a user is renamed.
-    actor_username = models.CharField(max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=60, db_index=True)
+    actor_username = models.CharField(_("user name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=60)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
+        # One index per search filter, each ending in "at" so the newest-first page is read
+        # straight from the index (cpims.audit.queries.search_events).
         indexes = [
             models.Index(fields=["actor", "at"]),
+            models.Index(fields=["actor_username", "at"], name="audit_event_username_at"),
+            models.Index(fields=["action", "at"], name="audit_event_action_at"),
             models.Index(fields=["object_type", "object_id", "at"]),
         ]
 
