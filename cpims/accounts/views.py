@@ -371,40 +371,38 @@ def assignment_end(request: HttpRequest, public_id: str, assignment_id: str) -> 
     return redirect("accounts:user_detail", public_id=target.public_id)
 
 
-@require_POST
-@login_required
-def user_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+def _user_command(request: HttpRequest, public_id: str, action: Any, done: str) -> HttpResponse:
+    """Run one POST-only action on a user in the actor's USER_MANAGE scope, then show the user."""
     target = queries.user_for(request.user, public_id, write=True)
     try:
-        actions.user_deactivate(actor=request.user, request=request, user=target)
+        action(actor=request.user, request=request, user=target)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, _("The account is deactivated and its sessions are ended."))
+        messages.success(request, done)
     return redirect("accounts:user_detail", public_id=target.public_id)
+
+
+@require_POST
+@login_required
+def user_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _user_command(
+        request, public_id, actions.user_deactivate, _("The account is deactivated and its sessions are ended.")
+    )
 
 
 @require_POST
 @login_required
 def user_reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
-    target = queries.user_for(request.user, public_id, write=True)
-    try:
-        actions.user_reactivate(actor=request.user, request=request, user=target)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("The account is active again."))
-    return redirect("accounts:user_detail", public_id=target.public_id)
+    return _user_command(request, public_id, actions.user_reactivate, _("The account is active again."))
 
 
 @require_POST
 @login_required
 def user_2fa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
-    target = queries.user_for(request.user, public_id, write=True)
-    try:
-        actions.two_factor_reset(actor=request.user, request=request, user=target)
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("Two-factor authentication is reset: the user sets it up again at next sign-in."))
-    return redirect("accounts:user_detail", public_id=target.public_id)
+    return _user_command(
+        request,
+        public_id,
+        actions.two_factor_reset,
+        _("Two-factor authentication is reset: the user sets it up again at next sign-in."),
+    )
