@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "cpims.accounts",
     "cpims.audit",
     "cpims.registry",
+    "cpims.cases",
     "cpims.api",
 ]
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("org-units/", include("cpims.geo.urls")),
     path("audit/", include("cpims.audit.urls")),
     path("children/", include("cpims.registry.urls")),
+    path("cases/", include("cpims.cases.urls")),
     path("api/v1/", include("cpims.api.urls")),
 ]
