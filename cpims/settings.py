@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "cpims.audit",
     "cpims.registry",
     "cpims.cases",
+    "cpims.intake",
+    "cpims.referrals",
+    "cpims.court",
     "cpims.api",
 ]
 

@@ -10,5 +10,9 @@ urlpatterns = [
     path("audit/", include("cpims.audit.urls")),
     path("children/", include("cpims.registry.urls")),
     path("cases/", include("cpims.cases.urls")),
+    path("referrals/", include("cpims.referrals.urls")),
+    path("court/", include("cpims.court.urls")),
+    # Intake holds both the public "report a concern" page and the officers' triage queue.
+    path("", include("cpims.intake.urls")),
     path("api/v1/", include("cpims.api.urls")),
 ]

@@ -27,6 +27,7 @@ CASE_TRANSFER = "case.transfer"
 CASE_REFER = "case.refer"
 CONSENT_OVERRIDE = "consent.override"
 INTAKE_TRIAGE = "intake.triage"
+INTAKE_SUBMIT = "intake.submit"
 SERVICE_RECORD = "service.record"
 REFERRAL_RECEIVE = "referral.receive"
 PLACEMENT_VIEW = "placement.view"
@@ -61,6 +62,7 @@ ALL: dict[str, str] = {
     CASE_REFER: _("Refer cases"),
     CONSENT_OVERRIDE: _("Refer without recorded consent"),
     INTAKE_TRIAGE: _("Triage reported concerns"),
+    INTAKE_SUBMIT: _("Submit concerns from a partner system (helpline 116)"),
     SERVICE_RECORD: _("Record services given to a child"),
     REFERRAL_RECEIVE: _("Receive and answer referrals"),
     PLACEMENT_VIEW: _("See placements"),

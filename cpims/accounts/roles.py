@@ -18,6 +18,7 @@ VOLUNTEER_OFFICER = "volunteer_officer"
 PARTNER_CASEWORKER = "partner_caseworker"
 INSTITUTION_MANAGER = "institution_manager"
 STAKEHOLDER_VIEWER = "stakeholder_viewer"
+INTAKE_SYSTEM = "intake_system"
 
 _CASEWORK = [
     P.ORGUNIT_VIEW,
@@ -174,6 +175,14 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
         Role.Scope.NATIONAL,
         (P.ORGUNIT_VIEW, P.REPORT_VIEW_AGGREGATE),
         "AAC members, NCCS, development partners: aggregate reports only, never a child's identity.",
+    ),
+    RoleDef(
+        INTAKE_SYSTEM,
+        "Partner system (intake)",
+        Role.Scope.NATIONAL,
+        (P.INTAKE_SUBMIT,),
+        "An account for a partner system such as the Child Helpline 116: submits concerns through the"
+        " intake API with its own token, and sees nothing.",
     ),
 )
 

@@ -15,6 +15,8 @@ MENU: list[tuple[str, object, str | None]] = [
     ("registry:child_create", _("Register a child"), P.CHILD_CREATE),
     ("cases:task_list", _("My tasks"), P.CASE_VIEW),
     ("cases:case_list", _("Cases"), P.CASE_VIEW),
+    ("intake:queue", _("Triage"), P.INTAKE_TRIAGE),
+    ("referrals:inbox", _("Referrals"), P.REFERRAL_RECEIVE),
     ("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE),
     ("accounts:user_list", _("Users"), P.USER_VIEW),
     ("audit:event_list", _("Audit log"), P.AUDIT_VIEW),
