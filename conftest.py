@@ -34,6 +34,16 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Any:
+    """A language switched on in one test (a Kiswahili page) never carries into the next."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def reference(db: Any) -> None:
     """Reference data present (transactional tests flush it, so reload when missing)."""

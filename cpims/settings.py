@@ -297,6 +297,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "kind" or "sex" choice: name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "OrgUnitKindEnum": "cpims.geo.models.OrgUnit.Kind",
+        "PersonKindEnum": "cpims.registry.models.Person.Kind",
+        "RelationshipKindEnum": "cpims.registry.models.Relationship.Kind",
+        "PersonSexEnum": "cpims.registry.models.Person.Sex",
+        "PerpetratorSexEnum": "cpims.cases.models.Perpetrator.Sex",
+    },
 }
 
 # --- Logging: no personal data, only events and ids -------------------------------------------

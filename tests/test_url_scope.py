@@ -16,6 +16,12 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cpims.cases.tests.scope_routes import cases_routes
+from cpims.court.tests.scope_routes import court_routes
+from cpims.intake.tests.scope_routes import intake_routes
+from cpims.referrals.tests.scope_routes import referrals_routes
+from cpims.registry.tests.scope_routes import registry_routes
+
 EVERYONE = frozenset(
     {
         "admin",
@@ -154,6 +160,82 @@ ROUTES: dict[str, Route] = {
         ok=EVERYONE, public=True, method="post", data=lambda c: {"language": "sw"}, ok_status=frozenset({302})
     ),
 }
+
+
+# Each domain app keeps the entries for its own URLs beside its tests.
+ROUTES.update(registry_routes(Route, EVERYONE))
+ROUTES.update(cases_routes(Route, EVERYONE))
+ROUTES.update(intake_routes(Route, EVERYONE))
+ROUTES.update(referrals_routes(Route, EVERYONE))
+ROUTES.update(court_routes(Route, EVERYONE))
+
+
+def _api_case(cast: Any) -> dict[str, Any]:
+    from cpims.cases.tests.scope_routes import westlands_case
+
+    return {"public_id": westlands_case(cast).public_id}
+
+
+def _api_child(cast: Any) -> dict[str, Any]:
+    from cpims.registry.tests.scope_routes import westlands_child
+
+    return {"public_id": westlands_child(cast).public_id}
+
+
+def _api_service(cast: Any) -> dict[str, Any]:
+    from cpims.cases import actions
+    from cpims.cases.tests.scope_routes import westlands_case
+    from cpims.core.models import Code
+
+    case = westlands_case(cast)
+    record = actions.service_record(
+        actor=cast.nairobi_officer,
+        child=case.child,
+        case=case,
+        service=Code.objects.filter(code_list__name="intervention_id").first(),
+        given_on=case.reported_on,
+        provider=cast.westlands_office,
+    )
+    return {"public_id": record.public_id}
+
+
+# Case and child API: case.view / child.view holders see lists (scoped); the Westlands records are
+# read by national M&E, worked on by the Nairobi officer and coordinator, and hidden from the rest.
+CASE_READERS = frozenset({"national_me", "nairobi_coordinator", "nairobi_officer"})
+CASE_WORKERS = frozenset({"nairobi_coordinator", "nairobi_officer"})
+NOT_SEEING = frozenset({"turkana_coordinator", "turkana_officer", "partner"})
+LISTERS = EVERYONE - {"admin", "stakeholder"}
+STEP = frozenset({200, 400})  # allowed through the scope check; the state machine may still refuse
+TURKANA_HIDDEN = frozenset({"turkana_coordinator", "turkana_officer"})
+for _name in ("case-list", "child-list", "child-search"):
+    ROUTES[f"api:{_name}"] = Route(
+        ok=LISTERS, api=True, method="post" if _name.endswith("search") else "get", ok_status=STEP
+    )
+# Registering (and so the duplicate check) and recording services need their own permissions.
+ROUTES["api:child-duplicates"] = Route(ok=LISTERS - {"national_me"}, api=True, method="post", ok_status=STEP)
+ROUTES["api:servicerecord-list"] = Route(ok=LISTERS - {"national_me"}, api=True)
+ROUTES["api:case-detail"] = Route(ok=CASE_READERS, hidden=NOT_SEEING, api=True, kwargs=_api_case)
+ROUTES["api:child-detail"] = Route(ok=CASE_READERS, hidden=NOT_SEEING, api=True, kwargs=_api_child)
+ROUTES["api:servicerecord-detail"] = Route(ok=CASE_WORKERS, hidden=NOT_SEEING, api=True, kwargs=_api_service)
+# Working steps need case.update / case.close (the partner holds neither: 403); approvals need
+# case.approve_plan / case.approve_closure, which only coordinators hold.
+for _step, workers in (
+    ("start-assessment", CASE_WORKERS),
+    ("complete-assessment", CASE_WORKERS),
+    ("submit-plan", CASE_WORKERS),
+    ("propose-closure", CASE_WORKERS),
+    ("reopen", CASE_WORKERS),
+    ("approve-plan", frozenset({"nairobi_coordinator"})),
+    ("return-plan", frozenset({"nairobi_coordinator"})),
+    ("approve-closure", frozenset({"nairobi_coordinator"})),
+    ("reject-closure", frozenset({"nairobi_coordinator"})),
+):
+    hidden = TURKANA_HIDDEN if "nairobi_officer" in workers else frozenset({"turkana_coordinator"})
+    ROUTES[f"api:case-{_step}"] = Route(
+        ok=workers, hidden=hidden, api=True, kwargs=_api_case, method="post", ok_status=STEP
+    )
+# No cast member holds intake.submit: only partner systems (role intake_system) do.
+ROUTES["api:intake-create"] = Route(ok=frozenset(), api=True, method="post")
 
 
 def iter_url_names(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:

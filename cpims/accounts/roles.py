@@ -92,8 +92,10 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.CASE_TRANSFER,
             P.CASE_REFER,
             P.INTAKE_TRIAGE,
-            # Coordinators receive referrals, supervise placements and submit the county's
+            # Coordinators may refer without recorded consent when the child's interest demands it
+            # (audited as an override). They also receive referrals, supervise placements and submit the county's
             # quarterly return; holding these also lets them grant every field role in the county.
+            P.CONSENT_OVERRIDE,
             P.REFERRAL_RECEIVE,
             P.PLACEMENT_VIEW,
             P.PLACEMENT_MANAGE,

@@ -11,8 +11,13 @@ from cpims.accounts.api import MeView, UserViewSet
 from cpims.api import views
 from cpims.api.api import ApiTokenViewSet
 from cpims.audit.api import AuditEventViewSet
+from cpims.cases.api import CaseViewSet, ServiceRecordViewSet
 from cpims.core.api import CodeListViewSet
+from cpims.court.api import CourtOrderViewSet, CourtSessionViewSet, SummonsViewSet
 from cpims.geo.api import AreaViewSet, OrgUnitViewSet
+from cpims.intake.api import IntakeReportCreateView
+from cpims.referrals.api import ReferralViewSet, TransferViewSet
+from cpims.registry.api import ChildViewSet
 
 app_name = "api"
 
@@ -25,12 +30,21 @@ router.register("areas", AreaViewSet, basename="area")
 router.register("org-units", OrgUnitViewSet, basename="orgunit")
 router.register("code-lists", CodeListViewSet, basename="codelist")
 router.register("audit-events", AuditEventViewSet, basename="auditevent")
+router.register("children", ChildViewSet, basename="child")
+router.register("cases", CaseViewSet, basename="case")
+router.register("services", ServiceRecordViewSet, basename="servicerecord")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("court-sessions", CourtSessionViewSet, basename="courtsession")
+router.register("court-orders", CourtOrderViewSet, basename="courtorder")
+router.register("summonses", SummonsViewSet, basename="summons")
 
 # Each app's viewsets use cpims.api.scoping.ScopedViewSetMixin, except audit events: national and
 # list-only, they have no scope fields and check audit.view themselves.
 
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
+    path("intake/", IntakeReportCreateView.as_view(), name="intake-create"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("tokens/", views.token_list, name="token_list"),

@@ -45,9 +45,7 @@ class Code(models.Model):
     short_label = models.CharField(_("short label"), max_length=120, blank=True)
     order = models.PositiveIntegerField(default=0)
     # The list that refines this item, e.g. "Child labour" -> child_labour_id.
-    sub_list = models.ForeignKey(
-        CodeList, on_delete=models.PROTECT, null=True, blank=True, related_name="parent_codes"
-    )
+    sub_list = models.ForeignKey(CodeList, on_delete=models.PROTECT, null=True, blank=True, related_name="parent_codes")
     is_active = models.BooleanField(default=True)
 
     class Meta:

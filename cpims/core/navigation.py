@@ -16,6 +16,8 @@ MENU: list[tuple[str, object, str | None]] = [
     ("cases:task_list", _("My tasks"), P.CASE_VIEW),
     ("cases:case_list", _("Cases"), P.CASE_VIEW),
     ("intake:queue", _("Triage"), P.INTAKE_TRIAGE),
+    ("intake:report_new", _("Record a concern"), P.CASE_CREATE),
+    ("court:diary", _("Court diary"), P.CASE_VIEW),
     ("referrals:inbox", _("Referrals"), P.REFERRAL_RECEIVE),
     ("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE),
     ("accounts:user_list", _("Users"), P.USER_VIEW),

@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class ReferralsConfig(AppConfig):
     name = "cpims.referrals"
     label = "referrals"
+
+    def ready(self) -> None:
+        # Registers this app's task sources (referrals and transfers awaiting an answer).
+        from cpims.cases.panels import register_case_panel
+        from cpims.referrals import queries  # noqa: F401
+        from cpims.referrals.queries import case_page_panel
+
+        register_case_panel(case_page_panel)

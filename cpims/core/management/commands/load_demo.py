@@ -17,6 +17,12 @@ class Command(BaseCommand):
         if not settings.CPIMS_DEMO:
             raise CommandError("Refusing to load demo data: set CPIMS_DEMO=true (never in production).")
         creds = load_demo()
+        # Domain demo data builds on the demo users; each loader adds nothing on a second run.
+        from cpims.cases.demo import load_demo_cases
+        from cpims.intake.demo import load_demo_intake
+
+        load_demo_cases()
+        load_demo_intake()
         roles = {spec.username: spec.role for spec in DEMO_USERS}
         self.stdout.write("")
         self.stdout.write("Demo users (demo mode only; passwords kept in var/demo-credentials.txt):")

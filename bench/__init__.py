@@ -1,0 +1,1 @@
+"""Synthetic national data and benchmarks for CPIMS (``python -m bench``, ``make bench``)."""

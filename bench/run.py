@@ -1,0 +1,249 @@
+"""The registry benchmark: ``python -m bench`` (``make bench``).
+
+    python -m bench                          # benchmark what the bench database holds (10,000 if empty)
+    python -m bench --children 1000000       # first bring the synthetic registry to a million children
+    DATABASE_URL=postgres://... python -m bench --children 1000000
+
+Times whole requests through Django's test client (middleware, scope, queries, templates, audit:
+the server's share of a page, not the network), as a Westlands sub-county officer, the Nairobi
+county coordinator and a national M&E officer, and prints p50/p95/p99 per operation with the scale
+it ran at. Timings are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bench import names as N
+from bench.setup import django_setup
+
+WESTLANDS = "DCS-SC274"
+NAIROBI = "DCS-C047"
+
+
+@dataclass
+class Timing:
+    name: str
+    millis: list[float]
+
+    def row(self) -> str:
+        ms = sorted(self.millis)
+        if len(ms) >= 2:
+            q = statistics.quantiles(ms, n=100, method="inclusive")
+            p50, p95, p99 = q[49], q[94], q[98]
+        else:
+            p50 = p95 = p99 = ms[0]
+        return f"{self.name:<46} {len(ms):>5} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {ms[-1]:>8.1f}"
+
+
+def bench_user(username: str, role: str, unit_code: str) -> Any:
+    from cpims.accounts.models import Assignment, Role, User
+    from cpims.geo.models import OrgUnit
+
+    user, created = User.objects.get_or_create(username=username, defaults={"first_name": "Bench"})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        Assignment.objects.create(
+            user=user, role=Role.objects.get(code=role), org_unit=OrgUnit.objects.get(code=unit_code)
+        )
+    return user
+
+
+def client_for(user: Any) -> Any:
+    """A test client signed in with a verified second factor (as after a real TOTP login)."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="bench", confirmed=True
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def timed(name: str, calls: list[Callable[[], Any]], expect: int = 200) -> Timing:
+    millis = []
+    for call in calls:
+        start = time.perf_counter()
+        response = call()
+        millis.append((time.perf_counter() - start) * 1000)
+        if response.status_code != expect:
+            raise SystemExit(f"{name}: unexpected HTTP {response.status_code}")
+    return Timing(name, millis)
+
+
+def scale() -> str:
+    from django.db import connection
+
+    from cpims.registry.models import Household, NameToken, NameWord, Person
+
+    children = Person.objects.filter(kind="child").count()
+    caregivers = Person.objects.filter(kind="caregiver").count()
+    vendor = connection.vendor
+    if vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            vendor += " " + cursor.fetchone()[0].split()[0]
+    return (
+        f"scale: {children:,} children, {caregivers:,} caregivers, {Household.objects.count():,} households, "
+        f"{NameToken.objects.count():,} name tokens, {NameWord.objects.count():,} distinct names; database: {vendor}"
+    )
+
+
+def run(samples: int, registrations: int, seed: int = 7) -> list[Timing]:
+    from django.urls import reverse
+
+    from cpims.accounts import roles as R
+    from cpims.geo.models import OrgUnit
+    from cpims.registry.models import Identifier, Person
+
+    rng = random.Random(seed)
+    officer = client_for(bench_user("bench.officer", R.SUBCOUNTY_OFFICER, WESTLANDS))
+    county = client_for(bench_user("bench.county", R.COUNTY_COORDINATOR, NAIROBI))
+    national = client_for(bench_user("bench.national", R.NATIONAL_ME, "DCS-HQ"))
+    westlands = OrgUnit.objects.get(code=WESTLANDS)
+    local = list(
+        Person.objects.filter(sub_county_id=westlands.sub_county_id, kind="child", is_active=True)
+        .order_by("?")
+        .values("public_id", "first_name", "last_name", "cpims_number", "pk")[:samples]
+    )
+    if not local:
+        raise SystemExit("No child lives in Westlands: generate more children first (--children).")
+    bounds = Person.objects.filter(kind="child").order_by("pk").values_list("pk", flat=True)
+    low, high = bounds.first(), bounds.last()
+    picks = rng.sample(range(low, high + 1), min(samples * 3, high - low + 1))
+    anywhere = list(
+        Person.objects.filter(pk__in=picks, kind="child", is_active=True).values("first_name", "last_name")[:samples]
+    )
+    certificates = list(
+        Identifier.objects.filter(person_id__in=[c["pk"] for c in local], id_type__code="ISOV").values_list(
+            "value", flat=True
+        )
+    ) or ["0"]
+    search = reverse("registry:search")
+
+    def post(client: Any, q: str) -> Callable[[], Any]:
+        return lambda: client.post(search, {"q": q})
+
+    for child in local[:5]:  # warm up
+        officer.post(search, {"q": f"{child['first_name']} {child['last_name']}"})
+
+    timings = [
+        timed(
+            "name search, exact (sub-county officer)",
+            [post(officer, f"{c['first_name']} {c['last_name']}") for c in local],
+        ),
+        timed(
+            "name search, misspelled (sub-county officer)",
+            [post(officer, f"{N.misspell(rng, c['first_name'])} {N.misspell(rng, c['last_name'])}") for c in local],
+        ),
+        timed(
+            "name search, swapped order (sub-county officer)",
+            [post(officer, f"{c['last_name']} {c['first_name']}") for c in local],
+        ),
+        timed(
+            "name search, partial (sub-county officer)",
+            [post(officer, f"{c['first_name'][:4]} {c['last_name'][:3]}") for c in local],
+        ),
+        timed(
+            "name search, exact (county coordinator)",
+            [post(county, f"{c['first_name']} {c['last_name']}") for c in local],
+        ),
+        timed(
+            "name search, exact (national)", [post(national, f"{c['first_name']} {c['last_name']}") for c in anywhere]
+        ),
+        timed(
+            "name search, misspelled (national)",
+            [post(national, f"{N.misspell(rng, c['first_name'])} {N.misspell(rng, c['last_name'])}") for c in anywhere],
+        ),
+        timed("CPIMS number search (sub-county officer)", [post(officer, c["cpims_number"]) for c in local]),
+        timed("identifier search (sub-county officer)", [post(officer, v) for v in certificates[:samples]]),
+        timed(
+            "child profile page (sub-county officer)",
+            [
+                (lambda pid=c["public_id"]: officer.get(reverse("registry:child_detail", kwargs={"public_id": pid})))
+                for c in local
+            ],
+        ),
+    ]
+    timings.append(
+        timed(
+            "register a child + caregiver (with duplicate check)",
+            _registrations(officer, westlands, rng, registrations),
+            302,
+        )
+    )
+    return timings
+
+
+def _registrations(client: Any, unit: Any, rng: random.Random, count: int) -> list[Callable[[], Any]]:
+    from django.urls import reverse
+
+    from cpims.geo.models import Area
+
+    wards = list(Area.objects.filter(level="ward", sub_county_id=unit.sub_county_id).values_list("pk", flat=True))
+    url = reverse("registry:child_create")
+    calls = []
+    for _ in range(count):
+        community = N.community_for(rng, "047")
+        sex = rng.choice(["female", "male"])
+        born = dt.date.today() - dt.timedelta(days=rng.randrange(365 * 17))
+        data = {
+            "child-org_unit": unit.pk,
+            "child-first_name": N.given_name(rng, community, sex),
+            "child-last_name": N.family_name(rng, community),
+            "child-sex": sex,
+            "child-date_of_birth": born.isoformat(),
+            "child-county": unit.county_id,
+            "child-sub_county": unit.sub_county_id,
+            "child-ward": rng.choice(wards),
+            "child-birth_certificate": "unknown",
+            "child-register_anyway": "on",
+            "carer-TOTAL_FORMS": 1,
+            "carer-INITIAL_FORMS": 0,
+            "carer-0-kind": "mother",
+            "carer-0-parent_status": "alive",
+            "carer-0-first_name": N.given_name(rng, community, "female"),
+            "carer-0-last_name": N.family_name(rng, community),
+            "carer-0-sex": "female",
+            "carer-0-lives_with_child": "on",
+            "sibling-TOTAL_FORMS": 0,
+            "sibling-INITIAL_FORMS": 0,
+        }
+        calls.append(lambda data=data: client.post(url, data))
+    return calls
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--children", type=int, default=0, help="first bring the registry to this many children")
+    parser.add_argument("--samples", type=int, default=200, help="requests per search/profile operation")
+    parser.add_argument("--registrations", type=int, default=50)
+    args = parser.parse_args(argv)
+    django_setup()
+    from bench.generate import generate
+    from cpims.registry.models import Person
+
+    target = args.children or (0 if Person.objects.filter(kind="child").exists() else 10_000)
+    if target:
+        print(f"Generating synthetic registry up to {target:,} children…", flush=True)
+        generate(target)
+    results = run(args.samples, args.registrations)
+    print()
+    print(scale())
+    print(f"{'operation (server time, ms)':<46} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    for timing in results:
+        print(timing.row())

@@ -1,0 +1,385 @@
+"""Cases API: cases (list, read, open, update, workflow transitions) and services.
+
+To register in cpims/api/urls.py::
+
+    router.register("cases", CaseViewSet, basename="case")
+    router.register("services", ServiceRecordViewSet, basename="servicerecord")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cpims.accounts import permissions as P
+from cpims.api.scoping import ScopedViewSetMixin
+from cpims.cases import actions, queries, workflow
+from cpims.cases.models import Case, CaseCategory, ServiceRecord
+from cpims.core.models import Code
+from cpims.geo.models import OrgUnit
+from cpims.registry import queries as registry_queries
+
+
+class CodeField(serializers.SlugRelatedField):
+    """A DCS code (e.g. "CSIC") of one code list."""
+
+    def __init__(self, list_name: str, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "queryset", Code.objects.filter(code_list__name=list_name, is_active=True).select_related("code_list")
+        )
+        super().__init__(slug_field="code", **kwargs)
+
+
+def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+class CategorySerializer(serializers.Serializer):
+    category = CodeField("case_category_id")
+    sub_category = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Code.objects.select_related("code_list"),
+        required=False,
+        allow_null=True,
+        help_text=_("A code of the category's sub-list."),
+    )
+    date_of_event = serializers.DateField(required=False, allow_null=True)
+    nature = CodeField("case_nature_id", required=False, allow_null=True)
+    place_of_event = CodeField("event_place_id", required=False, allow_null=True)
+    intervention = serializers.CharField(source="intervention.code", read_only=True, allow_null=True, default=None)
+
+
+class PerpetratorSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    relationship = CodeField("perpetrator_id", required=False, allow_null=True)
+    sex = serializers.ChoiceField(choices=["male", "female", "unknown"], required=False, default="unknown")
+    age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    child = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    reporter_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    risk_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    closure_outcome = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    categories = CategorySerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "public_id",
+            "case_number",
+            "status",
+            "version",
+            "child",
+            "office",
+            "reported_on",
+            "reporter_type",
+            "risk_level",
+            "police_ob_number",
+            "notes",
+            "recommendations",
+            "closure_outcome",
+            "closed_on",
+            "categories",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class CaseWriteSerializer(serializers.Serializer):
+    reported_on = serializers.DateField(required=False)
+    reporter_type = CodeField("case_reporter_id", required=False, allow_null=True)
+    reporter_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reporter_contact = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    reporter_relationship = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    risk_level = CodeField("risk_level_id", required=False, allow_null=True)
+    police_ob_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    family_status = CodeField("family_status_id", required=False, allow_null=True)
+    household_economics = CodeField("household_economics", required=False, allow_null=True)
+    notes = serializers.CharField(required=False, allow_blank=True)
+    recommendations = serializers.CharField(required=False, allow_blank=True)
+    categories = CategorySerializer(many=True, required=False)
+    perpetrators = PerpetratorSerializer(many=True, required=False)
+
+
+class CaseCreateSerializer(CaseWriteSerializer):
+    child = serializers.UUIDField(help_text=_("The public id of a registered child."))
+    office = serializers.SlugRelatedField(slug_field="public_id", queryset=OrgUnit.objects.filter(is_active=True))
+    reported_on = serializers.DateField()
+    categories = CategorySerializer(many=True)
+
+
+class CaseUpdateSerializer(CaseWriteSerializer):
+    version = serializers.IntegerField(help_text=_("The version read; a stale version is refused."))
+
+
+class TransitionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, allow_null=True)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = CodeField("closure_outcome_id", required=False, allow_null=True)
+    interventions = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("For propose_closure: case category code -> intervention code."),
+    )
+
+
+def _categories(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: v for k, v in item.items() if k != "intervention"} for item in items]
+
+
+def _category_qs() -> Any:
+    return CaseCategory.objects.select_related("category", "intervention")
+
+
+class CaseViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Child-protection cases within the caller's scope. Every read of one case is audited."""
+
+    queryset = Case.objects.all()
+    serializer_class = CaseSerializer
+    view_permission = P.CASE_VIEW
+    write_permission = P.CASE_UPDATE
+    action_write_permissions = {
+        "create": P.CASE_CREATE,
+        **{name: t.perm for name, t in workflow.TRANSITIONS.items()},
+    }
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_base_queryset(self) -> Any:
+        from django.db.models import Prefetch
+
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("child", "office", "reporter_type", "risk_level", "closure_outcome")
+            .prefetch_related(Prefetch("categories", queryset=_category_qs()))
+            .order_by("-reported_on", "-id")
+        )
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        queries.audit_view(request.user, case, request=request, via="api")
+        return Response(CaseSerializer(case).data)
+
+    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = CaseCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        child = registry_queries.person_for(request.user, d.pop("child"))
+        try:
+            case = actions.case_open(
+                actor=request.user,
+                child=child,
+                office=d.pop("office"),
+                reported_on=d.pop("reported_on"),
+                reporter_type=d.pop("reporter_type", None),
+                categories=_categories(d.pop("categories")),
+                perpetrators=d.pop("perpetrators", []),
+                request=request,
+                via="api",
+                **d,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data, status=201)
+
+    @extend_schema(request=CaseUpdateSerializer, responses={200: CaseSerializer})
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        case = self.get_object()
+        data = CaseUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        if "categories" in d:
+            d["categories"] = _categories(d["categories"])
+        try:
+            actions.case_update(
+                actor=request.user, case=case, expected_version=d.pop("version", None), request=request, **d
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(exclude=True)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    def _transition(self, request: Request, name: str) -> Response:
+        case = self.get_object()
+        data = TransitionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        common = {"actor": request.user, "case": case, "expected_version": d.get("version"), "request": request}
+        try:
+            if name == "start_assessment":
+                actions.case_assessment_start(**common)
+            elif name == "complete_assessment":
+                actions.case_assessment_complete(**common, summary=d["summary"])
+            elif name == "submit_plan":
+                actions.case_plan_submit(**common)
+            elif name == "approve_plan":
+                actions.case_plan_approve(**common)
+            elif name == "return_plan":
+                actions.case_plan_return(**common, reason=d["reason"])
+            elif name == "propose_closure":
+                wanted = d.get("interventions", {})
+                rows = list(case.categories.select_related("category"))
+                codes = {
+                    c.code: c
+                    for c in Code.objects.filter(code_list__name="intervention_id").select_related("code_list")
+                }
+                interventions = {
+                    r.pk: codes[wanted[r.category.code]] for r in rows if wanted.get(r.category.code) in codes
+                }
+                if d.get("outcome") is None:
+                    raise DjangoValidationError({"outcome": [_("Choose the closure outcome.")]})
+                actions.case_closure_propose(**common, outcome=d["outcome"], interventions=interventions)
+            elif name == "approve_closure":
+                actions.case_closure_approve(**common)
+            elif name == "reject_closure":
+                actions.case_closure_reject(**common, reason=d["reason"])
+            elif name == "reopen":
+                actions.case_reopen(**common, reason=d["reason"])
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data)
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="start-assessment")
+    def start_assessment(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "start_assessment")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="complete-assessment")
+    def complete_assessment(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "complete_assessment")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="submit-plan")
+    def submit_plan(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "submit_plan")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="approve-plan")
+    def approve_plan(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "approve_plan")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="return-plan")
+    def return_plan(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "return_plan")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="propose-closure")
+    def propose_closure(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "propose_closure")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="approve-closure")
+    def approve_closure(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "approve_closure")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="reject-closure")
+    def reject_closure(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "reject_closure")
+
+    @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, public_id: str | None = None) -> Response:
+        return self._transition(request, "reopen")
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    child = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    provider = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+
+    class Meta:
+        model = ServiceRecord
+        fields = ["public_id", "child", "case", "service", "given_on", "provider", "notes", "created_at"]
+        read_only_fields = fields
+
+
+class ServiceRecordCreateSerializer(serializers.Serializer):
+    child = serializers.UUIDField(required=False, help_text=_("The child's public id (or give the case)."))
+    case = serializers.UUIDField(required=False, help_text=_("The case's public id."))
+    service = CodeField("intervention_id")
+    given_on = serializers.DateField()
+    provider = serializers.SlugRelatedField(slug_field="public_id", queryset=OrgUnit.objects.filter(is_active=True))
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("child") and not attrs.get("case"):
+            raise serializers.ValidationError({"child": [_("Give the child or the case.")]})
+        return attrs
+
+
+class ServiceRecordViewSet(
+    ScopedViewSetMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Services given to children by any actor, within the caller's scope."""
+
+    queryset = ServiceRecord.objects.all()
+    serializer_class = ServiceRecordSerializer
+    view_permission = P.SERVICE_RECORD
+    write_permission = P.SERVICE_RECORD
+
+    def get_base_queryset(self) -> Any:
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("child", "case", "service", "provider")
+            .order_by("-given_on", "-id")
+        )
+
+    @extend_schema(request=ServiceRecordCreateSerializer, responses={201: ServiceRecordSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ServiceRecordCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        case = None
+        if d.get("case"):
+            case = queries.case_for(request.user, d["case"], write=P.SERVICE_RECORD)
+            child = case.child
+        else:
+            child = registry_queries.person_for(request.user, d["child"])
+        try:
+            record = actions.service_record(
+                actor=request.user,
+                child=child,
+                case=case,
+                service=d["service"],
+                given_on=d["given_on"],
+                provider=d["provider"],
+                notes=d["notes"],
+                request=request,
+                via="api",
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return Response(ServiceRecordSerializer(self.get_base_queryset().get(pk=record.pk)).data, status=201)

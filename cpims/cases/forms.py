@@ -1,0 +1,314 @@
+"""Forms: parse input into the plain data the actions take. Validation rules live in actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cpims.cases.models import Case, Perpetrator
+from cpims.core.models import Code
+from cpims.geo.models import Area, OrgUnit
+from cpims.registry.forms import AreaFieldsMixin
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def codes(list_name: str) -> Any:
+    return (
+        Code.objects.filter(code_list__name=list_name, is_active=True)
+        .select_related("code_list")
+        .order_by("order", "label")
+    )
+
+
+def style(form: forms.BaseForm) -> None:
+    for fld in form.fields.values():
+        widget = fld.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else ""
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if css:
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put an action's ValidationError on the form: on the field it names, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            target = key if key in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.error_list:
+            form.add_error(None, error)
+
+
+def _code_field(label: Any, list_name: str, required: bool = False) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=label, queryset=codes(list_name), required=required)
+
+
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("Any")), *list(Case.Status.choices)], required=False)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Code.objects.none(), required=False)
+    office = forms.ModelChoiceField(label=_("Office"), queryset=OrgUnit.objects.none(), required=False)
+    reported_from = forms.DateField(label=_("Reported from"), required=False, widget=DATE_WIDGET)
+    reported_to = forms.DateField(label=_("Reported to"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = codes("case_category_id")
+        self.fields["office"].queryset = offices
+        style(self)
+
+
+class CaseForm(forms.Form):
+    """Sheet A: the case record (without categories and perpetrators, which are formsets)."""
+
+    reported_on = forms.DateField(label=_("Date reported"), widget=DATE_WIDGET)
+    reporter_type = _code_field(_("Reported by"), "case_reporter_id")
+    reporter_name = forms.CharField(label=_("Reporter's name"), max_length=200, required=False)
+    reporter_contact = forms.CharField(label=_("Reporter's telephone or address"), max_length=200, required=False)
+    reporter_relationship = forms.CharField(label=_("Relationship to the child"), max_length=120, required=False)
+    risk_level = _code_field(_("Risk level"), "risk_level_id")
+    immediate_needs = forms.ModelMultipleChoiceField(
+        label=_("Immediate needs"), queryset=Code.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    long_term_needs = forms.ModelMultipleChoiceField(
+        label=_("Long-term support"), queryset=Code.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    police_ob_number = forms.CharField(label=_("Police OB number"), max_length=60, required=False)
+    family_status = _code_field(_("Family status"), "family_status_id")
+    household_economics = _code_field(_("Household economic status"), "household_economics")
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    recommendations = forms.CharField(
+        label=_("Recommendations (best interest of the child)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    sensitive_narrative = forms.CharField(
+        label=_("Sensitive details (e.g. sexual abuse narrative)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    hiv_status = forms.ChoiceField(label=_("HIV status"), choices=Case.HivStatus.choices, required=False)
+    in_conflict_with_law = forms.BooleanField(label=_("Child in conflict with the law"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, sensitive: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["immediate_needs"].queryset = codes("immediate_need_id")
+        self.fields["long_term_needs"].queryset = codes("long_term_support_id")
+        for name in ("reporter_type", "risk_level", "family_status", "household_economics"):
+            self.fields[name].queryset = self.fields[name].queryset.all()
+        if not sensitive:
+            for name in Case.SENSITIVE_FIELDS:
+                del self.fields[name]
+        style(self)
+
+    def case_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data["immediate_needs"] = list(data.get("immediate_needs") or [])
+        data["long_term_needs"] = list(data.get("long_term_needs") or [])
+        return data
+
+
+class EventPlaceForm(AreaFieldsMixin, forms.Form):
+    """Where it happened: county > sub-county > ward (htmx refills the next select), village."""
+
+    county = forms.ModelChoiceField(label=_("County of event"), queryset=Area.objects.none(), required=False)
+    sub_county = forms.ModelChoiceField(label=_("Sub-county of event"), queryset=Area.objects.none(), required=False)
+    ward = forms.ModelChoiceField(label=_("Ward of event"), queryset=Area.objects.none(), required=False)
+    village = forms.CharField(label=_("Village or estate of event"), max_length=120, required=False)
+    place_detail = forms.CharField(label=_("Place of event (description)"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, initial_area: Area | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "event")
+        super().__init__(*args, **kwargs)
+        ward = initial_area if initial_area is not None and initial_area.level == Area.Level.WARD else None
+        self.setup_areas(self.data if self.is_bound else None, ward, None if ward else initial_area)
+        style(self)
+
+    def case_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "event_county": d.get("county"),
+            "event_sub_county": d.get("sub_county"),
+            "event_ward": d.get("ward"),
+            "event_village": d.get("village") or "",
+            "event_place_detail": d.get("place_detail") or "",
+        }
+
+
+class CategoryForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Case category"), queryset=Code.objects.none(), required=False)
+    sub_category = forms.ModelChoiceField(label=_("Sub-category"), queryset=Code.objects.none(), required=False)
+    date_of_event = forms.DateField(label=_("Date of event"), required=False, widget=DATE_WIDGET)
+    nature = forms.ModelChoiceField(label=_("Nature of case"), queryset=Code.objects.none(), required=False)
+    place_of_event = forms.ModelChoiceField(label=_("Place of event"), queryset=Code.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = codes("case_category_id")
+        sub_lists = Code.objects.filter(code_list__name="case_category_id", sub_list__isnull=False).values(
+            "sub_list_id"
+        )
+        self.fields["sub_category"].queryset = (
+            Code.objects.filter(code_list__in=sub_lists, is_active=True)
+            .select_related("code_list")
+            .order_by("code_list__name", "order")
+        )
+        self.fields["nature"].queryset = codes("case_nature_id")
+        self.fields["place_of_event"].queryset = codes("event_place_id")
+        style(self)
+
+    def item(self) -> dict[str, Any] | None:
+        d = self.cleaned_data
+        if not d or d.get("category") is None:
+            return None
+        return {k: d.get(k) for k in ("category", "sub_category", "date_of_event", "nature", "place_of_event")}
+
+
+class PerpetratorForm(forms.Form):
+    name = forms.CharField(label=_("Name of alleged perpetrator"), max_length=200, required=False)
+    relationship = forms.ModelChoiceField(
+        label=_("Relationship to child"), queryset=Code.objects.none(), required=False
+    )
+    sex = forms.ChoiceField(label=_("Sex"), choices=Perpetrator.Sex.choices, required=False)
+    age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relationship"].queryset = codes("perpetrator_id")
+        style(self)
+
+    def item(self) -> dict[str, Any] | None:
+        d = self.cleaned_data
+        if not d or (not d.get("name") and d.get("relationship") is None):
+            return None
+        return {
+            "name": d.get("name") or "",
+            "relationship": d.get("relationship"),
+            "sex": d.get("sex"),
+            "age": d.get("age"),
+        }
+
+
+CategoryFormSet = forms.formset_factory(CategoryForm, extra=0, min_num=1, max_num=10)
+PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=0, min_num=1, max_num=10)
+
+
+class NewCaseForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("Office"), queryset=OrgUnit.objects.none())
+
+    def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["office"].queryset = offices
+        if offices.count() == 1:
+            self.fields["office"].initial = offices.first().pk
+        style(self)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ConfirmForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+
+class AssessmentForm(forms.Form):
+    summary = forms.CharField(
+        label=_("What the assessment found"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+    assessed_on = forms.DateField(label=_("Assessed on"), required=False, widget=DATE_WIDGET)
+    risk_level = _code_field(_("Risk level"), "risk_level_id")
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["risk_level"].queryset = self.fields["risk_level"].queryset.all()
+        style(self)
+
+
+class ClosureForm(forms.Form):
+    outcome = _code_field(_("Closure outcome"), "closure_outcome_id", required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, categories: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = self.fields["outcome"].queryset.all()
+        self.categories = categories
+        for row in categories:
+            self.fields[f"intervention_{row.pk}"] = forms.ModelChoiceField(
+                label=_("Intervention for “%(category)s”") % {"category": row.category.label},
+                queryset=codes("intervention_id"),
+                required=False,
+            )
+        style(self)
+
+    def interventions(self) -> dict[int, Any]:
+        return {
+            row.pk: self.cleaned_data[f"intervention_{row.pk}"]
+            for row in self.categories
+            if self.cleaned_data.get(f"intervention_{row.pk}") is not None
+        }
+
+
+class GoalForm(forms.Form):
+    domain = _code_field(_("Domain"), "domain_id", required=False)
+    goal = forms.CharField(label=_("Goal"), max_length=255, required=False)
+    actions = forms.CharField(label=_("Actions"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    responsible = forms.CharField(label=_("Responsible"), max_length=200, required=False)
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DATE_WIDGET)
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = self.fields["domain"].queryset.all()
+        style(self)
+
+
+class FollowUpForm(forms.Form):
+    due_on = forms.DateField(label=_("Due date"), required=False, widget=DATE_WIDGET)
+    purpose = forms.CharField(label=_("Purpose"), max_length=255, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class FollowUpDoneForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    done_on = forms.DateField(label=_("Done on"), required=False, widget=DATE_WIDGET)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ServiceForm(forms.Form):
+    service = _code_field(_("Service or intervention"), "intervention_id", required=False)
+    given_on = forms.DateField(label=_("Date given"), required=False, widget=DATE_WIDGET)
+    provider = forms.ModelChoiceField(label=_("Provided by"), queryset=OrgUnit.objects.none(), required=False)
+    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, providers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = self.fields["service"].queryset.all()
+        self.fields["provider"].queryset = providers
+        if providers.count() == 1:
+            self.fields["provider"].initial = providers.first().pk
+        style(self)

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cpims.audit.models import AuditEvent
+from cpims.cases import actions
+from cpims.cases.models import Case, ServiceRecord
+from cpims.cases.tests.conftest import make_child
+
+pytestmark = pytest.mark.urls("cpims.cases.tests.api_urls")
+
+
+def _detail(case: Any, suffix: str = "detail") -> str:
+    return reverse(f"api:case-{suffix}", kwargs={"public_id": case.public_id})
+
+
+def test_list_and_retrieve_scope(client: Any, cast: Any, login: Any, westlands_case: Any) -> None:
+    login(client, cast.nairobi_officer)
+    data = client.get(reverse("api:case-list")).json()
+    assert [c["case_number"] for c in data["results"]] == [westlands_case.case_number]
+    assert client.get(_detail(westlands_case)).json()["status"] == "reported"
+    assert AuditEvent.objects.filter(action="case.view", details__via="api").count() == 1
+    client.logout()
+    login(client, cast.turkana_officer)
+    assert client.get(_detail(westlands_case)).status_code == 404
+    assert client.get(reverse("api:case-list")).json()["results"] == []
+    client.logout()
+    login(client, cast.national_me)
+    assert client.patch(_detail(westlands_case), {"notes": "x"}, content_type="application/json").status_code == 403
+
+
+def test_create_update_and_transitions(client: Any, cast: Any, login: Any) -> None:
+    child = make_child(cast.nairobi_officer, cast.westlands_office)
+    login(client, cast.nairobi_officer)
+    payload = {
+        "child": str(child.public_id),
+        "office": str(cast.westlands_office.public_id),
+        "reported_on": timezone.localdate().isoformat(),
+        "reporter_type": "CRMO",
+        "categories": [{"category": "CSIC", "nature": "OOEV"}],
+    }
+    response = client.post(reverse("api:case-list"), payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    case = Case.objects.get()
+    bad = client.post(reverse("api:case-list"), {**payload, "categories": []}, content_type="application/json")
+    assert bad.status_code == 400 and "categories" in bad.json()["errors"]
+    assert Case.objects.count() == 1
+    ok = client.patch(_detail(case), {"version": case.version, "notes": "n"}, content_type="application/json")
+    assert ok.status_code == 200
+    stale = client.patch(_detail(case), {"version": case.version, "notes": "m"}, content_type="application/json")
+    assert stale.status_code == 400
+    r = client.post(_detail(case, "start-assessment"), {}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["status"] == "assessment"
+    r = client.post(_detail(case, "reopen"), {"reason": "x"}, content_type="application/json")
+    assert r.status_code == 400
+    assert client.post(_detail(case, "approve-plan"), {}, content_type="application/json").status_code == 403
+
+
+def test_services(client: Any, cast: Any, login: Any, westlands_case: Any) -> None:
+    actions.case_access_grant(
+        actor=cast.nairobi_officer, case=westlands_case, org_unit=cast.nairobi_ngo, reason="referral"
+    )
+    login(client, cast.partner)
+    payload = {
+        "case": str(westlands_case.public_id),
+        "service": "CMTN",
+        "given_on": timezone.localdate().isoformat(),
+        "provider": str(cast.nairobi_ngo.public_id),
+    }
+    response = client.post(reverse("api:servicerecord-list"), payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    assert ServiceRecord.objects.count() == 1
+    assert len(client.get(reverse("api:servicerecord-list")).json()["results"]) == 1
+    other = {**payload, "provider": str(cast.westlands_office.public_id)}
+    assert client.post(reverse("api:servicerecord-list"), other, content_type="application/json").status_code == 400
+    client.logout()
+    login(client, cast.turkana_officer)
+    assert client.post(reverse("api:servicerecord-list"), payload, content_type="application/json").status_code == 404
+
+
+def test_schema_is_clean() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    from cpims.cases.tests import api_urls
+
+    generator = SchemaGenerator(patterns=api_urls.urlpatterns)
+    schema = generator.get_schema(request=None, public=True)
+    assert "/api/v1/cases/{public_id}/approve-plan/" in schema["paths"]

@@ -1,0 +1,425 @@
+"""Case pages. Thin: parse the form, call a query or an action, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.cases import actions, forms, queries, workflow
+from cpims.cases.models import Case, FollowUp
+from cpims.cases.panels import panels_for
+from cpims.cases.tasks import tasks_for
+from cpims.geo.models import OrgUnit
+from cpims.registry import queries as registry_queries
+from cpims.registry.models import Person
+from cpims.registry.numbers import normalise_number
+
+
+def _detail(case: Case) -> HttpResponse:
+    return redirect("cases:case_detail", public_id=case.public_id)
+
+
+def _as_page(value: Any) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _units(user: Any, perm: str) -> QuerySet[OrgUnit]:
+    ids = sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
+    return OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name")
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.CASE_VIEW)
+    offices = scope.restrict(request.user, OrgUnit.objects.filter(is_active=True), P.ORGUNIT_VIEW).filter(
+        kind__in=sorted(OrgUnit.DCS_OFFICE_KINDS)
+    ) | OrgUnit.objects.filter(pk__in=[u.pk for u in _units(request.user, P.CASE_VIEW)])
+    form = forms.CaseFilterForm(request.GET or None, offices=offices.order_by("name"))
+    filters = queries.CaseFilters()
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = queries.CaseFilters(
+            status=d["status"],
+            category=d["category"],
+            office=d["office"],
+            reported_from=d["reported_from"],
+            reported_to=d["reported_to"],
+        )
+    page = queries.case_list(request.user, filters, page=_as_page(request.GET.get("page")))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": scope.has_perm(request.user, P.CASE_CREATE),
+        },
+    )
+
+
+def _pick_child(request: HttpRequest) -> Person | None:
+    """The child chosen from the registry: ?child=<public_id> or ?number=<CPIMS number>."""
+    if request.GET.get("child"):
+        return registry_queries.person_for(request.user, request.GET["child"])
+    number = normalise_number(request.GET.get("number", ""))
+    if number:
+        person = registry_queries.people_visible_to(request.user).filter(cpims_number=number).first()
+        if person is None:
+            raise Http404
+        return person
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.CASE_CREATE)
+    child = _pick_child(request)
+    if child is None:
+        return render(request, "cases/case_pick_child.html", {"bad_number": bool(request.GET.get("number"))})
+    sensitive = scope.has_perm(request.user, P.CASE_VIEW_SENSITIVE)
+    offices = _units(request.user, P.CASE_CREATE)
+    data = request.POST if request.method == "POST" else None
+    form = forms.CaseForm(data, sensitive=sensitive, initial={"reported_on": _today()})
+    office_form = forms.NewCaseForm(data, offices=offices)
+    place = forms.EventPlaceForm(data, initial_area=child.ward)
+    cats = forms.CategoryFormSet(data, prefix="cat")
+    perps = forms.PerpetratorFormSet(data, prefix="perp")
+    if data is not None and all(f.is_valid() for f in (form, office_form, place, cats, perps)):
+        fields = {**form.case_fields(), **place.case_fields()}
+        try:
+            case = actions.case_open(
+                actor=request.user,
+                child=child,
+                office=office_form.cleaned_data["office"],
+                reported_on=fields.pop("reported_on"),
+                reporter_type=fields.pop("reporter_type"),
+                categories=[c for c in (f.item() for f in cats.forms) if c],
+                perpetrators=[p for p in (f.item() for f in perps.forms) if p],
+                request=request,
+                **fields,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Case %(number)s opened.") % {"number": case.case_number})
+            return _detail(case)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "child": child,
+            "form": form,
+            "office_form": office_form,
+            "place": place,
+            "cats": cats,
+            "perps": perps,
+            "open_cases": queries.open_cases_of(request.user, child),
+            "title": _("New case"),
+        },
+    )
+
+
+def _today() -> Any:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id)
+    queries.audit_view(request.user, case, request=request)
+    page = queries.case_page(request.user, case)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {"p": page, "case": page.case, "panels": panels_for(request.user, page.case)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
+    sensitive = queries.can_see_sensitive(request.user, case)
+    data = request.POST if request.method == "POST" else None
+    initial = {
+        name: getattr(case, name)
+        for name in ("reported_on", "reporter_type", "reporter_name", "reporter_contact", "reporter_relationship")
+    }
+    initial.update(
+        {
+            name: getattr(case, name)
+            for name in (
+                "risk_level",
+                "police_ob_number",
+                "family_status",
+                "household_economics",
+                "notes",
+                "recommendations",
+                *Case.SENSITIVE_FIELDS,
+            )
+        }
+    )
+    initial["immediate_needs"] = list(case.immediate_needs.all())
+    initial["long_term_needs"] = list(case.long_term_needs.all())
+    initial["version"] = case.version
+    form = forms.CaseForm(data, sensitive=sensitive, initial=initial)
+    place = forms.EventPlaceForm(
+        data,
+        initial_area=case.event_ward or case.event_sub_county or case.event_county,
+        initial={"village": case.event_village, "place_detail": case.event_place_detail},
+    )
+    cats = forms.CategoryFormSet(
+        data,
+        prefix="cat",
+        initial=[
+            {
+                "category": c.category_id,
+                "sub_category": c.sub_category_id,
+                "date_of_event": c.date_of_event,
+                "nature": c.nature_id,
+                "place_of_event": c.place_of_event_id,
+            }
+            for c in case.categories.all()
+        ],
+    )
+    perps = forms.PerpetratorFormSet(
+        data,
+        prefix="perp",
+        initial=[
+            {"name": p.name, "relationship": p.relationship_id, "sex": p.sex, "age": p.age}
+            for p in case.perpetrators.all()
+        ],
+    )
+    if data is not None and all(f.is_valid() for f in (form, place, cats, perps)):
+        fields = {**form.case_fields(), **place.case_fields()}
+        try:
+            actions.case_update(
+                actor=request.user,
+                case=case,
+                expected_version=form.cleaned_data.get("version"),
+                categories=[c for c in (f.item() for f in cats.forms) if c],
+                perpetrators=[p for p in (f.item() for f in perps.forms) if p],
+                request=request,
+                **fields,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Case record saved."))
+            return _detail(case)
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "child": case.child,
+            "case": case,
+            "form": form,
+            "place": place,
+            "cats": cats,
+            "perps": perps,
+            "title": _("Edit case"),
+        },
+    )
+
+
+def _run_transition(request: HttpRequest, case: Case, name: str, form: Any) -> Any:
+    d = form.cleaned_data
+    common = {"actor": request.user, "case": case, "expected_version": d.get("version"), "request": request}
+    if name == "start_assessment":
+        return actions.case_assessment_start(**common)
+    if name == "complete_assessment":
+        return actions.case_assessment_complete(
+            **common, summary=d["summary"], assessed_on=d["assessed_on"], risk_level=d["risk_level"]
+        )
+    if name == "submit_plan":
+        return actions.case_plan_submit(**common)
+    if name == "approve_plan":
+        return actions.case_plan_approve(**common)
+    if name == "return_plan":
+        return actions.case_plan_return(**common, reason=d["reason"])
+    if name == "propose_closure":
+        if d.get("outcome") is None:
+            raise ValidationError({"outcome": [_("Choose the closure outcome.")]})
+        return actions.case_closure_propose(
+            **common, outcome=d["outcome"], interventions=form.interventions(), notes=d["notes"]
+        )
+    if name == "approve_closure":
+        return actions.case_closure_approve(**common)
+    if name == "reject_closure":
+        return actions.case_closure_reject(**common, reason=d["reason"])
+    if name == "reopen":
+        return actions.case_reopen(**common, reason=d["reason"])
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transition(request: HttpRequest, public_id: Any, name: str) -> HttpResponse:
+    step = workflow.TRANSITIONS.get(name)
+    if step is None:
+        raise Http404
+    case = queries.case_for(request.user, public_id, write=step.perm)
+    data = request.POST if request.method == "POST" else None
+    initial = {"version": case.version}
+    if name == "complete_assessment":
+        form: Any = forms.AssessmentForm(data, initial={**initial, "risk_level": case.risk_level_id})
+    elif name == "propose_closure":
+        form = forms.ClosureForm(data, initial=initial, categories=list(case.categories.select_related("category")))
+    elif step.needs_reason:
+        form = forms.ReasonForm(data, initial=initial)
+    else:
+        form = forms.ConfirmForm(data, initial=initial)
+    if data is not None and form.is_valid():
+        try:
+            _run_transition(request, case, name, form)
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Done: %(action)s.") % {"action": step.label})
+            return _detail(case)
+    status = 200 if not form.errors else 400
+    return render(request, "cases/transition.html", {"case": case, "step": step, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
+    form = forms.GoalForm(request.POST or None, initial={"version": case.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.case_plan_goal_add(
+                actor=request.user,
+                case=case,
+                domain=d["domain"],
+                goal=d["goal"],
+                actions=d["actions"],
+                responsible=d["responsible"],
+                due_on=d["due_on"],
+                expected_version=d.get("version"),
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Goal added to the plan."))
+            return _detail(case)
+    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Add a plan goal")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
+    form = forms.FollowUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.followup_add(
+                actor=request.user, case=case, due_on=d["due_on"], purpose=d["purpose"], request=request
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Follow-up planned."))
+            return _detail(case)
+    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Plan a follow-up")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup_done(request: HttpRequest, public_id: Any, followup_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
+    followup = FollowUp.objects.filter(case=case, public_id=followup_id).first()
+    if followup is None:
+        raise Http404
+    form = forms.FollowUpDoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.followup_complete(
+                actor=request.user, followup=followup, outcome=d["outcome"], done_on=d["done_on"], request=request
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Follow-up recorded."))
+            return _detail(case)
+    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Record a follow-up")})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_create(request: HttpRequest) -> HttpResponse:
+    """Record a service for a child (``?child=``) or on a case (``?case=``)."""
+    scope.require_perm(request.user, P.SERVICE_RECORD)
+    case = None
+    if request.GET.get("case"):
+        case = queries.case_for(request.user, request.GET["case"], write=P.SERVICE_RECORD)
+        child = case.child
+    else:
+        child = _pick_child(request)
+        if child is None:
+            return render(
+                request, "cases/case_pick_child.html", {"bad_number": bool(request.GET.get("number")), "service": True}
+            )
+    providers = _units(request.user, P.SERVICE_RECORD)
+    form = forms.ServiceForm(request.POST or None, providers=providers, initial={"given_on": _today()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["service"] is None:
+                raise ValidationError({"service": [_("Choose the service given.")]})
+            actions.service_record(
+                actor=request.user,
+                child=child,
+                case=case,
+                service=d["service"],
+                given_on=d["given_on"],
+                provider=d["provider"],
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Service recorded."))
+            if case is not None:
+                return _detail(case)
+            return redirect("registry:child_detail", public_id=child.public_id)
+    return render(
+        request,
+        "cases/service_form.html",
+        {"case": case, "child": child, "form": form, "title": _("Record a service")},
+    )
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.CASE_VIEW)
+    office_view = request.GET.get("view") == "office"
+    tasks = tasks_for(request.user, mine_only=not office_view)
+    return render(request, "cases/task_list.html", {"tasks": tasks, "office_view": office_view})

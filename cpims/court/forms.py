@@ -1,0 +1,133 @@
+"""Forms: parse input into the plain data the actions take. Validation rules live in actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cpims.core.models import Code
+from cpims.court.models import ORDER_LIST, OUTCOME_LIST, PLEA_LIST, SESSION_TYPE_LIST
+from cpims.geo.models import OrgUnit
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def codes(list_name: str) -> Any:
+    return (
+        Code.objects.filter(code_list__name=list_name, is_active=True)
+        .select_related("code_list")
+        .order_by("order", "label")
+    )
+
+
+def courts() -> Any:
+    return OrgUnit.objects.filter(kind=OrgUnit.Kind.COURT, is_active=True).order_by("name")
+
+
+def style(form: forms.BaseForm) -> None:
+    for fld in form.fields.values():
+        widget = fld.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put an action's ValidationError on the form: on the field it names, else on the form."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            target = key if key in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.error_list:
+            form.add_error(None, error)
+
+
+class StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class SessionForm(StyledForm):
+    session_type = forms.ModelChoiceField(label=_("Type of session"), queryset=Code.objects.none())
+    held_on = forms.DateField(label=_("Date of session"), widget=DATE_WIDGET)
+    court = forms.ModelChoiceField(label=_("Court"), queryset=OrgUnit.objects.none(), required=False)
+    court_name = forms.CharField(
+        label=_("Court (if not in the list)"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. Kibera Law Courts. Leave empty when you chose the court above."),
+    )
+    plea = forms.ModelChoiceField(
+        label=_("Plea"),
+        queryset=Code.objects.none(),
+        required=False,
+        help_text=_("Only at a plea-taking session."),
+    )
+    outcome = forms.ModelChoiceField(label=_("Outcome"), queryset=Code.objects.none(), required=False)
+    next_date = forms.DateField(label=_("Next court date"), required=False, widget=DATE_WIDGET)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = codes(SESSION_TYPE_LIST)
+        self.fields["court"].queryset = courts()
+        self.fields["plea"].queryset = codes(PLEA_LIST)
+        self.fields["outcome"].queryset = codes(OUTCOME_LIST)
+
+    def session_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            name: d[name]
+            for name in ("session_type", "held_on", "court", "court_name", "plea", "outcome", "next_date", "notes")
+        }
+
+
+class OrderForm(StyledForm):
+    order_type = forms.ModelChoiceField(label=_("Order"), queryset=Code.objects.none())
+    made_on = forms.DateField(label=_("Date of order"), widget=DATE_WIDGET)
+    period_months = forms.IntegerField(
+        label=_("Period (months)"),
+        required=False,
+        min_value=1,
+        max_value=240,
+        help_text=_("With no expiry date, the order expires this many months after it was made."),
+    )
+    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DATE_WIDGET)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["order_type"].queryset = codes(ORDER_LIST)
+
+
+class SummonsForm(StyledForm):
+    person_role = forms.CharField(
+        label=_("Summoned as"), max_length=120, help_text=_("E.g. parent, guardian, witness, alleged perpetrator.")
+    )
+    person_name = forms.CharField(label=_("Name of person summoned"), max_length=200, required=False)
+    issued_on = forms.DateField(label=_("Issued on"), widget=DATE_WIDGET)
+    due_on = forms.DateField(label=_("To appear on"), widget=DATE_WIDGET)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SummonsHonouredForm(StyledForm):
+    honoured = forms.TypedChoiceField(
+        label=_("Did the person appear?"),
+        choices=[("yes", _("Yes, the summons was honoured")), ("no", _("No, the summons was not honoured"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    honoured_on = forms.DateField(
+        label=_("Honoured on"), required=False, widget=DATE_WIDGET, help_text=_("Leave empty for today.")
+    )

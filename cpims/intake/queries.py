@@ -1,0 +1,70 @@
+"""Every read of intake reports, starting from the scope rules (intake.triage, area scope)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.audit.actions import audit_record
+from cpims.intake.models import IntakeReport
+
+PAGE_SIZE = 25
+QUEUE_FILTERS = ("new", "triaged", "all")
+
+
+def reports_visible_to(user: Any) -> QuerySet[IntakeReport]:
+    return scope.restrict(user, IntakeReport.objects.all(), P.INTAKE_TRIAGE)
+
+
+def report_for(user: Any, public_id: Any) -> IntakeReport:
+    """One report through the scope rules: 404 outside the user's triage area."""
+    return scope.get_for(
+        user,
+        IntakeReport.objects.select_related(
+            "county", "sub_county", "ward", "office", "triaged_by", "recorded_by", "partner", "case"
+        ),
+        view=P.INTAKE_TRIAGE,
+        public_id=public_id,
+    )
+
+
+def queue(user: Any, *, show: str = "new", page: int = 1) -> Page:
+    """The triage queue of the user's area: new reports (urgent first, oldest first), or triaged
+    ones (latest first). A fixed number of queries whatever the page holds."""
+    qs = reports_visible_to(user).select_related("county", "sub_county", "ward", "office")
+    if show == "triaged":
+        qs = qs.exclude(status=IntakeReport.Status.NEW).order_by("-triaged_at", "-id")
+    elif show == "all":
+        qs = qs.order_by("-created_at", "-id")
+    else:
+        qs = qs.filter(status=IntakeReport.Status.NEW).order_by("-urgent", "created_at", "id")
+    qs = qs.only(
+        "public_id",
+        "reference",
+        "channel",
+        "status",
+        "urgent",
+        "created_at",
+        "triaged_at",
+        "child_name",
+        "child_age",
+        "child_sex",
+        "what_happened",
+        "place",
+        "county__name",
+        "sub_county__name",
+        "ward__name",
+        "office__name",
+    )
+    return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def audit_view(user: Any, report: IntakeReport, *, request: HttpRequest | None = None) -> None:
+    audit_record(
+        actor=user, action="intake.view", obj=report, object_label=report.reference, request=request, details={}
+    )

@@ -1,0 +1,472 @@
+"""Every write to referrals and transfers. Keyword-only, typed, validated before anything is
+written; each action is one transaction with its audit event and a CaseEvent (timeline row), both
+written through the cases contract (``case_event_add`` writes the audit event ``case.<kind>``).
+
+Access (design):
+
+* A referral gives the receiving unit access to the case when it is **accepted**
+  (``case_access_grant``, reason ``"referral"``); the access ends when the referral is
+  **completed** (unless another accepted referral to the same unit still uses it). Before it
+  answers, the receiving unit sees the referral itself (the child's name, the reason), not the case.
+* A transfer request gives the receiving office access to the case so it can review it before
+  answering (reason ``"transfer"``); the access ends with the answer. On acceptance the case's
+  ownership moves (``case_office_change``): number, history, services and referrals stay with the
+  case. **The old office keeps no access**: a CaseAccess cannot be read-only (it carries whatever
+  the unit's grants carry), and the Data Protection Act asks for the least sharing; the services
+  the old office recorded stay visible to it through the service records' own scope.
+
+Problems raise ``ValidationError`` (translatable, keyed by field where one is at fault; code
+``"stale"`` when the referral or transfer was answered meanwhile) or ``PermissionDenied``; in every
+case nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.audit.actions import audit_record
+from cpims.cases import actions as case_actions
+from cpims.cases.models import Case, CaseAccess, ServiceRecord
+from cpims.core.models import Code
+from cpims.geo.models import OrgUnit
+from cpims.referrals.models import Referral, Transfer
+from cpims.referrals.queries import current_sharing_consent, holds_at, referring_units
+from cpims.registry.models import Consent
+
+ANSWER_DAYS: dict[str, int] = {
+    Referral.Urgency.ROUTINE: 7,
+    Referral.Urgency.URGENT: 2,
+    Referral.Urgency.EMERGENCY: 1,
+}
+TRANSFER_ANSWER_DAYS = 14
+TRANSFER_OFFICE_KINDS = frozenset({OrgUnit.Kind.SUB_COUNTY_OFFICE, OrgUnit.Kind.COUNTY_OFFICE})
+NON_STATE_KINDS = frozenset({OrgUnit.Kind.NGO, OrgUnit.Kind.CBO, OrgUnit.Kind.FBO, OrgUnit.Kind.CCI})
+STATE_AGENCY, NON_STATE = "RDSA", "RDNA"
+ACCESS_REFERRAL, ACCESS_TRANSFER = "referral", "transfer"
+
+
+def _in_list(code: Any, list_name: str) -> bool:
+    return isinstance(code, Code) and code.code_list.name == list_name
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _text(value: str | None) -> str:
+    return (value or "").strip()
+
+
+def destination_type_for(unit: OrgUnit, destination_class: Code | None) -> Code | None:
+    """State agency or non-state actor (DCS referral_destination_id), from the destination chosen
+    (its sub-list says which) or else from the unit's type."""
+    code = None
+    sub_list = getattr(getattr(destination_class, "sub_list", None), "name", "")
+    if sub_list.endswith("_nsa"):
+        code = NON_STATE
+    elif sub_list.endswith("_sa"):
+        code = STATE_AGENCY
+    if code is None:
+        code = NON_STATE if unit.kind in NON_STATE_KINDS else STATE_AGENCY
+    return Code.objects.filter(code_list__name="referral_destination_id", code=code).first()
+
+
+def _stale(message: str) -> ValidationError:
+    return ValidationError(message, code="stale")
+
+
+# --- referrals ------------------------------------------------------------------------------------
+
+
+def referral_send(
+    *,
+    actor: Any,
+    case: Case,
+    to_unit: OrgUnit,
+    reason: str,
+    urgency: str = Referral.Urgency.ROUTINE,
+    service_requested: Code | None = None,
+    destination_class: Code | None = None,
+    from_office: OrgUnit | None = None,
+    consent_override: bool = False,
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Refer ``case`` to ``to_unit``. The child's current consent to share data with that unit is
+    required; without it the actor needs ``consent.override`` over the case and a reason, and the
+    override is audited (``consent.override``)."""
+    if not scope.can(actor, P.CASE_REFER, case):
+        raise PermissionDenied
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    units = referring_units(actor, case)
+    if from_office is None:
+        from_office = units[0] if units else None
+    if from_office is None or from_office not in units:
+        errors["from_office"] = [_("Choose a unit you refer for.")]
+    if not case.is_open:
+        errors.setdefault("case", []).append(_("A closed case cannot be referred."))
+    if to_unit is None or not isinstance(to_unit, OrgUnit) or not to_unit.is_active:
+        errors["to_unit"] = [_("Choose an active organisation unit to refer to.")]
+    elif from_office is not None and to_unit.pk == from_office.pk:
+        errors["to_unit"] = [_("A unit cannot refer a case to itself.")]
+    if not _text(reason):
+        errors["reason"] = [_("Say why the child is referred.")]
+    if urgency not in Referral.Urgency.values:
+        errors["urgency"] = [_("Choose the urgency.")]
+    if service_requested is not None and not _in_list(service_requested, "referral_type_id"):
+        errors["service_requested"] = [_("Choose the service requested from the DCS list.")]
+    if destination_class is not None and not _in_list(destination_class, "referral_destination_classification"):
+        errors["destination_class"] = [_("Choose the destination from the DCS list.")]
+    _raise(errors)
+
+    consent = current_sharing_consent(case.child, to_unit)
+    overridden = consent is None
+    if overridden:
+        if not consent_override:
+            raise ValidationError(
+                {
+                    "consent": [
+                        _(
+                            "The child has no recorded consent to share data with %(unit)s. Record the "
+                            "consent on the child's page first, or send without it if you may override."
+                        )
+                        % {"unit": to_unit.name}
+                    ]
+                },
+                code="no_consent",
+            )
+        if not scope.can(actor, P.CONSENT_OVERRIDE, case):
+            raise PermissionDenied(_("You may not refer a child without recorded consent."))
+        if not _text(override_reason):
+            raise ValidationError({"override_reason": [_("Say why the child is referred without consent.")]})
+    destination_type = destination_type_for(to_unit, destination_class)
+    scope.grants_for(actor)  # read the actor's grants before anything changes
+
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if Referral.objects.filter(
+            case=case, to_unit=to_unit, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
+        ).exists():
+            raise ValidationError(
+                {"to_unit": [_("This case already has an open referral to %(unit)s.") % {"unit": to_unit.name}]},
+                code="duplicate",
+            )
+        referral = Referral.objects.create(
+            case=case,
+            from_office=from_office,
+            from_user=actor,
+            to_unit=to_unit,
+            destination_type=destination_type,
+            destination_class=destination_class,
+            service_requested=service_requested,
+            reason=_text(reason),
+            urgency=urgency,
+            consent=consent,
+            consent_overridden=overridden,
+            override_reason=_text(override_reason) if overridden else "",
+            sent_on=today,
+            answer_due_on=today + dt.timedelta(days=ANSWER_DAYS[urgency]),
+        )
+        details = {
+            "referral": str(referral.public_id),
+            "to_unit": str(to_unit.public_id),
+            "urgency": urgency,
+            "consent": "override" if overridden else str(consent.public_id),  # type: ignore[union-attr]
+        }
+        case_actions.case_event_add(
+            case=case,
+            kind="referral_sent",
+            actor=actor,
+            summary=_("Referred to %(unit)s (%(urgency)s)")
+            % {"unit": to_unit.name, "urgency": referral.get_urgency_display()},
+            details=details,
+            request=request,
+        )
+        if overridden:
+            audit_record(
+                actor=actor,
+                action="consent.override",
+                obj=referral,
+                object_label=case.case_number,
+                request=request,
+                details={**details, "case": str(case.public_id), "purpose": Consent.Purpose.DATA_SHARING},
+            )
+    return referral
+
+
+def _lock_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().select_related("case", "to_unit", "from_user").get(pk=referral.pk)
+
+
+def _require_receiver(actor: Any, referral: Referral) -> None:
+    if not holds_at(actor, P.REFERRAL_RECEIVE, referral.to_unit):
+        raise PermissionDenied(_("Only the receiving unit answers a referral."))
+
+
+def _require_status(referral: Referral, *statuses: str) -> None:
+    if referral.status not in statuses:
+        raise _stale(
+            _("This referral is already %(status)s; nothing was changed. Reload the page.")
+            % {"status": referral.get_status_display().lower()}
+        )
+
+
+def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> Referral:
+    """The receiving unit accepts: it gets access to the case (reason "referral")."""
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        _require_receiver(actor, referral)
+        _require_status(referral, Referral.Status.SENT)
+        # The access is given on the referrer's authority (they chose to share the case); the
+        # receiving user cannot see the case yet, which case_access_grant requires of its actor.
+        try:
+            access = case_actions.case_access_grant(
+                actor=referral.from_user,
+                case=referral.case,
+                org_unit=referral.to_unit,
+                reason=ACCESS_REFERRAL,
+                request=request,
+            )
+        except PermissionDenied as exc:
+            raise ValidationError(
+                _(
+                    "The officer who referred this case can no longer see it, so access cannot be given. "
+                    "Ask the referring office to refer the case again."
+                ),
+                code="referrer",
+            ) from exc
+        referral.status = Referral.Status.ACCEPTED
+        referral.answered_at = timezone.now()
+        referral.answered_by = actor
+        referral.access = access
+        referral.save()
+        case_actions.case_event_add(
+            case=referral.case,
+            kind="referral_accepted",
+            actor=actor,
+            summary=_("Referral accepted by %(unit)s") % {"unit": referral.to_unit.name},
+            details={"referral": str(referral.public_id), "access": str(access.public_id)},
+            request=request,
+        )
+    return referral
+
+
+def referral_decline(*, actor: Any, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
+    if not _text(reason):
+        raise ValidationError({"reason": [_("Say why the referral is declined.")]})
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        _require_receiver(actor, referral)
+        _require_status(referral, Referral.Status.SENT)
+        referral.status = Referral.Status.DECLINED
+        referral.answered_at = timezone.now()
+        referral.answered_by = actor
+        referral.decline_reason = _text(reason)
+        referral.save()
+        case_actions.case_event_add(
+            case=referral.case,
+            kind="referral_declined",
+            actor=actor,
+            summary=_("Referral declined by %(unit)s") % {"unit": referral.to_unit.name},
+            details={"referral": str(referral.public_id)},
+            request=request,
+        )
+    return referral
+
+
+def referral_service_record(
+    *,
+    actor: Any,
+    referral: Referral,
+    service: Code,
+    given_on: dt.date,
+    notes: str = "",
+    request: HttpRequest | None = None,
+    via: str = "web",
+) -> ServiceRecord:
+    """The receiving unit records a service given under an accepted referral (cases
+    ``service_record``: provider = the receiving unit; it writes the timeline row and audit)."""
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        _require_receiver(actor, referral)
+        _require_status(referral, Referral.Status.ACCEPTED)
+        record = case_actions.service_record(
+            actor=actor,
+            child=referral.case.child,
+            case=referral.case,
+            service=service,
+            given_on=given_on,
+            provider=referral.to_unit,
+            notes=notes,
+            request=request,
+            via=via,
+        )
+        referral.services.add(record)
+    return record
+
+
+def referral_complete(
+    *, actor: Any, referral: Referral, notes: str = "", request: HttpRequest | None = None
+) -> Referral:
+    """The receiving unit marks an accepted referral complete; its access to the case ends."""
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        _require_receiver(actor, referral)
+        _require_status(referral, Referral.Status.ACCEPTED)
+        if not _text(notes) and not referral.services.exists():
+            raise ValidationError({"notes": [_("Record the services given, or say what was done, before completing.")]})
+        referral.status = Referral.Status.COMPLETED
+        referral.completed_at = timezone.now()
+        referral.completed_by = actor
+        referral.completion_notes = _text(notes)
+        referral.save()
+        case_actions.case_event_add(
+            case=referral.case,
+            kind="referral_completed",
+            actor=actor,
+            summary=_("Referral to %(unit)s completed") % {"unit": referral.to_unit.name},
+            details={"referral": str(referral.public_id), "services": referral.services.count()},
+            request=request,
+        )
+        access = referral.access
+        still_used = (
+            Referral.objects.filter(access=access, status=Referral.Status.ACCEPTED).exclude(pk=referral.pk).exists()
+        )
+        if access is not None and access.revoked_at is None and not still_used:
+            case_actions.case_access_revoke(actor=actor, access=access, request=request)
+    return referral
+
+
+# --- transfers ------------------------------------------------------------------------------------
+
+
+def transfer_request(
+    *, actor: Any, case: Case, to_office: OrgUnit, reason: str, request: HttpRequest | None = None
+) -> Transfer:
+    """Ask ``to_office`` to take the case over. Needs case.transfer at the owning office. The
+    receiving office may review the case until it answers."""
+    if not (scope.can(actor, P.CASE_TRANSFER, case) and scope.can(actor, P.CASE_TRANSFER, case.office)):
+        raise PermissionDenied
+    today = timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    if not case.is_open:
+        errors["case"] = [_("A closed case cannot be transferred.")]
+    if not isinstance(to_office, OrgUnit) or to_office.kind not in TRANSFER_OFFICE_KINDS or not to_office.is_active:
+        errors["to_office"] = [_("Choose an active county or sub-county children office.")]
+    elif to_office.pk == case.office_id:
+        errors["to_office"] = [_("The case is already at this office.")]
+    if not _text(reason):
+        errors["reason"] = [_("Say why the case is transferred.")]
+    _raise(errors)
+    scope.grants_for(actor)
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("office", "child").get(pk=case.pk)
+        if Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).exists():
+            raise ValidationError(
+                {"to_office": [_("A transfer of this case is already awaiting an answer.")]}, code="duplicate"
+            )
+        transfer = Transfer.objects.create(
+            case=case,
+            from_office=case.office,
+            to_office=to_office,
+            reason=_text(reason),
+            requested_by=actor,
+            requested_on=today,
+            answer_due_on=today + dt.timedelta(days=TRANSFER_ANSWER_DAYS),
+        )
+        transfer.access = case_actions.case_access_grant(
+            actor=actor, case=case, org_unit=to_office, reason=ACCESS_TRANSFER, request=request
+        )
+        transfer.save(update_fields=["access"])
+        case_actions.case_event_add(
+            case=case,
+            kind="transfer_requested",
+            actor=actor,
+            summary=_("Transfer to %(office)s requested") % {"office": to_office.name},
+            details={"transfer": str(transfer.public_id), "to_office": str(to_office.public_id)},
+            request=request,
+        )
+    return transfer
+
+
+def _lock_transfer(transfer: Transfer) -> Transfer:
+    return Transfer.objects.select_for_update().select_related("case", "to_office", "from_office").get(pk=transfer.pk)
+
+
+def _require_transfer_receiver(actor: Any, transfer: Transfer) -> None:
+    if not holds_at(actor, P.CASE_TRANSFER, transfer.to_office):
+        raise PermissionDenied(_("Only the receiving office answers a transfer."))
+
+
+def _require_pending(transfer: Transfer) -> None:
+    if transfer.status != Transfer.Status.PENDING:
+        raise _stale(
+            _("This transfer is already %(status)s; nothing was changed. Reload the page.")
+            % {"status": transfer.get_status_display().lower()}
+        )
+
+
+def _end_review_access(actor: Any, access: CaseAccess | None, request: HttpRequest | None) -> None:
+    if access is not None and access.revoked_at is None:
+        case_actions.case_access_revoke(actor=actor, access=access, request=request)
+
+
+def transfer_accept(*, actor: Any, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
+    """The receiving office takes the case over: ownership moves, the history stays."""
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer)
+        _require_transfer_receiver(actor, transfer)
+        _require_pending(transfer)
+        case = Case.objects.select_for_update().get(pk=transfer.case_id)
+        if case.office_id != transfer.from_office_id:
+            raise _stale(_("The case has moved to another office since the transfer was requested."))
+        case_actions.case_office_change(actor=actor, case=case, office=transfer.to_office, request=request)
+        transfer.status = Transfer.Status.ACCEPTED
+        transfer.answered_at = timezone.now()
+        transfer.answered_by = actor
+        transfer.save()
+        case_actions.case_event_add(
+            case=case,
+            kind="transfer_accepted",
+            actor=actor,
+            summary=_("Transfer accepted by %(office)s") % {"office": transfer.to_office.name},
+            details={"transfer": str(transfer.public_id), "from_office": str(transfer.from_office.public_id)},
+            request=request,
+        )
+        _end_review_access(actor, transfer.access, request)
+    return transfer
+
+
+def transfer_decline(*, actor: Any, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
+    if not _text(reason):
+        raise ValidationError({"reason": [_("Say why the transfer is declined.")]})
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer)
+        _require_transfer_receiver(actor, transfer)
+        _require_pending(transfer)
+        transfer.status = Transfer.Status.DECLINED
+        transfer.answered_at = timezone.now()
+        transfer.answered_by = actor
+        transfer.decline_reason = _text(reason)
+        transfer.save()
+        case_actions.case_event_add(
+            case=transfer.case,
+            kind="transfer_declined",
+            actor=actor,
+            summary=_("Transfer declined by %(office)s") % {"office": transfer.to_office.name},
+            details={"transfer": str(transfer.public_id)},
+            request=request,
+        )
+        _end_review_access(actor, transfer.access, request)
+    return transfer

@@ -1,0 +1,319 @@
+"""Referrals and transfers API.
+
+To register in cpims/api/urls.py::
+
+    from cpims.referrals.api import ReferralViewSet, TransferViewSet
+
+    router.register("referrals", ReferralViewSet, basename="referral")
+    router.register("transfers", TransferViewSet, basename="transfer")
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cpims.accounts import permissions as P
+from cpims.api.scoping import ScopedViewSetMixin
+from cpims.cases import queries as case_queries
+from cpims.cases.api import CodeField
+from cpims.geo.models import OrgUnit
+from cpims.referrals import actions, queries
+from cpims.referrals.models import Referral, Transfer
+
+
+def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return serializers.ValidationError(exc.message_dict)
+    return serializers.ValidationError({"non_field_errors": exc.messages})
+
+
+def _unit_field(**kwargs: Any) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="public_id", queryset=OrgUnit.objects.filter(is_active=True), **kwargs
+    )
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    case_number = serializers.CharField(source="case.case_number", read_only=True)
+    from_office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    to_unit = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    destination_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    destination_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service_requested = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    services = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "public_id",
+            "case",
+            "case_number",
+            "from_office",
+            "to_unit",
+            "destination_type",
+            "destination_class",
+            "service_requested",
+            "reason",
+            "urgency",
+            "status",
+            "consent_overridden",
+            "sent_on",
+            "answer_due_on",
+            "answered_at",
+            "decline_reason",
+            "completed_at",
+            "completion_notes",
+            "services",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    case = serializers.UUIDField(help_text=_("The case's public id."))
+    to_unit = _unit_field(help_text=_("The public id of the receiving organisation unit."))
+    reason = serializers.CharField()
+    urgency = serializers.ChoiceField(choices=Referral.Urgency.choices, default=Referral.Urgency.ROUTINE)
+    service_requested = CodeField("referral_type_id", required=False, allow_null=True)
+    destination_class = CodeField("referral_destination_classification", required=False, allow_null=True)
+    from_office = _unit_field(required=False, allow_null=True, help_text=_("The referring unit (one of yours)."))
+    consent_override = serializers.BooleanField(required=False, default=False)
+    override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CompleteSerializer(serializers.Serializer):
+    notes = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class _AnswerableMixin(ScopedViewSetMixin):
+    """Lists and lookups go through cpims.referrals.queries (the scope rules): 404 outside scope,
+    403 when an answer is asked of someone who does not hold the receiving permission at the
+    receiving unit."""
+
+    answer_actions: frozenset[str] = frozenset()
+
+    def visible(self) -> QuerySet[Any]:
+        raise NotImplementedError
+
+    def fetch(self, public_id: Any, *, answer: bool) -> Model:
+        raise NotImplementedError
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.visible()
+
+    def get_object(self) -> Model:
+        answer = self.request.method not in SAFE_METHODS and (self.action or "") in self.answer_actions
+        return self.fetch(self.kwargs[self.lookup_url_kwarg or self.lookup_field], answer=answer)
+
+
+class ReferralViewSet(
+    _AnswerableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Referrals the caller sent (on cases they may see) or received (at units where they answer
+    referrals). The receiving unit accepts, declines and completes."""
+
+    queryset = Referral.objects.all()
+    serializer_class = ReferralSerializer
+    view_permission = P.CASE_VIEW
+    write_permission = P.REFERRAL_RECEIVE
+    action_write_permissions = {"create": P.CASE_REFER}
+    answer_actions = frozenset({"accept", "decline", "complete"})
+
+    def visible(self) -> QuerySet[Referral]:
+        return (
+            queries.referrals_visible_to(self.request.user)
+            .select_related(
+                "case", "from_office", "to_unit", "destination_type", "destination_class", "service_requested"
+            )
+            .prefetch_related("services")
+            .order_by("-sent_on", "-id")
+        )
+
+    def fetch(self, public_id: Any, *, answer: bool) -> Referral:
+        return queries.referral_for(self.request.user, public_id, answer=answer)
+
+    def _out(self, referral: Referral, status: int = 200) -> Response:
+        return Response(ReferralSerializer(self.visible().get(pk=referral.pk)).data, status=status)
+
+    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = ReferralCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        case = case_queries.case_for(request.user, d["case"], write=P.CASE_REFER)
+        try:
+            referral = actions.referral_send(
+                actor=request.user,
+                case=case,
+                to_unit=d["to_unit"],
+                reason=d["reason"],
+                urgency=d["urgency"],
+                service_requested=d.get("service_requested"),
+                destination_class=d.get("destination_class"),
+                from_office=d.get("from_office"),
+                consent_override=d["consent_override"],
+                override_reason=d["override_reason"],
+                request=request,
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(referral, status=201)
+
+    @extend_schema(request=None, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, public_id: str | None = None) -> Response:
+        referral = self.get_object()
+        try:
+            actions.referral_accept(actor=request.user, referral=referral, request=request)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(referral)
+
+    @extend_schema(request=ReasonSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, public_id: str | None = None) -> Response:
+        referral = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.referral_decline(
+                actor=request.user, referral=referral, reason=data.validated_data["reason"], request=request
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(referral)
+
+    @extend_schema(request=CompleteSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, public_id: str | None = None) -> Response:
+        referral = self.get_object()
+        data = CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.referral_complete(
+                actor=request.user, referral=referral, notes=data.validated_data["notes"], request=request
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(referral)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    case_number = serializers.CharField(source="case.case_number", read_only=True)
+    from_office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    to_office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "public_id",
+            "case",
+            "case_number",
+            "from_office",
+            "to_office",
+            "reason",
+            "status",
+            "requested_on",
+            "answer_due_on",
+            "answered_at",
+            "decline_reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class TransferCreateSerializer(serializers.Serializer):
+    case = serializers.UUIDField(help_text=_("The case's public id."))
+    to_office = _unit_field(help_text=_("The public id of the receiving county or sub-county office."))
+    reason = serializers.CharField()
+
+
+class TransferViewSet(
+    _AnswerableMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Transfers of cases between DCS offices: requested by the owning office, accepted or
+    declined by the receiving office (which then owns the case)."""
+
+    queryset = Transfer.objects.all()
+    serializer_class = TransferSerializer
+    view_permission = P.CASE_VIEW
+    write_permission = P.CASE_TRANSFER
+    answer_actions = frozenset({"accept", "decline"})
+
+    def visible(self) -> QuerySet[Transfer]:
+        return (
+            queries.transfers_visible_to(self.request.user)
+            .select_related("case", "from_office", "to_office")
+            .order_by("-requested_on", "-id")
+        )
+
+    def fetch(self, public_id: Any, *, answer: bool) -> Transfer:
+        return queries.transfer_for(self.request.user, public_id, answer=answer)
+
+    def _out(self, transfer: Transfer, status: int = 200) -> Response:
+        return Response(TransferSerializer(self.visible().get(pk=transfer.pk)).data, status=status)
+
+    @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        data = TransferCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        case = case_queries.case_for(request.user, d["case"], write=P.CASE_TRANSFER)
+        try:
+            transfer = actions.transfer_request(
+                actor=request.user, case=case, to_office=d["to_office"], reason=d["reason"], request=request
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(transfer, status=201)
+
+    @extend_schema(request=None, responses={200: TransferSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, public_id: str | None = None) -> Response:
+        transfer = self.get_object()
+        try:
+            actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        # The new owner sees the transfer through the case.
+        return self._out(transfer)
+
+    @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, public_id: str | None = None) -> Response:
+        transfer = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.transfer_decline(
+                actor=request.user, transfer=transfer, reason=data.validated_data["reason"], request=request
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(transfer)

@@ -1,0 +1,291 @@
+"""Every read of referrals and transfers, starting from the scope rules (cpims.accounts.scope).
+
+* inbox: referrals to a unit where the user holds ``referral.receive``;
+* sent: referrals on cases the user may see;
+* one referral: 404 unless the user sees the case or works at the receiving unit; 403 when an
+  answer is asked of someone who does not hold ``referral.receive`` *at* the receiving unit.
+
+Transfers follow the same rules with ``case.transfer`` at the receiving office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.cases.models import Case
+from cpims.cases.panels import Panel
+from cpims.cases.tasks import Task, register_task_source
+from cpims.geo.models import OrgUnit
+from cpims.referrals.models import Referral, Transfer
+from cpims.registry.models import Consent
+
+PAGE_SIZE = 25
+TASK_LIMIT = 200
+
+
+def units_with(user: Any, perm: str) -> list[int]:
+    """The org units where ``user`` holds ``perm`` (the units themselves, not their areas)."""
+    return sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
+
+
+def holds_at(user: Any, perm: str, unit: OrgUnit) -> bool:
+    return unit is not None and unit.pk in units_with(user, perm)
+
+
+def referring_units(user: Any, case: Case) -> list[OrgUnit]:
+    """The units ``user`` may refer for (case.refer); the case's own office first."""
+    ids = units_with(user, P.CASE_REFER)
+    units = list(OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name"))
+    return sorted(units, key=lambda u: u.pk != case.office_id)
+
+
+def current_sharing_consent(child: Any, unit: OrgUnit) -> Consent | None:
+    """The child's current consent to share data with ``unit``, or None."""
+    if unit is None:
+        return None
+    return (
+        Consent.objects.filter(
+            person=child, purpose=Consent.Purpose.DATA_SHARING, shared_with=unit, withdrawn_on__isnull=True
+        )
+        .order_by("-given_on", "-id")
+        .first()
+    )
+
+
+# --- referrals --------------------------------------------------------------------------------
+
+
+def _referral_list_qs(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return qs.select_related(
+        "case", "case__child", "from_office", "to_unit", "service_requested", "from_user"
+    ).order_by("-sent_on", "-id")
+
+
+def referrals_received(user: Any) -> QuerySet[Referral]:
+    """The inbox: referrals to the units where ``user`` holds referral.receive."""
+    return scope.restrict(user, Referral.objects.all(), P.REFERRAL_RECEIVE)
+
+
+def referrals_sent(user: Any) -> QuerySet[Referral]:
+    """Referrals on the cases ``user`` may see."""
+    return Referral.objects.filter(case__in=scope.restrict(user, Case.objects.all(), P.CASE_VIEW).values("pk"))
+
+
+def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+    """Inbox and sent together (and referrals to the user's units for case.view)."""
+    return scope.restrict(user, Referral.objects.all(), P.CASE_VIEW) | referrals_received(user)
+
+
+def inbox(user: Any, *, status: str = "", page: int = 1) -> Page:
+    """A page of the inbox, open referrals first. Constant queries: count and page."""
+    qs = referrals_received(user)
+    if status:
+        qs = qs.filter(status=status)
+    return Paginator(_referral_list_qs(qs), PAGE_SIZE).get_page(page)
+
+
+def sent(user: Any, *, status: str = "", page: int = 1) -> Page:
+    qs = referrals_sent(user)
+    if status:
+        qs = qs.filter(status=status)
+    return Paginator(_referral_list_qs(qs), PAGE_SIZE).get_page(page)
+
+
+def referral_for(user: Any, public_id: Any, *, answer: bool = False) -> Referral:
+    """One referral: 404 outside scope; with ``answer``, 403 unless the user holds referral.receive
+    at the receiving unit."""
+    try:
+        referral = _referral_list_qs(referrals_visible_to(user)).select_related("answered_by").get(public_id=public_id)
+    except (Referral.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if answer and not holds_at(user, P.REFERRAL_RECEIVE, referral.to_unit):
+        raise PermissionDenied
+    return referral
+
+
+@dataclass
+class ReferralPage:
+    referral: Referral
+    services: list[Any]
+    can_answer: bool
+    can_see_case: bool
+
+
+def referral_page(user: Any, referral: Referral) -> ReferralPage:
+    return ReferralPage(
+        referral=referral,
+        services=list(referral.services.select_related("service", "provider").order_by("-given_on", "-id")),
+        can_answer=holds_at(user, P.REFERRAL_RECEIVE, referral.to_unit),
+        can_see_case=scope.can(user, P.CASE_VIEW, referral.case),
+    )
+
+
+# --- transfers --------------------------------------------------------------------------------
+
+
+def transfers_visible_to(user: Any) -> QuerySet[Transfer]:
+    return scope.restrict(user, Transfer.objects.all(), P.CASE_VIEW)
+
+
+def transfers_incoming(user: Any) -> QuerySet[Transfer]:
+    return Transfer.objects.filter(to_office__in=units_with(user, P.CASE_TRANSFER))
+
+
+def _transfer_list_qs(qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
+    return qs.select_related("case", "case__child", "from_office", "to_office", "requested_by").order_by(
+        "-requested_on", "-id"
+    )
+
+
+def transfer_list(user: Any, *, page: int = 1) -> Page:
+    return Paginator(_transfer_list_qs(transfers_visible_to(user)), PAGE_SIZE).get_page(page)
+
+
+def transfer_for(user: Any, public_id: Any, *, answer: bool = False) -> Transfer:
+    """One transfer: 404 outside scope; with ``answer``, 403 unless the user holds case.transfer at
+    the receiving office."""
+    try:
+        transfer = _transfer_list_qs(transfers_visible_to(user)).select_related("answered_by").get(public_id=public_id)
+    except (Transfer.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    if answer and not holds_at(user, P.CASE_TRANSFER, transfer.to_office):
+        raise PermissionDenied
+    return transfer
+
+
+# --- the case page panel ----------------------------------------------------------------------
+
+
+@dataclass
+class CaseReferrals:
+    """What ``referrals/_case_referrals.html`` shows on the case page."""
+
+    items: list[Referral] = field(default_factory=list)
+    transfers: list[Transfer] = field(default_factory=list)
+    can_refer: bool = False
+    can_transfer: bool = False
+
+
+def case_panel(user: Any, case: Case) -> CaseReferrals:
+    """Referrals and transfers of one case (the caller has fetched the case through the scope
+    rules). Three queries plus the permission checks."""
+    return CaseReferrals(
+        items=list(
+            Referral.objects.filter(case=case)
+            .select_related("to_unit", "from_office", "service_requested")
+            .order_by("-sent_on", "-id")
+        ),
+        transfers=list(
+            Transfer.objects.filter(case=case)
+            .select_related("from_office", "to_office")
+            .order_by("-requested_on", "-id")
+        ),
+        can_refer=case.is_open and scope.can(user, P.CASE_REFER, case),
+        can_transfer=case.is_open
+        and scope.can(user, P.CASE_TRANSFER, case)
+        and scope.can(user, P.CASE_TRANSFER, case.office),
+    )
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+def _referral_url(referral: Referral) -> str:
+    return reverse("referrals:detail", kwargs={"public_id": referral.public_id})
+
+
+def _transfer_url(transfer: Transfer) -> str:
+    return reverse("referrals:transfer_detail", kwargs={"public_id": transfer.public_id})
+
+
+@register_task_source
+def referral_tasks(user: Any) -> list[Task]:
+    """Receiving side: referrals awaiting an answer, and accepted ones to complete.
+    Sending side: referrals whose answer is overdue, on cases the user may refer."""
+    out: list[Task] = []
+    if scope.has_perm(user, P.REFERRAL_RECEIVE):
+        rows = (
+            referrals_received(user)
+            .filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
+            .select_related("case")
+            .only("public_id", "status", "answer_due_on", "case__case_number")
+            .order_by("answer_due_on")[:TASK_LIMIT]
+        )
+        for r in rows:
+            waiting = r.status == Referral.Status.SENT
+            out.append(
+                Task(
+                    kind="referral" if waiting else "referral_open",
+                    title=_("Referral awaiting your answer") if waiting else _("Referral to complete"),
+                    url=_referral_url(r),
+                    due_on=r.answer_due_on if waiting else None,
+                    case_number=r.case.case_number,
+                    source="referrals",
+                )
+            )
+    if scope.has_perm(user, P.CASE_REFER):
+        overdue = (
+            Referral.objects.filter(
+                status=Referral.Status.SENT,
+                answer_due_on__lt=timezone.localdate(),
+                case__in=scope.restrict(user, Case.objects.all(), P.CASE_REFER).values("pk"),
+            )
+            .exclude(to_unit__in=units_with(user, P.REFERRAL_RECEIVE))
+            .select_related("case", "to_unit")
+            .only("public_id", "answer_due_on", "from_user_id", "case__case_number", "to_unit__name")
+            .order_by("answer_due_on")[:TASK_LIMIT]
+        )
+        out += [
+            Task(
+                kind="referral_overdue",
+                title=_("No answer yet from %(unit)s to a referral") % {"unit": r.to_unit.name},
+                url=_referral_url(r),
+                due_on=r.answer_due_on,
+                case_number=r.case.case_number,
+                mine=r.from_user_id == user.pk,
+                source="referrals",
+            )
+            for r in overdue
+        ]
+    return out
+
+
+@register_task_source
+def transfer_tasks(user: Any) -> list[Task]:
+    """Transfers awaiting the answer of one of the user's offices."""
+    if not scope.has_perm(user, P.CASE_TRANSFER):
+        return []
+    rows = (
+        transfers_incoming(user)
+        .filter(status=Transfer.Status.PENDING)
+        .select_related("case", "from_office")
+        .only("public_id", "answer_due_on", "case__case_number", "from_office__name")
+        .order_by("answer_due_on")[:TASK_LIMIT]
+    )
+    return [
+        Task(
+            kind="transfer",
+            title=_("Transfer from %(office)s awaiting your answer") % {"office": t.from_office.name},
+            url=_transfer_url(t),
+            due_on=t.answer_due_on,
+            case_number=t.case.case_number,
+            source="referrals",
+        )
+        for t in rows
+    ]
+
+
+def case_page_panel(user: Any, case: Case) -> Panel:
+    """The referrals section of the case page (registered with cpims.cases.panels)."""
+    return Panel("referrals/_case_panel.html", {"referrals": case_panel(user, case)})

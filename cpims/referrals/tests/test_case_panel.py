@@ -1,0 +1,37 @@
+"""The case-page partial (referrals/_case_referrals.html) and its query."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+
+from cpims.referrals import actions, queries
+
+
+def test_panel_shows_status_and_actions(cast: Any, referral: Any) -> None:
+    case = referral.case
+    actions.transfer_request(
+        actor=cast.nairobi_officer, case=case, to_office=cast.turkana_central_office, reason="Moved"
+    )
+    panel = queries.case_panel(cast.nairobi_officer, case)
+    assert [r.pk for r in panel.items] == [referral.pk] and len(panel.transfers) == 1
+    assert panel.can_refer and panel.can_transfer
+    html = render_to_string("referrals/_case_referrals.html", {"case": case, "referrals": panel})
+    assert "Test Children NGO" in html and "Awaiting an answer" in html and "Turkana Central" in html
+    assert f"/referrals/new/{case.public_id}/" in html
+    # Read-only national officer: sees the status, gets no buttons.
+    panel = queries.case_panel(cast.national_me, case)
+    assert not panel.can_refer and not panel.can_transfer
+    html = render_to_string("referrals/_case_referrals.html", {"case": case, "referrals": panel})
+    assert "/referrals/new/" not in html
+
+
+def test_panel_query_count(cast: Any, referral: Any) -> None:
+    user = cast.nairobi_officer
+    queries.case_panel(user, referral.case)  # grants cached
+    with CaptureQueriesContext(connection) as ctx:
+        queries.case_panel(user, referral.case)
+    assert len(ctx) <= 6

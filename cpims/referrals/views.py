@@ -1,0 +1,330 @@
+"""Referral and transfer pages. Thin: parse the form, call a query or an action, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.cases import queries as case_queries
+from cpims.cases.forms import attach_errors
+from cpims.geo.models import OrgUnit
+from cpims.referrals import actions, forms, queries
+from cpims.referrals.models import Referral, Transfer
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _tabs(request: HttpRequest) -> dict[str, bool]:
+    return {
+        "can_receive": scope.has_perm(request.user, P.REFERRAL_RECEIVE),
+        "can_send": scope.has_perm(request.user, P.CASE_REFER),
+        "can_transfer": scope.has_perm(request.user, P.CASE_TRANSFER),
+    }
+
+
+def _status(request: HttpRequest) -> str:
+    value = request.GET.get("status", "")
+    return value if value in Referral.Status.values else ""
+
+
+def _to_detail(referral: Referral) -> HttpResponse:
+    return redirect("referrals:detail", public_id=referral.public_id)
+
+
+def _to_transfer(transfer: Transfer) -> HttpResponse:
+    return redirect("referrals:transfer_detail", public_id=transfer.public_id)
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.REFERRAL_RECEIVE)
+    status = _status(request)
+    page = queries.inbox(request.user, status=status, page=_page_number(request))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "inbox": True,
+            "title": _("Referrals received"),
+            **_tabs(request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def sent(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.CASE_REFER)
+    status = _status(request)
+    page = queries.sent(request.user, status=status, page=_page_number(request))
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": Referral.Status.choices,
+            "inbox": False,
+            "title": _("Referrals sent"),
+            **_tabs(request),
+        },
+    )
+
+
+# --- one referral -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def create(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = case_queries.case_for(request.user, case_id, write=P.CASE_REFER)
+    county_form = forms.CountyForm(request.GET or None, initial={"county": case.county_id})
+    county_id = case.county_id
+    if county_form.is_bound and county_form.is_valid():
+        county_id = county_form.cleaned_data["county"].pk
+    units = OrgUnit.objects.filter(is_active=True).filter(Q(county_id=county_id) | Q(county__isnull=True))
+    from_offices = queries.referring_units(request.user, case)
+    may_override = scope.can(request.user, P.CONSENT_OVERRIDE, case)
+    data = request.POST if request.method == "POST" else None
+    form = forms.ReferralForm(
+        data,
+        units=units.order_by("name"),
+        from_offices=from_offices,
+        may_override=may_override,
+        initial={"urgency": Referral.Urgency.ROUTINE},
+    )
+    if data is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            referral = actions.referral_send(
+                actor=request.user,
+                case=case,
+                to_unit=d["to_unit"],
+                reason=d["reason"],
+                urgency=d["urgency"],
+                service_requested=d["service_requested"],
+                destination_class=d["destination_class"],
+                from_office=d["from_office"],
+                consent_override=bool(d.get("consent_override")),
+                override_reason=d.get("override_reason", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name})
+            return redirect("cases:case_detail", public_id=case.public_id)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"case": case, "form": form, "county_form": county_form, "title": _("Refer the case")},
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.referral_for(request.user, public_id)
+    return render(request, "referrals/detail.html", {"p": queries.referral_page(request.user, referral)})
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.referral_for(request.user, public_id, answer=True)
+    try:
+        actions.referral_accept(actor=request.user, referral=referral, request=request)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, _("Referral accepted: your unit can now see the case."))
+    return _to_detail(referral)
+
+
+def _answer_form(
+    request: HttpRequest,
+    public_id: Any,
+    *,
+    form_class: Any,
+    title: str,
+    run: Any,
+    done: str,
+    initial: dict[str, Any] | None = None,
+) -> HttpResponse:
+    referral = queries.referral_for(request.user, public_id, answer=True)
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(referral, form.cleaned_data)
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                _refused(request, exc)
+                return _to_detail(referral)
+            attach_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return _to_detail(referral)
+    return render(request, "referrals/answer_form.html", {"referral": referral, "form": form, "title": title})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _answer_form(
+        request,
+        public_id,
+        form_class=forms.ReasonForm,
+        title=_("Decline the referral"),
+        run=lambda r, d: actions.referral_decline(actor=request.user, referral=r, reason=d["reason"], request=request),
+        done=_("Referral declined."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _answer_form(
+        request,
+        public_id,
+        form_class=forms.ServiceForm,
+        title=_("Record a service"),
+        initial={"given_on": timezone.localdate()},
+        run=lambda r, d: actions.referral_service_record(
+            actor=request.user,
+            referral=r,
+            service=d["service"],
+            given_on=d["given_on"],
+            notes=d["notes"],
+            request=request,
+        ),
+        done=_("Service recorded."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def complete(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _answer_form(
+        request,
+        public_id,
+        form_class=forms.CompleteForm,
+        title=_("Complete the referral"),
+        run=lambda r, d: actions.referral_complete(actor=request.user, referral=r, notes=d["notes"], request=request),
+        done=_("Referral completed; your unit's access to the case has ended."),
+    )
+
+
+# --- transfers --------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def transfer_list(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.CASE_TRANSFER)
+    page = queries.transfer_list(request.user, page=_page_number(request))
+    return render(request, "referrals/transfer_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
+    case = case_queries.case_for(request.user, case_id, write=P.CASE_TRANSFER)
+    form = forms.TransferForm(request.POST or None, exclude_office=case.office)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = actions.transfer_request(
+                actor=request.user,
+                case=case,
+                to_office=form.cleaned_data["to_office"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name})
+            return redirect("cases:case_detail", public_id=case.public_id)
+    return render(
+        request, "referrals/transfer_form.html", {"case": case, "form": form, "title": _("Transfer the case")}
+    )
+
+
+@login_required
+@require_GET
+def transfer_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    transfer = queries.transfer_for(request.user, public_id)
+    return render(
+        request,
+        "referrals/transfer_detail.html",
+        {
+            "transfer": transfer,
+            "can_answer": queries.holds_at(request.user, P.CASE_TRANSFER, transfer.to_office),
+            "can_see_case": scope.can(request.user, P.CASE_VIEW, transfer.case),
+        },
+    )
+
+
+@login_required
+@require_POST
+def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+    transfer = queries.transfer_for(request.user, public_id, answer=True)
+    try:
+        actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _to_transfer(transfer)
+    messages.success(request, _("Transfer accepted: the case now belongs to your office."))
+    return redirect("cases:case_detail", public_id=transfer.case.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+    transfer = queries.transfer_for(request.user, public_id, answer=True)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.transfer_decline(
+                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                _refused(request, exc)
+                return _to_transfer(transfer)
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Transfer declined."))
+            return _to_transfer(transfer)
+    return render(
+        request,
+        "referrals/transfer_answer_form.html",
+        {"transfer": transfer, "form": form, "title": _("Decline the transfer")},
+    )

@@ -1,0 +1,684 @@
+"""Every read of the registry, starting from the scope rules (cpims.accounts.scope).
+
+Name search, portable and fast at national scale:
+
+1. The typed names are normalised into tokens (``names.tokens``).
+2. One query on the small name vocabulary (NameWord, one row per distinct name) finds, for every
+   token, the known words that equal it, start with it, share its phonetic key, or (PostgreSQL,
+   pg_trgm GIN index) are trigram-similar to it.
+3. People are selected whose name tokens (NameToken, indexed by token) include a matching word for
+   every typed token, in any order, within the user's scope and the other filters: first those
+   matching every token exactly, then the fuzzy matches, each capped.
+4. The candidates are ranked in Python by name similarity (``names.similarity``) and paged.
+
+The number of queries does not depend on the number of results (asserted in the tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import BooleanField, F, FloatField, Func, Prefetch, Q, QuerySet, Value
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.audit.actions import audit_record
+from cpims.core.models import Code
+from cpims.geo.models import Area
+from cpims.registry import names
+from cpims.registry.actions import PersonInput, RelativeInput, normalise_identifier
+from cpims.registry.models import (
+    Consent,
+    HouseholdMember,
+    Identifier,
+    NameToken,
+    NameWord,
+    Person,
+    PersonMerge,
+    Relationship,
+)
+from cpims.registry.numbers import looks_like_number, normalise_number
+
+PAGE_SIZE = 20
+CANDIDATE_CAP = 200  # people ranked per search; more than this asks the user to narrow it down
+WORDS_PER_TOKEN = 300  # vocabulary words tried per typed token
+TRIGRAM_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
+
+
+# --- Scoped access -----------------------------------------------------------------------------
+
+
+def people_visible_to(user: Any, perm: str = P.CHILD_VIEW) -> QuerySet[Person]:
+    """Active people ``user`` may see (or act on with ``perm``)."""
+    return scope.restrict(user, Person.objects.filter(is_active=True), perm)
+
+
+def person_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None = None) -> Person:
+    """One person by public id: 404 outside the user's scope, 403 in scope without ``write``.
+
+    Merged records are returned too (inactive, with ``merged_into``) so callers can redirect."""
+    return scope.get_for(
+        user,
+        Person.objects.select_related("county", "sub_county", "ward", "registered_by_unit", "merged_into"),
+        view=P.CHILD_VIEW,
+        write=write,
+        public_id=public_id,
+    )
+
+
+def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Consent:
+    """A consent through its person's scope."""
+    try:
+        consent = Consent.objects.select_related("person", "shared_with").get(public_id=public_id)
+    except (Consent.DoesNotExist, ValueError, TypeError) as exc:
+        from django.http import Http404
+
+        raise Http404 from exc
+    consent.person = person_for(user, consent.person.public_id, write=write)
+    return consent
+
+
+def relationship_for(user: Any, public_id: Any, *, write: str | None = None) -> Relationship:
+    try:
+        rel = Relationship.objects.select_related("child", "relative").get(public_id=public_id)
+    except (Relationship.DoesNotExist, ValueError, TypeError) as exc:
+        from django.http import Http404
+
+        raise Http404 from exc
+    rel.child = person_for(user, rel.child.public_id, write=write)
+    return rel
+
+
+def registering_units(user: Any) -> list[Any]:
+    from cpims.geo.models import OrgUnit
+
+    ids = {g.org_unit_id for g in scope.grants_for(user).with_perm(P.CHILD_CREATE)}
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("name"))
+
+
+def person_identifier_types() -> QuerySet[Code]:
+    return Code.objects.filter(
+        code_list__name="identifier_type_id", code__in=Identifier.PERSON_TYPES, is_active=True
+    ).order_by("order", "label")
+
+
+# --- Matching words ------------------------------------------------------------------------------
+
+
+class _TrigramMatch(Func):
+    """``word % 'query'``: pg_trgm similarity above the threshold, using the GIN index."""
+
+    function = ""
+    arg_joiner = " %% "
+    output_field = BooleanField()
+
+
+class _Similarity(Func):
+    function = "SIMILARITY"
+    output_field = FloatField()
+
+
+def _trigrams(word: str) -> set[str]:
+    padded = f"  {word} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def trigram_similarity(a: str, b: str) -> float:
+    """pg_trgm's similarity() for one lower-case word, so Python agrees with the database."""
+    ta, tb = _trigrams(a), _trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def _word_matches(query: str, word: str, key: str) -> bool:
+    return (
+        word == query
+        or word.startswith(query)
+        or key == names.phonetic(query)
+        or trigram_similarity(query, word) >= TRIGRAM_THRESHOLD
+    )
+
+
+def matching_words(query_tokens: Sequence[str]) -> list[list[str]]:
+    """For each typed token, the vocabulary words it may stand for (one query for all tokens)."""
+    usable = [t for t in query_tokens if len(t) >= 2]
+    if not usable:
+        return [[t] for t in query_tokens]
+    cond = Q()
+    for token in usable:
+        cond |= Q(word=token) | Q(phonetic=names.phonetic(token)) | Q(word__gte=token, word__lt=token + "{")
+    qs = NameWord.objects.all()
+    if connection.vendor == "postgresql":
+        for token in usable:
+            cond |= Q(_TrigramMatch(F("word"), Value(token)))
+        best = _Similarity(F("word"), Value(usable[0]))
+        for token in usable[1:]:
+            best = Func(best, _Similarity(F("word"), Value(token)), function="GREATEST", output_field=FloatField())
+        qs = qs.filter(cond).annotate(best=best).order_by("-best", "word")
+    else:
+        # Without pg_trgm, a misspelled ending (Wanjiku/Wanjiru) is caught by words whose sound
+        # key starts like the typed one; the Python check below keeps only the similar ones.
+        for token in usable:
+            key = names.phonetic(token)
+            if len(key) >= 3:
+                cond |= Q(phonetic__gte=key[:-1], phonetic__lt=key[:-1] + "~")
+        qs = qs.filter(cond).order_by("word")
+    rows = list(qs.values_list("word", "phonetic")[: WORDS_PER_TOKEN * len(usable)])
+    out: list[list[str]] = []
+    for token in query_tokens:
+        if len(token) < 2:
+            out.append([token])
+            continue
+        words = [w for w, key in rows if _word_matches(token, w, key)]
+        if token not in words:
+            words.insert(0, token)
+        out.append(words[:WORDS_PER_TOKEN])
+    return out
+
+
+ID_LIST_CAP = 5000  # above this many name matches, let the database join instead of sending ids
+
+
+def _matching_ids(groups: Sequence[Sequence[str]]) -> QuerySet[Any]:
+    """Ids of people having, for every group, a name token among the group's words:
+    ``SELECT person_id FROM tokens WHERE token IN g1 INTERSECT SELECT ... g2 ...``, answered from
+    the (token, person) index alone: a few milliseconds even for common names at a million people."""
+    sets = [NameToken.objects.filter(token__in=list(words)).values_list("person_id", flat=True) for words in groups]
+    return sets[0] if len(sets) == 1 else sets[0].intersection(*sets[1:])
+
+
+def _tier_rows(base: QuerySet[Person], groups: Sequence[Sequence[str]], cap: int) -> list[tuple]:
+    """Name columns of the people in ``base`` matching every group, at most ``cap``.
+
+    Two steps: the matching ids first (token index only), then those people, checked against the
+    scope by primary key. In one statement the planner misjudges how few people match all the
+    names and reads every person in a county's scope instead (seen at a million children)."""
+    matching = _matching_ids(groups)
+    ids = list(matching[: ID_LIST_CAP + 1])
+    if not ids:
+        return []
+    people = base.filter(pk__in=ids if len(ids) <= ID_LIST_CAP else matching)
+    return list(people.order_by().values_list(*_NAME_COLUMNS)[:cap])
+
+
+_NAME_COLUMNS = ("pk", "first_name", "middle_name", "last_name", "other_names")
+
+
+def name_candidates(base: QuerySet[Person], query_tokens: Sequence[str], cap: int = CANDIDATE_CAP) -> list[tuple]:
+    """Rows (pk, first, middle, last, other, score) of people in ``base`` whose names match every
+    typed token (exactly or fuzzily), best first. When nobody matches every token of a long query,
+    people matching all but one are tried."""
+    tokens = [t for t in query_tokens if len(t) >= 2] or list(query_tokens)
+    if not tokens:
+        return []
+    groups = matching_words(tokens)
+    rows = _candidate_rows(base, tokens, groups, cap)
+    if not rows and len(tokens) >= 3:
+        seen: dict[int, tuple] = {}
+        for skip in range(len(tokens)):
+            sub_tokens = tokens[:skip] + tokens[skip + 1 :]
+            sub_groups = groups[:skip] + groups[skip + 1 :]
+            for row in _candidate_rows(base, sub_tokens, sub_groups, cap):
+                seen.setdefault(row[0], row)
+        rows = list(seen.values())
+    scored = [(*row, names.similarity(query_tokens, names.tokens(*row[1:5]))) for row in rows]
+    scored.sort(key=lambda r: (-r[5], r[3], r[1], r[0]))
+    return scored[:cap]
+
+
+CLOSE_WORD = 0.9  # names.token_similarity at or above this is a "close" spelling
+
+
+def _candidate_rows(base: QuerySet[Person], tokens: Sequence[str], groups: Sequence[Sequence[str]], cap: int) -> list:
+    """Candidates in tiers, each capped, so the best matches are never crowded out by many loose
+    ones: every token exact, then every token a close spelling, then every token any matching word.
+    A tier identical to the previous one is not asked again."""
+    tiers = [
+        [[t] for t in tokens],
+        [
+            [w for w in ws if names.token_similarity(t, w) >= CLOSE_WORD] or [t]
+            for t, ws in zip(tokens, groups, strict=True)
+        ],
+        [list(words) for words in groups],
+    ]
+    rows: list = []
+    seen: set[int] = set()
+    previous: list[list[str]] | None = None
+    for tier in tiers:
+        if tier == previous:
+            continue
+        previous = tier
+        for row in _tier_rows(base, tier, cap):
+            if row[0] not in seen:
+                seen.add(row[0])
+                rows.append(row)
+    return rows
+
+
+# --- Search ----------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchFilters:
+    q: str = ""  # names, a CPIMS number or an identifier number
+    cpims_number: str = ""
+    identifier: str = ""
+    identifier_type: Code | None = None
+    kind: str = ""
+    sex: str = ""
+    dob_from: dt.date | None = None
+    dob_to: dt.date | None = None
+    age_min: int | None = None
+    age_max: int | None = None
+    county: Area | None = None
+    sub_county: Area | None = None
+    ward: Area | None = None
+
+    def used(self) -> list[str]:
+        """The names of the filters given (what the audit trail keeps: never the values)."""
+        out = []
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if value not in (None, ""):
+                out.append(name)
+        return out
+
+
+@dataclass
+class SearchResult:
+    people: list[Person]
+    total: int
+    page: int
+    pages: int
+    mode: str  # "name", "number", "identifier", "list" or "none"
+    capped: bool = False
+    notice: str = ""
+    scores: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _date_range(filters: SearchFilters, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    start, end = filters.dob_from, filters.dob_to
+    if filters.age_max is not None:
+        # Born after this date is younger than age_max + 1.
+        oldest = _years_before(today, filters.age_max + 1) + dt.timedelta(days=1)
+        start = max(start, oldest) if start else oldest
+    if filters.age_min is not None:
+        youngest = _years_before(today, filters.age_min)
+        end = min(end, youngest) if end else youngest
+    return start, end
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def _filtered(base: QuerySet[Person], filters: SearchFilters) -> QuerySet[Person]:
+    if filters.kind:
+        base = base.filter(kind=filters.kind)
+    if filters.sex:
+        base = base.filter(sex=filters.sex)
+    start, end = _date_range(filters, timezone.localdate())
+    if start:
+        base = base.filter(date_of_birth__gte=start)
+    if end:
+        base = base.filter(date_of_birth__lte=end)
+    if filters.ward is not None:
+        base = base.filter(ward=filters.ward)
+    elif filters.sub_county is not None:
+        base = base.filter(sub_county=filters.sub_county)
+    elif filters.county is not None:
+        base = base.filter(county=filters.county)
+    return base
+
+
+def _page_people(ids: Sequence[int]) -> list[Person]:
+    by_id = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=list(ids))
+        .select_related("ward", "sub_county", "county")
+        .with_orphan_flags()
+    }
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def search_people(
+    user: Any,
+    filters: SearchFilters,
+    *,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+    request: HttpRequest | None = None,
+    via: str = "web",
+) -> SearchResult:
+    """Search the people ``user`` may see. Always audited ("person.search": which filters were used
+    and how many results, never the names or numbers typed)."""
+    base = _filtered(people_visible_to(user), filters)
+    page = max(page, 1)
+    text = filters.q.strip()
+    number = filters.cpims_number.strip() or (text if looks_like_number(text) else "")
+    identifier = filters.identifier.strip()
+    if not number and not identifier and text and any(ch.isdigit() for ch in text):
+        identifier = text
+    notice = ""
+    scores: dict[int, float] = {}
+    capped = False
+    if number:
+        mode = "number"
+        canonical = normalise_number(number)
+        if canonical is None:
+            notice = _("This CPIMS number has a typing error (the last digit does not match). Check it and try again.")
+            ids: list[int] = []
+        else:
+            target = Person.objects.filter(cpims_number=canonical).values_list("pk", "merged_into_id").first()
+            target_id = (target[1] or target[0]) if target else None
+            ids = list(base.filter(pk=target_id).values_list("pk", flat=True)) if target_id else []
+            if ids and target and target[1]:
+                notice = _("%(number)s was merged into the record below.") % {"number": canonical}
+    elif identifier:
+        mode = "identifier"
+        norm = normalise_identifier(identifier)
+        matches = Identifier.objects.filter(value_normalised=norm)
+        if filters.identifier_type is not None:
+            matches = matches.filter(id_type=filters.identifier_type)
+        ids = list(base.filter(pk__in=matches.values("person_id")).values_list("pk", flat=True)[:CANDIDATE_CAP])
+    elif names.tokens(text):
+        mode = "name"
+        rows = name_candidates(base, names.tokens(text))
+        ids = [row[0] for row in rows]
+        scores = {row[0]: row[5] for row in rows}
+        capped = len(rows) >= CANDIDATE_CAP
+    elif filters.used():
+        mode = "list"
+        paginator = Paginator(base.order_by("-id").values_list("pk", flat=True), page_size)
+        page_obj = paginator.get_page(page)
+        people = _page_people(list(page_obj.object_list))
+        _audit_search(user, filters, paginator.count, request, via, mode)
+        return SearchResult(people, paginator.count, page_obj.number, paginator.num_pages, mode)
+    else:
+        return SearchResult([], 0, 1, 1, "none")
+    total = len(ids)
+    pages = max(math.ceil(total / page_size), 1)
+    page = min(page, pages)
+    people = _page_people(ids[(page - 1) * page_size : page * page_size])
+    _audit_search(user, filters, total, request, via, mode)
+    return SearchResult(people, total, page, pages, mode, capped=capped, notice=notice, scores=scores)
+
+
+def _audit_search(
+    user: Any, filters: SearchFilters, count: int, request: HttpRequest | None, via: str, mode: str
+) -> None:
+    audit_record(
+        actor=user,
+        action="person.search",
+        request=request,
+        details={"filters": filters.used(), "mode": mode, "results": count, "via": via},
+    )
+
+
+# --- Duplicates --------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    person: Person
+    score: float
+    reasons: list[str]
+
+
+DUPLICATE_THRESHOLD = 0.85
+
+
+def duplicate_candidates(
+    user: Any,
+    data: PersonInput,
+    *,
+    relatives: Sequence[RelativeInput] = (),
+    exclude: Sequence[int] = (),
+    limit: int = 5,
+    request: HttpRequest | None = None,
+    audit: bool = True,
+) -> list[Candidate]:
+    """People the user may see who look like the person about to be registered: similar names in
+    any order, close dates of birth, the same sex, ward or parents. Best first."""
+    query_tokens = names.tokens(data.first_name, data.middle_name, data.last_name, data.other_names)
+    if not query_tokens:
+        return []
+    base = people_visible_to(user).filter(kind=data.kind or Person.Kind.CHILD)
+    if exclude:
+        base = base.exclude(pk__in=list(exclude))
+    rows = name_candidates(base, query_tokens, cap=50)
+    if not rows:
+        # A registration gives first and last name at least: look for people sharing any two.
+        rows = []
+        if len(query_tokens) >= 2:
+            seen: set[int] = set()
+            for i in range(len(query_tokens)):
+                for j in range(i + 1, len(query_tokens)):
+                    for row in name_candidates(base, [query_tokens[i], query_tokens[j]], cap=50):
+                        if row[0] not in seen:
+                            seen.add(row[0])
+                            rows.append(row)
+    people = {
+        p.pk: p
+        for p in Person.objects.filter(pk__in=[r[0] for r in rows]).select_related("ward", "sub_county", "county")
+    }
+    parents: dict[int, dict[str, list[str]]] = {}
+    wanted_parents = {
+        rel.kind: names.tokens(rel.person.first_name, rel.person.middle_name, rel.person.last_name)
+        for rel in relatives
+        if rel.kind in Relationship.PARENT_KINDS and rel.person is not None
+    }
+    if wanted_parents and people:
+        for rel in Relationship.objects.filter(
+            child_id__in=list(people), kind__in=list(wanted_parents), is_active=True, relative__isnull=False
+        ).select_related("relative"):
+            parents.setdefault(rel.child_id, {})[rel.kind] = names.tokens(*rel.relative.name_parts)
+    born, estimated = data.resolved_date_of_birth()
+    out: list[Candidate] = []
+    for row in rows:
+        person = people.get(row[0])
+        if person is None:
+            continue
+        score, reasons = row[5], [_("similar name")]
+        if born and person.date_of_birth:
+            gap = abs((born - person.date_of_birth).days)
+            loose = estimated or person.date_of_birth_estimated
+            if gap == 0:
+                score += 0.3
+                reasons.append(_("same date of birth"))
+            elif gap <= (730 if loose else 366):
+                score += 0.15
+                reasons.append(_("close date of birth"))
+            elif gap > 3 * 366:
+                score -= 0.3
+        if data.sex and person.sex == data.sex:
+            score += 0.05
+        elif data.sex and Person.Sex.INTERSEX not in (data.sex, person.sex):
+            score -= 0.2
+        if data.ward is not None and person.ward_id == data.ward.pk:
+            score += 0.1
+            reasons.append(_("same ward"))
+        elif data.ward is not None and person.sub_county_id == data.ward.sub_county_id:
+            score += 0.05
+            reasons.append(_("same sub-county"))
+        for kind, wanted in wanted_parents.items():
+            theirs = parents.get(person.pk, {}).get(kind)
+            if wanted and theirs and names.similarity(wanted, theirs) >= 0.9:
+                score += 0.2
+                reasons.append(_("same mother") if kind == Relationship.Kind.MOTHER else _("same father"))
+        if score >= DUPLICATE_THRESHOLD:
+            out.append(Candidate(person, round(score, 3), reasons))
+    out.sort(key=lambda c: -c.score)
+    out = out[:limit]
+    if audit:
+        audit_record(
+            actor=user,
+            action="person.duplicate_check",
+            request=request,
+            details={"results": len(out), "kind": data.kind},
+        )
+    return out
+
+
+# --- The child's page ----------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    on: dt.datetime | dt.date
+    kind: str
+    title: str
+    detail: str = ""
+    url: str = ""
+
+
+# Later apps (cases, services, care) add providers: callable(user, person) -> list[TimelineEntry].
+# Each provider must read what it shows through the scope rules and in a fixed number of queries.
+TIMELINE_PROVIDERS: list[Callable[[Any, Person], list[TimelineEntry]]] = []
+
+
+def register_timeline_provider(provider: Callable[[Any, Person], list[TimelineEntry]]) -> None:
+    if provider not in TIMELINE_PROVIDERS:
+        TIMELINE_PROVIDERS.append(provider)
+
+
+@dataclass
+class Profile:
+    person: Person
+    identifiers: list[Identifier]
+    relationships: list[Relationship]  # this person's caregivers and siblings (as child)
+    cared_for: list[Relationship]  # children this person is a relative of
+    memberships: list[HouseholdMember]
+    consents: list[Consent]
+    merges: list[PersonMerge]
+    visible_ids: set[int]  # related people the viewer may open
+    timeline: list[TimelineEntry]
+
+    @property
+    def household(self) -> Any:
+        return self.memberships[0].household if self.memberships else None
+
+    @property
+    def orphan_status(self) -> str:
+        dead = {r.kind for r in self.relationships if r.is_active and r.is_deceased_parent}
+        if {"mother", "father"} <= dead:
+            return "double"
+        if dead:
+            return next(iter(dead))
+        return ""
+
+    @property
+    def siblings(self) -> list[tuple[Relationship, Person]]:
+        out = [(r, r.relative) for r in self.relationships if r.kind == "sibling" and r.relative_id]
+        out += [(r, r.child) for r in self.cared_for if r.kind == "sibling"]
+        return out
+
+    @property
+    def caregivers(self) -> list[Relationship]:
+        return [r for r in self.relationships if r.kind != "sibling"]
+
+    @property
+    def current_consents(self) -> dict[str, list[Consent]]:
+        out: dict[str, list[Consent]] = {}
+        for consent in self.consents:
+            if consent.is_current:
+                out.setdefault(consent.purpose, []).append(consent)
+        return out
+
+
+def profile_for(user: Any, person: Person) -> Profile:
+    """Everything on the child's page, in a fixed number of queries."""
+    identifiers = list(person.identifiers.select_related("id_type"))
+    relationships = list(
+        Relationship.objects.filter(child=person, is_active=True).select_related("relative").order_by("kind", "id")
+    )
+    cared_for = list(
+        Relationship.objects.filter(relative=person, is_active=True).select_related("child").order_by("kind", "id")
+    )
+    memberships = list(
+        HouseholdMember.objects.filter(person=person, is_active=True)
+        .select_related("household__head", "household__ward")
+        .prefetch_related(
+            Prefetch(
+                "household__members",
+                queryset=HouseholdMember.objects.filter(is_active=True).select_related("person"),
+            )
+        )
+    )
+    consents = list(person.consents.select_related("shared_with", "given_by_person", "recorded_by"))
+    merges = list(person.merges_received.select_related("actor"))
+    related_ids = {r.relative_id for r in relationships if r.relative_id} | {r.child_id for r in cared_for}
+    for membership in memberships:
+        related_ids |= {m.person_id for m in membership.household.members.all()}
+    related_ids.discard(person.pk)
+    visible_ids = (
+        set(people_visible_to(user).filter(pk__in=sorted(related_ids)).values_list("pk", flat=True))
+        if related_ids
+        else set()
+    )
+    timeline = [
+        TimelineEntry(person.created_at, "registration", _("Registered"), person.registered_by_unit.name),
+    ]
+    for merge in merges:
+        timeline.append(TimelineEntry(merge.at, "merge", _("Duplicate record merged in"), merge.merged_number))
+    for consent in consents:
+        timeline.append(TimelineEntry(consent.given_on, "consent", _("Consent given"), consent.get_purpose_display()))
+        if consent.withdrawn_on:
+            timeline.append(
+                TimelineEntry(consent.withdrawn_on, "consent", _("Consent withdrawn"), consent.get_purpose_display())
+            )
+    for provider in TIMELINE_PROVIDERS:
+        timeline.extend(provider(user, person))
+
+    def when(entry: TimelineEntry) -> dt.datetime:
+        on = entry.on
+        if isinstance(on, dt.datetime):
+            return on
+        return timezone.make_aware(dt.datetime.combine(on, dt.time.min))
+
+    timeline.sort(key=when, reverse=True)
+    return Profile(
+        person=person,
+        identifiers=identifiers,
+        relationships=relationships,
+        cared_for=cared_for,
+        memberships=memberships,
+        consents=consents,
+        merges=merges,
+        visible_ids=visible_ids,
+        timeline=timeline,
+    )
+
+
+def audit_view(user: Any, person: Person, *, request: HttpRequest | None = None, via: str = "web") -> None:
+    audit_record(
+        actor=user,
+        action="person.view",
+        obj=person,
+        object_label=person.cpims_number,
+        request=request,
+        details={"via": via},
+    )
+
+
+def audit_photo_view(user: Any, person: Person, *, request: HttpRequest | None = None) -> None:
+    audit_record(actor=user, action="person.photo_view", obj=person, object_label=person.cpims_number, request=request)

@@ -1,0 +1,420 @@
+"""Registry pages. Thin: parse the form, call a query or an action, render."""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.geo.models import Area
+from cpims.registry import actions, forms, queries
+from cpims.registry.models import Person
+from cpims.registry.numbers import normalise_number
+
+
+def _detail(person: Person) -> HttpResponse:
+    return redirect("registry:child_detail", public_id=person.public_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search(request: HttpRequest) -> HttpResponse:
+    """Search by POST, so children's names never appear in URLs (access logs, browser history)."""
+    scope.require_perm(request.user, P.CHILD_VIEW)
+    form = forms.SearchForm(request.POST if request.method == "POST" else None)
+    result = None
+    if form.is_bound and form.is_valid():
+        filters = form.to_filters()
+        if filters.used():
+            page = _as_page(request.POST.get("page"))
+            result = queries.search_people(request.user, filters, page=page, request=request)
+    context = {"form": form, "result": result, "can_create": scope.has_perm(request.user, P.CHILD_CREATE)}
+    template = "registry/_results.html" if request.htmx and result is not None else "registry/search.html"
+    return render(request, template, context)
+
+
+def _as_page(value: Any) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+@login_required
+@require_GET
+def area_options(request: HttpRequest) -> HttpResponse:
+    """<option>s of the areas under a county or sub-county (htmx fills the next select)."""
+    level = request.GET.get("level")
+    # The parent select sends its own (possibly prefixed) name, e.g. "child-county=12".
+    suffix = "sub_county" if level == Area.Level.WARD else "county"
+    parent_id = next(
+        (v for k, v in request.GET.items() if k.endswith(suffix) and (suffix != "county" or "sub_county" not in k)),
+        "",
+    )
+    areas = Area.objects.none()
+    if level in (Area.Level.SUB_COUNTY, Area.Level.WARD) and parent_id.isdigit():
+        areas = Area.objects.filter(level=level, parent_id=int(parent_id)).order_by("name").only("pk", "name")
+    return render(request, "registry/_area_options.html", {"areas": areas})
+
+
+def _relatives_from(formset: Any, siblings: Any) -> list[actions.RelativeInput]:
+    out = [f.to_relative() for f in formset.forms if f.cleaned_data and not f.is_blank()]
+    out += [f.to_relative() for f in siblings.forms if f.cleaned_data and not f.is_blank()]
+    return out
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_create(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.CHILD_CREATE)
+    units = queries.registering_units(request.user)
+    default_area = units[0].area if units and units[0].area_id else None
+    data = request.POST if request.method == "POST" else None
+    form = forms.ChildForm(data, units=units, default_area=default_area, prefix="child")
+    carers = forms.RelativeFormSet(data, prefix="carer")
+    siblings = forms.SiblingFormSet(data, prefix="sibling")
+    candidates: list[queries.Candidate] = []
+    if request.method == "POST" and form.is_valid() and carers.is_valid() and siblings.is_valid():
+        child = form.to_input()
+        relatives = _relatives_from(carers, siblings)
+        candidates = queries.duplicate_candidates(request.user, child, relatives=relatives, request=request)
+        if not candidates or form.cleaned_data.get("register_anyway"):
+            try:
+                registration = actions.child_register(
+                    actor=request.user,
+                    org_unit=form.cleaned_data["org_unit"],
+                    child=child,
+                    relatives=relatives,
+                    child_heads_household=form.cleaned_data.get("child_heads_household", False),
+                    consent_given_by=form.cleaned_data.get("consent_given_by") or None,
+                    consent_date=form.cleaned_data.get("consent_date"),
+                    request=request,
+                )
+            except ValidationError as exc:
+                _attach_registration_errors(exc, form, carers, siblings)
+            else:
+                messages.success(
+                    request,
+                    _("Registered with CPIMS number %(number)s.") % {"number": registration.child.cpims_number},
+                )
+                return _detail(registration.child)
+    return render(
+        request,
+        "registry/child_form.html",
+        {"form": form, "carers": carers, "siblings": siblings, "candidates": candidates},
+    )
+
+
+def _attach_registration_errors(exc: ValidationError, form: Any, carers: Any, siblings: Any) -> None:
+    if not hasattr(exc, "error_dict"):
+        forms.attach_errors(form, exc)
+        return
+    relative_forms = [f for f in carers.forms if f.cleaned_data and not f.is_blank()]
+    relative_forms += [f for f in siblings.forms if f.cleaned_data and not f.is_blank()]
+    for key, errors in exc.error_dict.items():
+        parts = key.split(".")
+        target_form, field = form, None
+        if parts[0] == "child" and len(parts) == 2:
+            field = parts[1]
+        elif parts[0] == "relatives" and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(relative_forms):
+            target_form, field = relative_forms[int(parts[1])], parts[2]
+        elif parts[0] in form.fields:
+            field = parts[0]
+        for error in errors:
+            target_form.add_error(field if field in target_form.fields else None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """The live duplicate check of the registration form (htmx, on leaving a name or date field)."""
+    scope.require_perm(request.user, P.CHILD_CREATE)
+    units = queries.registering_units(request.user)
+    form = forms.ChildForm(request.POST or request.GET, units=units, prefix="child")
+    form.is_valid()
+    candidates: list[queries.Candidate] = []
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    if data.get("first_name") and data.get("last_name"):
+        candidates = queries.duplicate_candidates(request.user, form.to_input(), request=request)
+    return render(request, "registry/_duplicates.html", {"candidates": candidates, "live": True})
+
+
+@login_required
+@require_GET
+def child_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    person = queries.person_for(request.user, public_id)
+    if not person.is_active and person.merged_into_id:
+        messages.info(
+            request,
+            _("Record %(number)s was merged into this one.") % {"number": person.cpims_number},
+        )
+        return _detail(person.merged_into)
+    profile = queries.profile_for(request.user, person)
+    queries.audit_view(request.user, person, request=request)
+    perms = scope.grants_for(request.user).all_perms
+    can_update = P.CHILD_UPDATE in perms and scope.can(request.user, P.CHILD_UPDATE, person)
+    return render(
+        request,
+        "registry/child_detail.html",
+        {
+            "person": person,
+            "profile": profile,
+            "can_update": can_update,
+            "can_merge": P.CHILD_MERGE in perms and person.is_active,
+        },
+    )
+
+
+@login_required
+@require_GET
+def by_number(request: HttpRequest, number: str) -> HttpResponse:
+    """/children/number/CP00001234/ leads to the record, or to the record it was merged into."""
+    canonical = normalise_number(number)
+    if canonical is None:
+        raise Http404
+    person = queries.people_visible_to(request.user).filter(cpims_number=canonical).first()
+    if person is None:
+        merged = (
+            Person.objects.filter(cpims_number=canonical, merged_into__isnull=False)
+            .values_list("merged_into__public_id", flat=True)
+            .first()
+        )
+        if merged is None:
+            raise Http404
+        person = queries.person_for(request.user, merged)
+    return _detail(person)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def child_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
+    if not person.is_active:
+        raise Http404
+    form = forms.PersonEditForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.person_update(
+                actor=request.user,
+                person=person,
+                data=form.to_input(),
+                expected_updated_at=form.cleaned_data["updated_at"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _detail(person)
+    return render(request, "registry/person_edit.html", {"form": form, "person": person})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def caregiver_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Add a caregiver or sibling to a child."""
+    child = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
+    if not child.is_active or child.kind != Person.Kind.CHILD:
+        raise Http404
+    form = forms.RelativeAddForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.relative_add(actor=request.user, child=child, relative=form.to_relative(), request=request)
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Added to the child's record."))
+            return _detail(child)
+    return render(request, "registry/caregiver_form.html", {"form": form, "person": child})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relationship_edit(request: HttpRequest, public_id: Any, relationship_id: Any) -> HttpResponse:
+    relationship = queries.relationship_for(request.user, relationship_id, write=P.CHILD_UPDATE)
+    if str(relationship.child.public_id) != str(public_id):
+        raise Http404
+    initial = {"parent_status": relationship.parent_status, "lives_with_child": relationship.lives_with_child}
+    form = forms.RelationshipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.relationship_update(
+                actor=request.user,
+                relationship=relationship,
+                parent_status=form.cleaned_data["parent_status"],
+                lives_with_child=form.cleaned_data["lives_with_child"],
+                is_active=not form.cleaned_data["ended"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return _detail(relationship.child)
+    return render(
+        request,
+        "registry/relationship_form.html",
+        {"form": form, "person": relationship.child, "relationship": relationship},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
+    if not person.is_active:
+        raise Http404
+    form = forms.IdentifierForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.identifier_add(
+                actor=request.user,
+                person=person,
+                id_type=form.cleaned_data["id_type"],
+                value=form.cleaned_data["value"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Identifier added."))
+            return _detail(person)
+    return render(request, "registry/simple_form.html", _simple(form, person, _("Add an identifier")))
+
+
+def _simple(form: Any, person: Person, title: str, **extra: Any) -> dict[str, Any]:
+    return {"form": form, "person": person, "title": title, **extra}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_give(request: HttpRequest, public_id: Any) -> HttpResponse:
+    person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
+    if not person.is_active:
+        raise Http404
+    form = forms.ConsentForm(request.POST or None, person=person, initial={"purpose": request.GET.get("purpose")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.consent_give(actor=request.user, person=person, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Consent recorded."))
+            return _detail(person)
+    return render(request, "registry/simple_form.html", _simple(form, person, _("Record consent")))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, public_id: Any, consent_id: Any) -> HttpResponse:
+    consent = queries.consent_for(request.user, consent_id, write=P.CHILD_UPDATE)
+    if str(consent.person.public_id) != str(public_id):
+        raise Http404
+    form = forms.ConsentWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.consent_withdraw(
+                actor=request.user,
+                consent=consent,
+                withdrawn_on=form.cleaned_data["withdrawn_on"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Consent withdrawn."))
+            return _detail(consent.person)
+    title = _("Withdraw consent: %(purpose)s") % {"purpose": consent.get_purpose_display()}
+    return render(request, "registry/simple_form.html", _simple(form, consent.person, title, danger=True))
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, public_id: Any) -> FileResponse:
+    """The child's photo, only through the scope check (never a public media URL)."""
+    person = queries.person_for(request.user, public_id)
+    if not person.photo:
+        raise Http404
+    queries.audit_photo_view(request.user, person, request=request)
+    content_type = mimetypes.guess_type(person.photo.name)[0] or "application/octet-stream"
+    response = FileResponse(person.photo.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def photo_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
+    person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
+    if not person.is_active:
+        raise Http404
+    form = forms.PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.photo_set(actor=request.user, person=person, photo=form.cleaned_data["photo"], request=request)
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Photo saved."))
+            return _detail(person)
+    return render(request, "registry/simple_form.html", _simple(form, person, _("Photo"), multipart=True))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Merge a duplicate into this record: choose the duplicate by number, compare, confirm."""
+    survivor = queries.person_for(request.user, public_id, write=P.CHILD_MERGE)
+    if not survivor.is_active:
+        raise Http404
+    form = forms.MergeForm(request.POST or None, initial={"duplicate_number": request.GET.get("duplicate", "")})
+    duplicate = None
+    if request.method == "POST" and form.is_valid():
+        number = normalise_number(form.cleaned_data["duplicate_number"])
+        duplicate = (
+            queries.people_visible_to(request.user, P.CHILD_MERGE).filter(cpims_number=number).first()
+            if number
+            else None
+        )
+        if duplicate is None:
+            form.add_error("duplicate_number", _("No record with this CPIMS number that you may merge."))
+        elif duplicate.pk == survivor.pk:
+            form.add_error("duplicate_number", _("Choose a different record from this one."))
+        elif form.cleaned_data.get("confirm"):
+            try:
+                actions.person_merge(
+                    actor=request.user,
+                    survivor=survivor,
+                    duplicate=duplicate,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                forms.attach_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("%(number)s was merged into this record.") % {"number": duplicate.cpims_number},
+                )
+                return _detail(survivor)
+    return render(
+        request,
+        "registry/merge.html",
+        {"form": form, "person": survivor, "duplicate": duplicate if form.is_bound and not form.errors else None},
+    )
+
+
+def detail_url(person: Person) -> str:
+    return reverse("registry:child_detail", kwargs={"public_id": person.public_id})
