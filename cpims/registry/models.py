@@ -41,6 +41,25 @@ def registering_unit_q(user: Any, grants: Any, perm: str) -> Q | None:
     return Q(registered_by_unit__in=sorted(units))
 
 
+def person_extra_q(user: Any, grants: Any, perm: str) -> Q | None:
+    """A person is also reachable by the units that registered them and, for children, by the
+    units a case of theirs is shared with."""
+    units = {g.org_unit_id for g in grants.with_perm(perm) if g.scope in ("area", "org_unit")}
+    if not units:
+        return None
+    return Q(registered_by_unit__in=sorted(units)) | Q(pk__in=_children_shared_with(units))
+
+
+def _children_shared_with(units: set[int]) -> Any:
+    """Children of cases shared with one of ``units`` (an accepted referral or a pending transfer
+    gives the unit access to the case, and the child is what the unit serves). Looked up by name
+    because the cases app builds on this one."""
+    from django.apps import apps
+
+    access = apps.get_model("cases", "CaseAccess")
+    return access.objects.filter(org_unit__in=sorted(units), revoked_at__isnull=True).values("case__child_id")
+
+
 class Counter(models.Model):
     """Race-free sequence for human-readable numbers: the row is locked (SELECT ... FOR UPDATE) by
     the transaction that takes the next value, so two officers saving at once never get the same
@@ -184,7 +203,7 @@ class Person(BaseModel):
         county="county",
         sub_county="sub_county",
         owner="created_by",
-        extra=registering_unit_q,
+        extra=person_extra_q,
     )
 
     class Meta:

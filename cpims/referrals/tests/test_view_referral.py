@@ -139,3 +139,21 @@ def test_outsiders_and_read_only(client: Any, cast: Any, login: Any, referral: A
         assert client.get(_url("complete", referral)).status_code == 403
     referral.refresh_from_db()
     assert referral.status == Referral.Status.SENT
+
+
+def test_accepted_referral_lets_the_receiving_unit_open_the_child(client: Any, cast: Any, login: Any) -> None:
+    """The NGO serves the child, so accepting the referral opens the child's record to it too;
+    ending the access closes it again."""
+    from cpims.cases import actions as case_actions
+    from cpims.cases.tests.scope_routes import westlands_case
+
+    case = westlands_case(cast)
+    url = reverse("registry:child_detail", kwargs={"public_id": case.child.public_id})
+    login(client, cast.partner)
+    assert client.get(url).status_code == 404
+    access = case_actions.case_access_grant(
+        actor=cast.nairobi_officer, case=case, org_unit=cast.nairobi_ngo, reason="referral"
+    )
+    assert client.get(url).status_code == 200
+    case_actions.case_access_revoke(actor=cast.nairobi_officer, access=access)
+    assert client.get(url).status_code == 404
