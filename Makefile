@@ -74,7 +74,8 @@ test-browser:
 	else echo "WARNING: /usr/bin/chromium not found, browser journeys NOT run (apt-get install chromium)."; fi
 
 messages:
-	@for app in cpims/*/; do if [ -d $$app/locale ]; then (cd $$app && ../../$(BIN)/django-admin makemessages -l sw --no-obsolete >/dev/null); fi; done
+	@root=$$(pwd); for loc in $$(find cpims -type d -name locale -not -path '*/node_modules/*'); do \
+		(cd $$(dirname $$loc) && $$root/$(BIN)/django-admin makemessages -l sw --no-obsolete >/dev/null); done
 	$(BIN)/python manage.py compile_translations
 
 bench: install-dev

@@ -89,6 +89,11 @@ INSTALLED_APPS = [
     "cpims.intake",
     "cpims.referrals",
     "cpims.court",
+    "cpims.care",
+    "cpims.reporting",
+    "cpims.returns",
+    "cpims.dashboards",
+    "cpims.integrations.dhis2",
     "cpims.api",
 ]
 
@@ -155,6 +160,9 @@ if env_str("REDIS_URL", "") != "":
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+if CPIMS_ENV == "test":
+    # Tests run background work at once, in the same transaction, so they can assert its result.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

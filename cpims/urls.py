@@ -12,6 +12,11 @@ urlpatterns = [
     path("cases/", include("cpims.cases.urls")),
     path("referrals/", include("cpims.referrals.urls")),
     path("court/", include("cpims.court.urls")),
+    path("care/", include("cpims.care.urls")),
+    path("reports/", include("cpims.reporting.urls")),
+    path("returns/", include("cpims.returns.urls")),
+    path("dashboards/", include("cpims.dashboards.urls")),
+    path("dhis2/", include("cpims.integrations.dhis2.urls")),
     # Intake holds both the public "report a concern" page and the officers' triage queue.
     path("", include("cpims.intake.urls")),
     path("api/v1/", include("cpims.api.urls")),

@@ -9,11 +9,11 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-CATALOGUES = sorted((Path(settings.BASE_DIR) / "cpims").glob("*/locale/sw/LC_MESSAGES/django.po"))
+CATALOGUES = sorted((Path(settings.BASE_DIR) / "cpims").glob("**/locale/sw/LC_MESSAGES/django.po"))
 
 
 def test_every_app_with_strings_has_a_catalogue() -> None:
-    apps = {path.parts[-5] for path in CATALOGUES}
+    apps = {path.parts[-5] for path in CATALOGUES}  # the app folder (cpims/integrations/dhis2 -> dhis2)
     assert {"core", "geo", "accounts", "audit", "api"} <= apps
 
 

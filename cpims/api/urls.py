@@ -11,13 +11,18 @@ from cpims.accounts.api import MeView, UserViewSet
 from cpims.api import views
 from cpims.api.api import ApiTokenViewSet
 from cpims.audit.api import AuditEventViewSet
+from cpims.care import api as care_api
 from cpims.cases.api import CaseViewSet, ServiceRecordViewSet
 from cpims.core.api import CodeListViewSet
 from cpims.court.api import CourtOrderViewSet, CourtSessionViewSet, SummonsViewSet
+from cpims.dashboards import api as dashboards_api
 from cpims.geo.api import AreaViewSet, OrgUnitViewSet
 from cpims.intake.api import IntakeReportCreateView
+from cpims.integrations.dhis2 import api as dhis2_api
 from cpims.referrals.api import ReferralViewSet, TransferViewSet
 from cpims.registry.api import ChildViewSet
+from cpims.reporting import api as reporting_api
+from cpims.returns import api as returns_api
 
 app_name = "api"
 
@@ -39,6 +44,11 @@ router.register("court-sessions", CourtSessionViewSet, basename="courtsession")
 router.register("court-orders", CourtOrderViewSet, basename="courtorder")
 router.register("summonses", SummonsViewSet, basename="summons")
 
+# Apps from the care and reporting issues register their own viewsets and plain API views.
+APP_APIS = (care_api, reporting_api, returns_api, dashboards_api, dhis2_api)
+for _app_api in APP_APIS:
+    _app_api.register_routes(router)
+
 # Each app's viewsets use cpims.api.scoping.ScopedViewSetMixin, except audit events: national and
 # list-only, they have no scope fields and check audit.view themselves.
 
@@ -50,5 +60,6 @@ urlpatterns = [
     path("tokens/", views.token_list, name="token_list"),
     path("tokens/new/", views.token_create, name="token_create"),
     path("tokens/<uuid:public_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    *[p for _app_api in APP_APIS for p in _app_api.api_urlpatterns],
     path("", include(router.urls)),
 ]

@@ -19,6 +19,11 @@ MENU: list[tuple[str, object, str | None]] = [
     ("intake:report_new", _("Record a concern"), P.CASE_CREATE),
     ("court:diary", _("Court diary"), P.CASE_VIEW),
     ("referrals:inbox", _("Referrals"), P.REFERRAL_RECEIVE),
+    # care menu entries
+    # dashboards menu entries
+    # reporting menu entries
+    # returns menu entries
+    # dhis2 menu entries
     ("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE),
     ("accounts:user_list", _("Users"), P.USER_VIEW),
     ("audit:event_list", _("Audit log"), P.AUDIT_VIEW),

@@ -18,11 +18,22 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo data: set CPIMS_DEMO=true (never in production).")
         creds = load_demo()
         # Domain demo data builds on the demo users; each loader adds nothing on a second run.
+        from cpims.care.demo import load_demo_care
         from cpims.cases.demo import load_demo_cases
+        from cpims.dashboards.demo import load_demo_dashboards
         from cpims.intake.demo import load_demo_intake
+        from cpims.integrations.dhis2.demo import load_demo_dhis2
+        from cpims.reporting.demo import load_demo_reporting
+        from cpims.returns.demo import load_demo_returns
 
         load_demo_cases()
         load_demo_intake()
+        # Care before reporting: placements feed institution returns and dashboards.
+        load_demo_care()
+        load_demo_reporting()
+        load_demo_returns()
+        load_demo_dashboards()
+        load_demo_dhis2()
         roles = {spec.username: spec.role for spec in DEMO_USERS}
         self.stdout.write("")
         self.stdout.write("Demo users (demo mode only; passwords kept in var/demo-credentials.txt):")

@@ -1,0 +1,1 @@
+"""Children in care: institutions, placements, reviews, continuity of care."""

@@ -1,0 +1,1 @@
+"""Dashboards by role, the county map and report packs."""

@@ -1,0 +1,1 @@
+"""DHIS2: indicator mapping, data value sets (JSON, ADX) and the push."""

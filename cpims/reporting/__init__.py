@@ -1,0 +1,1 @@
+"""Caseload facts, statistics tables, drill-down, exports and background downloads."""

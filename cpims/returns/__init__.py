@@ -1,0 +1,1 @@
+"""Monthly returns: workflow, deadlines, completeness and timeliness."""
