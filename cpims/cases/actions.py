@@ -527,6 +527,66 @@ def case_access_grant(
     return access
 
 
+REFERRAL_ACCESS_REASON = "referral"
+
+
+def case_access_grant_for_referral(*, actor: Any, referral: Any, request: HttpRequest | None = None) -> CaseAccess:
+    """Give the receiving unit of a pending ``referral`` access to its case, on the authority of
+    the receiving user who accepts it (``actor``), audited in their name.
+
+    The receiver cannot see the case before accepting, so ``case_access_grant`` (which needs
+    case.view) does not fit. The authority here is the referral itself: it must still be awaiting
+    an answer, be addressed to a unit where ``actor`` holds ``referral.receive`` there (never
+    through an area above it), and be on this case. Idempotent like ``case_access_grant``.
+    Call inside the referrals action's transaction (the referral row is locked there)."""
+    from django.apps import apps
+
+    # Referrals build on cases, not the reverse: the model is looked up here, not imported.
+    referral_model = apps.get_model("referrals", "Referral")
+    with transaction.atomic():
+        pending = (
+            referral_model.objects.select_for_update()
+            .select_related("to_unit", "from_user", "case")
+            .filter(pk=getattr(referral, "pk", None))
+            .first()
+        )
+        if pending is None:
+            raise PermissionDenied
+        receiving_units = {g.org_unit_id for g in scope.grants_for(actor).with_perm(P.REFERRAL_RECEIVE)}
+        if pending.to_unit_id not in receiving_units:
+            raise PermissionDenied(_("Only the receiving unit answers a referral."))
+        if pending.status != referral_model.Status.SENT:
+            raise ValidationError(_("This referral is no longer awaiting an answer."), code="stale")
+        case = _lock(pending.case, None)
+        org_unit = pending.to_unit
+        existing = CaseAccess.objects.filter(
+            case=case, org_unit=org_unit, reason=REFERRAL_ACCESS_REASON, revoked_at__isnull=True
+        ).first()
+        if existing is not None:
+            return existing
+        access = CaseAccess.objects.create(
+            case=case, org_unit=org_unit, reason=REFERRAL_ACCESS_REASON, granted_by=actor
+        )
+        _record(
+            case=case,
+            actor=actor,
+            kind="access_grant",
+            summary=_("Access given to %(unit)s (%(reason)s)")
+            % {"unit": org_unit.name, "reason": REFERRAL_ACCESS_REASON},
+            details={
+                "org_unit": str(org_unit.public_id),
+                "reason": REFERRAL_ACCESS_REASON,
+                "access": str(access.public_id),
+                "referral": str(pending.public_id),
+                # Who chose to share the case (the referrer) beside who took the access (the actor).
+                "referred_by": str(pending.from_user.public_id),
+            },
+            request=request,
+            bump=False,
+        )
+    return access
+
+
 def case_access_revoke(*, actor: Any, access: CaseAccess, request: HttpRequest | None = None) -> CaseAccess:
     """End an access grant. Revoking an already revoked grant changes nothing."""
     with transaction.atomic():

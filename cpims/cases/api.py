@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -21,9 +21,9 @@ from rest_framework.response import Response
 from cpims.accounts import permissions as P
 from cpims.api.scoping import ScopedViewSetMixin
 from cpims.cases import actions, queries, workflow
-from cpims.cases.models import Case, CaseCategory, ServiceRecord
+from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
 from cpims.core.models import Code
-from cpims.geo.models import OrgUnit
+from cpims.geo.models import Area, OrgUnit
 from cpims.registry import queries as registry_queries
 
 
@@ -65,6 +65,13 @@ class PerpetratorSerializer(serializers.Serializer):
     age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
 
 
+class PerpetratorOutSerializer(serializers.Serializer):
+    name = serializers.CharField(read_only=True)
+    relationship = serializers.CharField(source="relationship.code", read_only=True, allow_null=True, default=None)
+    sex = serializers.CharField(read_only=True)
+    age = serializers.IntegerField(read_only=True, allow_null=True)
+
+
 class CaseSerializer(serializers.ModelSerializer):
     child = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
     office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -72,6 +79,10 @@ class CaseSerializer(serializers.ModelSerializer):
     risk_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
     closure_outcome = serializers.SlugRelatedField(slug_field="code", read_only=True)
     categories = CategorySerializer(many=True, read_only=True)
+    # Alleged perpetrators: not a sensitive section (the case page shows them to every case
+    # viewer); the sensitive fields (Case.SENSITIVE_FIELDS) stay out of the API.
+    perpetrators = PerpetratorOutSerializer(many=True, read_only=True)
+    event_ward = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
         model = Case
@@ -90,7 +101,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "recommendations",
             "closure_outcome",
             "closed_on",
+            "event_ward",
             "categories",
+            "perpetrators",
             "created_at",
             "updated_at",
         ]
@@ -141,7 +154,9 @@ def _categories(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _category_qs() -> Any:
-    return CaseCategory.objects.select_related("category", "intervention")
+    return CaseCategory.objects.select_related(
+        "category", "sub_category", "nature", "place_of_event", "intervention"
+    ).order_by("id")
 
 
 class CaseViewSet(
@@ -171,9 +186,34 @@ class CaseViewSet(
             super()
             .get_base_queryset()
             .select_related("child", "office", "reporter_type", "risk_level", "closure_outcome")
-            .prefetch_related(Prefetch("categories", queryset=_category_qs()))
+            .select_related("event_ward")
+            .prefetch_related(
+                Prefetch("categories", queryset=_category_qs()),
+                Prefetch("perpetrators", queryset=Perpetrator.objects.select_related("relationship").order_by("id")),
+            )
             .order_by("-reported_on", "-id")
         )
+
+    def filter_queryset(self, queryset: Any) -> Any:
+        qs = super().filter_queryset(queryset)
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("status"):
+            qs = qs.filter(status=params["status"])
+        if params.get("ward"):
+            # The official ward code (geo Area, level ward) of where it happened.
+            qs = qs.filter(event_ward__level=Area.Level.WARD, event_ward__code=params["ward"])
+        return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=list(Case.Status.values), description=_("Only cases in this state.")),
+            OpenApiParameter("ward", str, description=_("Official code of the ward where it happened.")),
+        ]
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()

@@ -5,15 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.models import Case, Perpetrator
+from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry.forms import AreaFieldsMixin
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def codes(list_name: str) -> Any:
@@ -22,31 +20,6 @@ def codes(list_name: str) -> Any:
         .select_related("code_list")
         .order_by("order", "label")
     )
-
-
-def style(form: forms.BaseForm) -> None:
-    for fld in form.fields.values():
-        widget = fld.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-            css = "form-check-input" if isinstance(widget, forms.CheckboxInput) else ""
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        if css:
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on the field it names, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            target = key if key in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
 
 
 def _code_field(label: Any, list_name: str, required: bool = False) -> forms.ModelChoiceField:
@@ -59,11 +32,18 @@ class CaseFilterForm(forms.Form):
     office = forms.ModelChoiceField(label=_("Office"), queryset=OrgUnit.objects.none(), required=False)
     reported_from = forms.DateField(label=_("Reported from"), required=False, widget=DATE_WIDGET)
     reported_to = forms.DateField(label=_("Reported to"), required=False, widget=DATE_WIDGET)
+    ward = forms.ModelChoiceField(
+        label=_("Ward where it happened"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("Choose an office first to list its wards."),
+    )
 
-    def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, offices: Any, wards: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = codes("case_category_id")
         self.fields["office"].queryset = offices
+        self.fields["ward"].queryset = wards if wards is not None else Area.objects.none()
         style(self)
 
 

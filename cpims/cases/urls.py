@@ -11,6 +11,7 @@ urlpatterns = [
     path("services/new/", views.service_create, name="service_create"),
     path("<uuid:public_id>/", views.case_detail, name="case_detail"),
     path("<uuid:public_id>/edit/", views.case_edit, name="case_edit"),
+    path("<uuid:public_id>/timeline/", views.timeline, name="timeline"),
     path("<uuid:public_id>/do/<slug:name>/", views.transition, name="transition"),
     path("<uuid:public_id>/plan/goals/add/", views.plan_goal_add, name="plan_goal_add"),
     path("<uuid:public_id>/followups/add/", views.followup_add, name="followup_add"),

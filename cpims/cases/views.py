@@ -36,6 +36,13 @@ def _as_page(value: Any) -> int:
         return 1
 
 
+def _as_int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _units(user: Any, perm: str) -> QuerySet[OrgUnit]:
     ids = sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
     return OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name")
@@ -48,7 +55,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
     offices = scope.restrict(request.user, OrgUnit.objects.filter(is_active=True), P.ORGUNIT_VIEW).filter(
         kind__in=sorted(OrgUnit.DCS_OFFICE_KINDS)
     ) | OrgUnit.objects.filter(pk__in=[u.pk for u in _units(request.user, P.CASE_VIEW)])
-    form = forms.CaseFilterForm(request.GET or None, offices=offices.order_by("name"))
+    offices = offices.order_by("name")
+    # The ward list follows the office chosen (or the user's own areas).
+    chosen = offices.filter(pk=_as_int(request.GET.get("office"))).first() if request.GET.get("office") else None
+    wards = queries.ward_choices(request.user, chosen)
+    form = forms.CaseFilterForm(request.GET or None, offices=offices, wards=wards)
     filters = queries.CaseFilters()
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
@@ -58,6 +69,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             office=d["office"],
             reported_from=d["reported_from"],
             reported_to=d["reported_to"],
+            ward=d["ward"],
         )
     page = queries.case_list(request.user, filters, page=_as_page(request.GET.get("page")))
     query = request.GET.copy()
@@ -154,6 +166,21 @@ def case_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
         "cases/case_detail.html",
         {"p": page, "case": page.case, "panels": panels_for(request.user, page.case)},
     )
+
+
+@login_required
+@require_GET
+def timeline(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Older timeline rows ("show older"): an htmx fragment that replaces its own button, or a
+    plain page without JavaScript."""
+    case = queries.case_for(request.user, public_id)
+    before = _as_int(request.GET.get("before"))
+    events, older = queries.timeline_page(case, before=before)
+    queries.audit_view(request.user, case, request=request)
+    context = {"case": case, "events": events, "older_than": older}
+    if request.headers.get("HX-Request"):
+        return render(request, "cases/_timeline_rows.html", context)
+    return render(request, "cases/timeline.html", context)
 
 
 @login_required

@@ -5,14 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.court.models import ORDER_LIST, OUTCOME_LIST, PLEA_LIST, SESSION_TYPE_LIST
 from cpims.geo.models import OrgUnit
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def codes(list_name: str) -> Any:
@@ -25,30 +23,6 @@ def codes(list_name: str) -> Any:
 
 def courts() -> Any:
     return OrgUnit.objects.filter(kind=OrgUnit.Kind.COURT, is_active=True).order_by("name")
-
-
-def style(form: forms.BaseForm) -> None:
-    for fld in form.fields.values():
-        widget = fld.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on the field it names, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            target = key if key in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
 
 
 class StyledForm(forms.Form):

@@ -5,40 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.intake.actions import WHAT_HAPPENED_MAX, ReportInput
 from cpims.intake.models import IntakeReport
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def style(form: forms.BaseForm) -> None:
-    for fld in form.fields.values():
-        widget = fld.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-def attach_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put an action's ValidationError on the form: on the field it names, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            target = key if key in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
 
 
 def _as_int(value: Any) -> int | None:

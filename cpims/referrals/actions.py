@@ -5,9 +5,13 @@ written through the cases contract (``case_event_add`` writes the audit event ``
 Access (design):
 
 * A referral gives the receiving unit access to the case when it is **accepted**
-  (``case_access_grant``, reason ``"referral"``); the access ends when the referral is
+  (``case_access_grant_for_referral``, reason ``"referral"``: given and audited in the name of the
+  receiving user, on the authority of the pending referral); the access ends when the referral is
   **completed** (unless another accepted referral to the same unit still uses it). Before it
   answers, the receiving unit sees the referral itself (the child's name, the reason), not the case.
+* The sending side may **withdraw** a referral or a transfer while it awaits an answer (with a
+  reason; ``queries.may_withdraw_referral`` / ``may_withdraw_transfer`` say who); the receiving
+  side never withdraws, it declines.
 * A transfer request gives the receiving office access to the case so it can review it before
   answering (reason ``"transfer"``); the access ends with the answer. On acceptance the case's
   ownership moves (``case_office_change``): number, history, services and referrals stay with the
@@ -39,7 +43,13 @@ from cpims.cases.models import Case, CaseAccess, ServiceRecord
 from cpims.core.models import Code
 from cpims.geo.models import OrgUnit
 from cpims.referrals.models import Referral, Transfer
-from cpims.referrals.queries import current_sharing_consent, holds_at, referring_units
+from cpims.referrals.queries import (
+    current_sharing_consent,
+    holds_at,
+    may_withdraw_referral,
+    may_withdraw_transfer,
+    referring_units,
+)
 from cpims.registry.models import Consent
 
 ANSWER_DAYS: dict[str, int] = {
@@ -228,24 +238,9 @@ def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | No
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.SENT)
-        # The access is given on the referrer's authority (they chose to share the case); the
-        # receiving user cannot see the case yet, which case_access_grant requires of its actor.
-        try:
-            access = case_actions.case_access_grant(
-                actor=referral.from_user,
-                case=referral.case,
-                org_unit=referral.to_unit,
-                reason=ACCESS_REFERRAL,
-                request=request,
-            )
-        except PermissionDenied as exc:
-            raise ValidationError(
-                _(
-                    "The officer who referred this case can no longer see it, so access cannot be given. "
-                    "Ask the referring office to refer the case again."
-                ),
-                code="referrer",
-            ) from exc
+        # The receiving user takes the access on the authority of the pending referral addressed
+        # to their unit (they cannot see the case yet); the audit names them.
+        access = case_actions.case_access_grant_for_referral(actor=actor, referral=referral, request=request)
         referral.status = Referral.Status.ACCEPTED
         referral.answered_at = timezone.now()
         referral.answered_by = actor
@@ -348,6 +343,31 @@ def referral_complete(
     return referral
 
 
+def referral_withdraw(*, actor: Any, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
+    """The referring side takes back a referral still awaiting an answer (no access was given yet)."""
+    if not _text(reason):
+        raise ValidationError({"reason": [_("Say why the referral is withdrawn.")]})
+    with transaction.atomic():
+        referral = _lock_referral(referral)
+        if not may_withdraw_referral(actor, referral):
+            raise PermissionDenied(_("Only the referring side withdraws a referral."))
+        _require_status(referral, Referral.Status.SENT)
+        referral.status = Referral.Status.WITHDRAWN
+        referral.withdrawn_at = timezone.now()
+        referral.withdrawn_by = actor
+        referral.withdraw_reason = _text(reason)
+        referral.save()
+        case_actions.case_event_add(
+            case=referral.case,
+            kind="referral_withdrawn",
+            actor=actor,
+            summary=_("Referral to %(unit)s withdrawn") % {"unit": referral.to_unit.name},
+            details={"referral": str(referral.public_id)},
+            request=request,
+        )
+    return referral
+
+
 # --- transfers ------------------------------------------------------------------------------------
 
 
@@ -401,7 +421,11 @@ def transfer_request(
 
 
 def _lock_transfer(transfer: Transfer) -> Transfer:
-    return Transfer.objects.select_for_update().select_related("case", "to_office", "from_office").get(pk=transfer.pk)
+    return (
+        Transfer.objects.select_for_update()
+        .select_related("case__office", "to_office", "from_office")
+        .get(pk=transfer.pk)
+    )
 
 
 def _require_transfer_receiver(actor: Any, transfer: Transfer) -> None:
@@ -442,6 +466,33 @@ def transfer_accept(*, actor: Any, transfer: Transfer, request: HttpRequest | No
             actor=actor,
             summary=_("Transfer accepted by %(office)s") % {"office": transfer.to_office.name},
             details={"transfer": str(transfer.public_id), "from_office": str(transfer.from_office.public_id)},
+            request=request,
+        )
+        _end_review_access(actor, transfer.access, request)
+    return transfer
+
+
+def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
+    """The sending office takes back a transfer still awaiting an answer; the receiving office's
+    review access ends."""
+    if not _text(reason):
+        raise ValidationError({"reason": [_("Say why the transfer is withdrawn.")]})
+    with transaction.atomic():
+        transfer = _lock_transfer(transfer)
+        if not may_withdraw_transfer(actor, transfer):
+            raise PermissionDenied(_("Only the sending office withdraws a transfer."))
+        _require_pending(transfer)
+        transfer.status = Transfer.Status.WITHDRAWN
+        transfer.withdrawn_at = timezone.now()
+        transfer.withdrawn_by = actor
+        transfer.withdraw_reason = _text(reason)
+        transfer.save()
+        case_actions.case_event_add(
+            case=transfer.case,
+            kind="transfer_withdrawn",
+            actor=actor,
+            summary=_("Transfer to %(office)s withdrawn") % {"office": transfer.to_office.name},
+            details={"transfer": str(transfer.public_id)},
             request=request,
         )
         _end_review_access(actor, transfer.access, request)

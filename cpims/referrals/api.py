@@ -74,6 +74,8 @@ class ReferralSerializer(serializers.ModelSerializer):
             "decline_reason",
             "completed_at",
             "completion_notes",
+            "withdrawn_at",
+            "withdraw_reason",
             "services",
             "created_at",
             "updated_at",
@@ -111,15 +113,17 @@ class _AnswerableMixin(ScopedViewSetMixin):
     def visible(self) -> QuerySet[Any]:
         raise NotImplementedError
 
-    def fetch(self, public_id: Any, *, answer: bool) -> Model:
+    def fetch(self, public_id: Any, *, answer: bool, withdraw: bool = False) -> Model:
         raise NotImplementedError
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.visible()
 
     def get_object(self) -> Model:
-        answer = self.request.method not in SAFE_METHODS and (self.action or "") in self.answer_actions
-        return self.fetch(self.kwargs[self.lookup_url_kwarg or self.lookup_field], answer=answer)
+        writing = self.request.method not in SAFE_METHODS
+        answer = writing and (self.action or "") in self.answer_actions
+        withdraw = writing and self.action == "withdraw"
+        return self.fetch(self.kwargs[self.lookup_url_kwarg or self.lookup_field], answer=answer, withdraw=withdraw)
 
 
 class ReferralViewSet(
@@ -136,7 +140,9 @@ class ReferralViewSet(
     serializer_class = ReferralSerializer
     view_permission = P.CASE_VIEW
     write_permission = P.REFERRAL_RECEIVE
-    action_write_permissions = {"create": P.CASE_REFER}
+    # Withdrawing is the referring side's step: case.refer (the scope check), then the referring-side
+    # rule in queries.referral_for(withdraw=True).
+    action_write_permissions = {"create": P.CASE_REFER, "withdraw": P.CASE_REFER}
     answer_actions = frozenset({"accept", "decline", "complete"})
 
     def visible(self) -> QuerySet[Referral]:
@@ -149,8 +155,8 @@ class ReferralViewSet(
             .order_by("-sent_on", "-id")
         )
 
-    def fetch(self, public_id: Any, *, answer: bool) -> Referral:
-        return queries.referral_for(self.request.user, public_id, answer=answer)
+    def fetch(self, public_id: Any, *, answer: bool, withdraw: bool = False) -> Referral:
+        return queries.referral_for(self.request.user, public_id, answer=answer, withdraw=withdraw)
 
     def _out(self, referral: Referral, status: int = 200) -> Response:
         return Response(ReferralSerializer(self.visible().get(pk=referral.pk)).data, status=status)
@@ -217,6 +223,21 @@ class ReferralViewSet(
             raise _drf_error(exc) from exc
         return self._out(referral)
 
+    @extend_schema(request=ReasonSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, public_id: str | None = None) -> Response:
+        """The referring side takes back a referral still awaiting an answer."""
+        referral = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.referral_withdraw(
+                actor=request.user, referral=referral, reason=data.validated_data["reason"], request=request
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(referral)
+
 
 class TransferSerializer(serializers.ModelSerializer):
     case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
@@ -238,6 +259,8 @@ class TransferSerializer(serializers.ModelSerializer):
             "answer_due_on",
             "answered_at",
             "decline_reason",
+            "withdrawn_at",
+            "withdraw_reason",
             "created_at",
             "updated_at",
         ]
@@ -273,8 +296,8 @@ class TransferViewSet(
             .order_by("-requested_on", "-id")
         )
 
-    def fetch(self, public_id: Any, *, answer: bool) -> Transfer:
-        return queries.transfer_for(self.request.user, public_id, answer=answer)
+    def fetch(self, public_id: Any, *, answer: bool, withdraw: bool = False) -> Transfer:
+        return queries.transfer_for(self.request.user, public_id, answer=answer, withdraw=withdraw)
 
     def _out(self, transfer: Transfer, status: int = 200) -> Response:
         return Response(TransferSerializer(self.visible().get(pk=transfer.pk)).data, status=status)
@@ -312,6 +335,21 @@ class TransferViewSet(
         data.is_valid(raise_exception=True)
         try:
             actions.transfer_decline(
+                actor=request.user, transfer=transfer, reason=data.validated_data["reason"], request=request
+            )
+        except DjangoValidationError as exc:
+            raise _drf_error(exc) from exc
+        return self._out(transfer)
+
+    @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, public_id: str | None = None) -> Response:
+        """The sending office takes back a transfer still awaiting an answer."""
+        transfer = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            actions.transfer_withdraw(
                 actor=request.user, transfer=transfer, reason=data.validated_data["reason"], request=request
             )
         except DjangoValidationError as exc:

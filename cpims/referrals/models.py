@@ -48,6 +48,7 @@ class Referral(BaseModel):
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         COMPLETED = "completed", _("Completed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Urgency(models.TextChoices):
         ROUTINE = "routine", _("Routine")
@@ -104,6 +105,10 @@ class Referral(BaseModel):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     completion_notes = models.TextField(_("completion notes"), blank=True)
+    # Withdrawn by the referring side while it still awaited an answer.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    withdraw_reason = models.TextField(_("reason withdrawn"), blank=True)
 
     # The access to the case given on acceptance (ended on completion).
     access = models.ForeignKey(
@@ -141,6 +146,7 @@ class Transfer(BaseModel):
         PENDING = "pending", _("Awaiting an answer")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     case = models.ForeignKey("cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="transfers")
     from_office = models.ForeignKey(
@@ -159,6 +165,9 @@ class Transfer(BaseModel):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     decline_reason = models.TextField(_("reason declined"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    withdraw_reason = models.TextField(_("reason withdrawn"), blank=True)
     # The receiving office's access to review the case while the request waits (ended on the answer).
     access = models.ForeignKey("cases.CaseAccess", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 

@@ -102,14 +102,33 @@ def sent(user: Any, *, status: str = "", page: int = 1) -> Page:
     return Paginator(_referral_list_qs(qs), PAGE_SIZE).get_page(page)
 
 
-def referral_for(user: Any, public_id: Any, *, answer: bool = False) -> Referral:
+def may_withdraw_referral(actor: Any, referral: Referral) -> bool:
+    """The referring side withdraws: case.refer over the case (the sender holds it), never the
+    receiving unit (it declines instead)."""
+    if holds_at(actor, P.REFERRAL_RECEIVE, referral.to_unit) and actor.pk != referral.from_user_id:
+        return False
+    return scope.can(actor, P.CASE_REFER, referral.case)
+
+
+def may_withdraw_transfer(actor: Any, transfer: Transfer) -> bool:
+    """The sending side withdraws: case.transfer over the case *and* at the owning office (the
+    receiving office reaches the case through its review access, which is not enough)."""
+    if holds_at(actor, P.CASE_TRANSFER, transfer.to_office) and actor.pk != transfer.requested_by_id:
+        return False
+    case = transfer.case
+    return scope.can(actor, P.CASE_TRANSFER, case) and scope.can(actor, P.CASE_TRANSFER, case.office)
+
+
+def referral_for(user: Any, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Referral:
     """One referral: 404 outside scope; with ``answer``, 403 unless the user holds referral.receive
-    at the receiving unit."""
+    at the receiving unit; with ``withdraw``, 403 unless the user is on the referring side."""
     try:
         referral = _referral_list_qs(referrals_visible_to(user)).select_related("answered_by").get(public_id=public_id)
     except (Referral.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
     if answer and not holds_at(user, P.REFERRAL_RECEIVE, referral.to_unit):
+        raise PermissionDenied
+    if withdraw and not may_withdraw_referral(user, referral):
         raise PermissionDenied
     return referral
 
@@ -120,10 +139,12 @@ class ReferralPage:
     services: list[Any]
     can_answer: bool
     can_see_case: bool
+    can_withdraw: bool = False
 
 
 def referral_page(user: Any, referral: Referral) -> ReferralPage:
     return ReferralPage(
+        can_withdraw=referral.status == Referral.Status.SENT and may_withdraw_referral(user, referral),
         referral=referral,
         services=list(referral.services.select_related("service", "provider").order_by("-given_on", "-id")),
         can_answer=holds_at(user, P.REFERRAL_RECEIVE, referral.to_unit),
@@ -143,23 +164,25 @@ def transfers_incoming(user: Any) -> QuerySet[Transfer]:
 
 
 def _transfer_list_qs(qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
-    return qs.select_related("case", "case__child", "from_office", "to_office", "requested_by").order_by(
-        "-requested_on", "-id"
-    )
+    return qs.select_related(
+        "case", "case__child", "case__office", "from_office", "to_office", "requested_by"
+    ).order_by("-requested_on", "-id")
 
 
 def transfer_list(user: Any, *, page: int = 1) -> Page:
     return Paginator(_transfer_list_qs(transfers_visible_to(user)), PAGE_SIZE).get_page(page)
 
 
-def transfer_for(user: Any, public_id: Any, *, answer: bool = False) -> Transfer:
+def transfer_for(user: Any, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Transfer:
     """One transfer: 404 outside scope; with ``answer``, 403 unless the user holds case.transfer at
-    the receiving office."""
+    the receiving office; with ``withdraw``, 403 unless the user is on the sending side."""
     try:
         transfer = _transfer_list_qs(transfers_visible_to(user)).select_related("answered_by").get(public_id=public_id)
     except (Transfer.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
     if answer and not holds_at(user, P.CASE_TRANSFER, transfer.to_office):
+        raise PermissionDenied
+    if withdraw and not may_withdraw_transfer(user, transfer):
         raise PermissionDenied
     return transfer
 

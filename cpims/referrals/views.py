@@ -210,6 +210,31 @@ def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+    referral = queries.referral_for(request.user, public_id, withdraw=True)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.referral_withdraw(
+                actor=request.user, referral=referral, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                _refused(request, exc)
+                return _to_detail(referral)
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Referral withdrawn."))
+            return _to_detail(referral)
+    return render(
+        request,
+        "referrals/answer_form.html",
+        {"referral": referral, "form": form, "title": _("Withdraw the referral"), "danger": True},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
@@ -288,6 +313,8 @@ def transfer_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "transfer": transfer,
             "can_answer": queries.holds_at(request.user, P.CASE_TRANSFER, transfer.to_office),
             "can_see_case": scope.can(request.user, P.CASE_VIEW, transfer.case),
+            "can_withdraw": transfer.status == Transfer.Status.PENDING
+            and queries.may_withdraw_transfer(request.user, transfer),
         },
     )
 
@@ -327,4 +354,29 @@ def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
         request,
         "referrals/transfer_answer_form.html",
         {"transfer": transfer, "form": form, "title": _("Decline the transfer")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+    transfer = queries.transfer_for(request.user, public_id, withdraw=True)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.transfer_withdraw(
+                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"], request=request
+            )
+        except ValidationError as exc:
+            if getattr(exc, "code", None) == "stale":
+                _refused(request, exc)
+                return _to_transfer(transfer)
+            attach_errors(form, exc)
+        else:
+            messages.success(request, _("Transfer withdrawn."))
+            return _to_transfer(transfer)
+    return render(
+        request,
+        "referrals/transfer_answer_form.html",
+        {"transfer": transfer, "form": form, "title": _("Withdraw the transfer")},
     )

@@ -11,44 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import actions, queries
 from cpims.registry.actions import PersonInput, RelativeInput
 from cpims.registry.models import Consent, Person, Relationship
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget. (Never looks at form.errors: that would validate the form
-    before subclasses have finished setting it up.)"""
-    for fld in form.fields.values():
-        widget = fld.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
 
 def _codes(list_name: str) -> Any:
     return Code.objects.filter(code_list__name=list_name, is_active=True).order_by("order", "label")
-
-
-def attach_errors(form: forms.BaseForm, exc: ValidationError, prefix: str = "") -> None:
-    """Put an action's ValidationError on the form: on the field it names, else on the form."""
-    if hasattr(exc, "error_dict"):
-        for key, errors in exc.error_dict.items():
-            name = key[len(prefix) :] if prefix and key.startswith(prefix) else key
-            target = name if name in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.error_list:
-            form.add_error(None, error)
 
 
 class AreaFieldsMixin:

@@ -69,6 +69,7 @@ def cases_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "cases:service_create": Route(ok=case_create),  # the same five hold service.record
         "cases:case_detail": Route(**read, kwargs=_case),
         "cases:case_edit": Route(**write, kwargs=_case),
+        "cases:timeline": Route(**read, kwargs=_case),
         "cases:transition": Route(**write, kwargs=_transition),
         "cases:plan_goal_add": Route(**write, kwargs=_case),
         "cases:followup_add": Route(**write, kwargs=_case),

@@ -90,3 +90,52 @@ def test_schema_is_clean() -> None:
     generator = SchemaGenerator(patterns=api_urls.urlpatterns)
     schema = generator.get_schema(request=None, public=True)
     assert "/api/v1/cases/{public_id}/approve-plan/" in schema["paths"]
+
+
+def test_case_carries_perpetrators_and_filters_by_ward(client: Any, cast: Any, login: Any) -> None:
+    from cpims.cases.tests.conftest import code, open_case
+    from cpims.geo.models import Area
+
+    wards = list(
+        Area.objects.filter(level=Area.Level.WARD, sub_county=cast.westlands_office.sub_county).order_by("code")[:2]
+    )
+    case = open_case(
+        cast.nairobi_officer,
+        cast.westlands_office,
+        event_ward=wards[0],
+        perpetrators=[
+            {"name": "Alleged Testperson", "relationship": code("perpetrator_id", "RCEP"), "sex": "male", "age": 40}
+        ],
+    )
+    other = open_case(cast.nairobi_officer, cast.westlands_office, event_ward=wards[1])
+    login(client, cast.national_me)  # a reader without the sensitive permission sees them too
+    body = client.get(_detail(case)).json()
+    assert body["perpetrators"] == [{"name": "Alleged Testperson", "relationship": "RCEP", "sex": "male", "age": 40}]
+    assert "sensitive_narrative" not in body and "hiv_status" not in body
+    assert body["event_ward"] == wards[0].code
+    listed = client.get(reverse("api:case-list"), {"ward": wards[0].code}).json()["results"]
+    assert [c["case_number"] for c in listed] == [case.case_number]
+    assert other.case_number not in str(listed)
+    assert client.get(reverse("api:case-list"), {"ward": "nonsense"}).json()["results"] == []
+
+
+def test_list_query_count_with_perpetrators(
+    client: Any, cast: Any, login: Any, django_assert_max_num_queries: Any
+) -> None:
+    from cpims.cases.tests.conftest import open_case
+
+    perp = [{"name": "P", "relationship": None, "sex": "male", "age": 30}]
+    for _ in range(3):
+        open_case(cast.nairobi_officer, cast.westlands_office, perpetrators=perp)
+    login(client, cast.nairobi_officer)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(reverse("api:case-list"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("api:case-list"))
+    for _ in range(5):
+        open_case(cast.nairobi_officer, cast.westlands_office, perpetrators=perp)
+    with CaptureQueriesContext(connection) as big:
+        client.get(reverse("api:case-list"))
+    assert len(big) == len(small)

@@ -132,3 +132,41 @@ def test_schema_is_clean() -> None:
     validate_schema(schema)
     operation = schema["paths"]["/api/v1/intake/"]["post"]
     assert {"200", "201", "400", "401", "403"} <= set(operation["responses"])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_repeats_create_one_report(helpline: Any) -> None:
+    """Several submissions of one partner reference at the same moment (a helpline retrying on a
+    timeout): one report, and every caller gets its reference number."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks and concurrent connections")
+    _user, secret = helpline
+    callers = 6
+    barrier = threading.Barrier(callers)
+    answers: list[tuple[int, str]] = []
+    errors: list[BaseException] = []
+
+    def submit(i: int) -> None:
+        try:
+            barrier.wait()
+            response = post(secret, payload(what_happened=f"The same call, attempt {i} of the retry loop."))
+            answers.append((response.status_code, response.json().get("reference", "")))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(i,)) for i in range(callers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    report = IntakeReport.objects.get()  # exactly one
+    assert sorted(code for code, _ref in answers) == [200] * (callers - 1) + [201]
+    assert {ref for _code, ref in answers} == {report.reference}
+    assert AuditEvent.objects.filter(action="intake.report").count() == 1

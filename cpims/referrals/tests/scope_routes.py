@@ -98,6 +98,9 @@ def referrals_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "referrals:transfer_detail": Route(ok=transfer_seen, hidden=transfer_hidden, kwargs=_t),
         "referrals:transfer_accept": Route(**t_answer, method="post", ok_status=found),
         "referrals:transfer_decline": Route(**t_answer),
+        # Withdrawing is the sending side's step: the receiver (partner / Turkana Central) gets 403.
+        "referrals:withdraw": Route(ok=nairobi_dcs, hidden=referral_hidden, kwargs=_r),
+        "referrals:transfer_withdraw": Route(ok=nairobi_dcs, hidden=transfer_hidden, kwargs=_t),
         "api:referral-list": Route(ok=everyone - {"admin", "stakeholder"}, api=True),
         "api:referral-detail": Route(ok=referral_seen, hidden=referral_hidden - no_case_view, kwargs=_r, api=True),
         "api:referral-accept": Route(**api_answer, method="post", api=True),
@@ -105,6 +108,22 @@ def referrals_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         # Not accepted yet: the receiver gets 400 (a refused answer), everyone else 403/404.
         "api:referral-complete": Route(
             **api_answer, method="post", api=True, data=lambda c: {"notes": "x"}, ok_status=frozenset({400})
+        ),
+        "api:referral-withdraw": Route(
+            ok=nairobi_dcs,
+            hidden=referral_hidden - no_case_view,
+            kwargs=_r,
+            method="post",
+            api=True,
+            data=lambda c: {"reason": "Sent to the wrong unit"},
+        ),
+        "api:transfer-withdraw": Route(
+            ok=nairobi_dcs,
+            hidden=transfer_hidden - no_case_view - {"partner"},
+            kwargs=_t,
+            method="post",
+            api=True,
+            data=lambda c: {"reason": "The family stayed"},
         ),
         "api:transfer-list": Route(ok=everyone - {"admin", "stakeholder"}, api=True),
         "api:transfer-detail": Route(ok=transfer_seen, hidden=transfer_hidden - no_case_view, kwargs=_t, api=True),

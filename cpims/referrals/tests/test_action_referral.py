@@ -183,3 +183,15 @@ def test_closed_case_cannot_be_referred(cast: Any, westlands_case: Any) -> None:
     with pytest.raises(ValidationError) as exc:
         actions.referral_send(actor=cast.nairobi_officer, case=case, to_unit=cast.nairobi_ngo, reason="x")
     assert "case" in exc.value.message_dict
+
+
+def test_accept_gives_access_in_the_receivers_name(cast: Any, referral: Any) -> None:
+    from cpims.cases.models import CaseEvent
+
+    actions.referral_accept(actor=cast.partner, referral=referral)
+    grant = AuditEvent.objects.get(action="case.access_grant")
+    assert grant.actor_id == cast.partner.pk
+    assert grant.details["referral"] == str(referral.public_id)
+    assert CaseEvent.objects.get(case=referral.case, kind="access_grant").actor_id == cast.partner.pk
+    referral.refresh_from_db()
+    assert referral.access.granted_by_id == cast.partner.pk

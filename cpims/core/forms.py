@@ -1,0 +1,37 @@
+"""Form helpers every app uses: Bootstrap styling, the date widget, and an action's errors on a form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+# The browser's date picker sends ISO dates; render the initial value the same way.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def style(form: forms.BaseForm) -> None:
+    """Bootstrap classes on every widget. (Never looks at form.errors: that would validate the form
+    before subclasses have finished setting it up.)"""
+    for fld in form.fields.values():
+        widget = fld.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # RadioSelect covers checkbox lists
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def attach_errors(form: forms.BaseForm, exc: ValidationError, prefix: str = "") -> None:
+    """Put an action's ValidationError on the form: on the field it names (less ``prefix``), else
+    on the form as a whole."""
+    if hasattr(exc, "error_dict"):
+        for key, errors in exc.error_dict.items():
+            name = key[len(prefix) :] if prefix and key.startswith(prefix) else key
+            target = name if name in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.error_list:
+            form.add_error(None, error)
