@@ -4,3 +4,42 @@ from django.apps import AppConfig
 class CareConfig(AppConfig):
     name = "cpims.care"
     label = "care"
+
+    def ready(self) -> None:
+        from cpims.care import queries
+        from cpims.cases.panels import register_case_panel
+        from cpims.cases.tasks import register_task_source
+        from cpims.registry.models import register_person_access
+        from cpims.registry.queries import register_timeline_provider
+
+        # Reviews due, orders expiring, escaped children, follow-ups and over-capacity on the task list.
+        register_task_source(queries.care_tasks)
+        # The care section of the case page, and the child's placements on the profile timeline.
+        register_case_panel(queries.case_page_panel)
+        register_timeline_provider(queries.child_timeline)
+        # An institution may open the record of a child placed with it, while the child is there.
+        register_person_access(queries.person_access)
+        self._register_return()
+
+    @staticmethod
+    def _register_return() -> None:
+        """The monthly institution population return (due by the 2nd): figures from placements."""
+        from django.utils.translation import gettext_lazy as _
+
+        from cpims.care.queries import institution_return_figures, return_labels
+        from cpims.geo.models import OrgUnit
+        from cpims.returns.registry import register_return_kind
+
+        register_return_kind(
+            "institution",
+            org_unit_kinds=set(OrgUnit.INSTITUTION_KINDS),
+            due_day=2,
+            prefill=institution_return_figures,
+            fields=[
+                ("staff_caregivers", _("Caregivers on the staff")),
+                ("children_in_school", _("Children attending school")),
+                ("family_visits", _("Family visits received")),
+            ],
+            label=_("Institution population return"),  # type: ignore[arg-type]
+            prefill_labels=return_labels(),
+        )

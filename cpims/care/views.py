@@ -1,0 +1,384 @@
+"""Care pages. Thin: parse the form, call a query or an action, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.audit.actions import audit_record
+from cpims.care import actions, forms, queries
+from cpims.care.models import CapacityRow
+from cpims.cases import queries as case_queries
+from cpims.registry import queries as registry_queries
+
+
+def _as_page(value: Any) -> int:
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _render_form(request: HttpRequest, form: Any, context: dict[str, Any]) -> HttpResponse:
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "care/form.html", {"form": form, **context}, status=status)
+
+
+def _to_placement(placement: Any) -> HttpResponse:
+    return redirect("care:placement_detail", public_id=placement.public_id)
+
+
+# --- placements ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def placement_list(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.PLACEMENT_VIEW)
+    show = request.GET.get("show")
+    show = show if show in (queries.ACTIVE, queries.ENDED, queries.ALL) else queries.ACTIVE
+    page = queries.placement_list(request.user, show=show, page=_as_page(request.GET.get("page")))
+    return render(request, "care/placement_list.html", {"page": page, "show": show})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Admit a child (optionally ``?case=<public id>``, the case that placed them)."""
+    scope.require_perm(request.user, P.PLACEMENT_MANAGE)
+    child = registry_queries.person_for(request.user, public_id)
+    case = None
+    if request.GET.get("case"):
+        case = case_queries.case_for(request.user, request.GET["case"])
+    today = timezone.localdate()
+    form = forms.AdmitForm(
+        request.POST or None, initial={"admitted_on": today, "first_review_due": today + dt.timedelta(days=30)}
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            placement = actions.placement_admit(
+                actor=request.user,
+                child=child,
+                case=case,
+                care_type=d["care_type"],
+                institution=d["institution"],
+                caregiver_name=d["caregiver_name"],
+                admitted_on=d["admitted_on"],
+                admission_type=d["admission_type"],
+                admission_reason=d["admission_reason"],
+                order=form.order(),
+                first_review_due=d["first_review_due"],
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Child admitted."))
+            return _to_placement(placement)
+    title = _("Admit %(child)s to care") % {"child": child.full_name}
+    return _render_form(request, form, {"title": title, "subtitle": case.case_number if case else child.cpims_number})
+
+
+@login_required
+@require_GET
+def admit_lookup(request: HttpRequest) -> HttpResponse:
+    """Find the child to admit by CPIMS number (for a child without a case)."""
+    scope.require_perm(request.user, P.PLACEMENT_MANAGE)
+    number = (request.GET.get("number") or "").strip().upper()[:20]
+    error = ""
+    if number:
+        child = registry_queries.people_visible_to(request.user).filter(cpims_number=number, kind="child").first()
+        if child is not None:
+            return redirect("care:placement_create", public_id=child.public_id)
+        error = _("No child with this CPIMS number in your records.")
+    return render(request, "care/admit_lookup.html", {"number": number, "error": error}, status=404 if error else 200)
+
+
+@login_required
+@require_GET
+def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    placement = queries.placement_for(request.user, public_id)
+    detail = queries.placement_detail(request.user, placement)
+    audit_record(
+        actor=request.user,
+        action="placement.view",
+        obj=placement,
+        request=request,
+        details={"child": str(placement.child.public_id)},
+    )
+    return render(
+        request,
+        "care/placement_detail.html",
+        {"p": placement, "detail": detail, "today": timezone.localdate()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
+    initial = {
+        "admission_type": placement.admission_type_id,
+        "admission_reason": placement.admission_reason_id,
+        "court": placement.court_id,
+        "court_name": placement.court_name,
+        "order_number": placement.order_number,
+        "order_date": placement.order_date,
+        "order_period_months": placement.order_period_months,
+        "caregiver_name": placement.caregiver_name,
+        "notes": placement.notes,
+        "version": placement.version,
+    }
+    form = forms.PlacementEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.placement_update(
+                actor=request.user,
+                placement=placement,
+                expected_version=d.get("version"),
+                admission_type=d["admission_type"],
+                admission_reason=d["admission_reason"],
+                order=form.order(),
+                caregiver_name=d["caregiver_name"],
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Placement saved."))
+            return _to_placement(placement)
+    return _render_form(
+        request, form, {"title": _("Edit admission and court order"), "subtitle": placement.where, "p": placement}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+    placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
+    form = forms.StatusForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.placement_status_change(
+                actor=request.user,
+                placement=placement,
+                status=d["status"],
+                on=d["on"],
+                expected_version=d.get("version"),
+                discharge_type=d["discharge_type"],
+                follow_up_due=d["follow_up_due"],
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Status recorded."))
+            return _to_placement(placement)
+    return _render_form(
+        request, form, {"title": _("Change status or discharge"), "subtitle": placement.where, "p": placement}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
+    placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
+    form = forms.TransferForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            nxt = actions.placement_transfer(
+                actor=request.user,
+                placement=placement,
+                to_institution=d["to_institution"],
+                on=d["on"],
+                expected_version=d.get("version"),
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Child transferred."))
+            if scope.can(request.user, P.PLACEMENT_VIEW, nxt):
+                return _to_placement(nxt)
+            return _to_placement(placement)
+    return _render_form(
+        request, form, {"title": _("Transfer to another institution"), "subtitle": placement.where, "p": placement}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
+    form = forms.ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.review_add(
+                actor=request.user,
+                placement=placement,
+                kind=d["kind"],
+                held_on=d["held_on"],
+                due_on=d["due_on"],
+                next_due_on=d["next_due_on"],
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Review saved."))
+            return _to_placement(placement)
+    return _render_form(request, form, {"title": _("Review"), "subtitle": placement.where, "p": placement})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+    placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
+    form = forms.FollowUpForm(request.POST or None, initial={"visited_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.followup_record(
+                actor=request.user,
+                placement=placement,
+                visited_on=d["visited_on"],
+                outcome=d["outcome"],
+                due_on=d["due_on"],
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Follow-up saved."))
+            return _to_placement(placement)
+    return _render_form(
+        request, form, {"title": _("Post-discharge follow-up"), "subtitle": placement.where, "p": placement}
+    )
+
+
+@login_required
+@require_GET
+def alerts(request: HttpRequest) -> HttpResponse:
+    scope.require_perm(request.user, P.PLACEMENT_VIEW)
+    return render(request, "care/alerts.html", {"alerts": queries.alerts(request.user), "today": timezone.localdate()})
+
+
+# --- institutions -------------------------------------------------------------------------------
+
+
+def _require_institution_pages(user: Any) -> None:
+    if not (scope.has_perm(user, P.PLACEMENT_VIEW) or scope.has_perm(user, P.ORGUNIT_MANAGE)):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def institution_list(request: HttpRequest) -> HttpResponse:
+    _require_institution_pages(request.user)
+    q = (request.GET.get("q") or "").strip()
+    page = queries.institution_list(request.user, page=_as_page(request.GET.get("page")), q=q)
+    return render(request, "care/institution_list.html", {"page": page, "q": q})
+
+
+def _parse_on(value: str | None) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+@login_required
+@require_GET
+def institution_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    unit = queries.institution_for(request.user, public_id)
+    on = _parse_on(request.GET.get("on"))
+    pop = queries.population(request.user, unit, on=on)
+    profile = queries.profile_of(unit)
+    roll = None
+    if scope.has_perm(request.user, P.PLACEMENT_VIEW):
+        roll = queries.placement_list(
+            request.user, show=queries.ACTIVE, institution=unit, page=_as_page(request.GET.get("page"))
+        )
+    return render(
+        request,
+        "care/institution_detail.html",
+        {
+            "unit": unit,
+            "profile": profile,
+            "pop": pop,
+            "roll": roll,
+            "can_edit": queries.can_manage_institution(request.user, unit),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def institution_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    unit = queries.institution_for(request.user, public_id, write=True)
+    profile = queries.profile_of(unit)
+    initial: dict[str, Any] = {"is_open": True, "registration_status": "unregistered"}
+    if profile is not None:
+        initial = {
+            "registration_status": profile.registration_status,
+            "registration_number": profile.registration_number,
+            "registered_on": profile.registered_on,
+            "institution_type": profile.institution_type_id,
+            "serves": profile.serves_id,
+            "is_open": profile.is_open,
+            "closed_on": profile.closed_on,
+            "notes": profile.notes,
+            "version": profile.version,
+        }
+        for i, row in enumerate(list(profile.capacity_rows.all())[: forms.CAPACITY_ROWS]):
+            initial |= {f"cap_sex_{i}": row.sex, f"cap_band_{i}": row.band, f"cap_places_{i}": row.places}
+    else:
+        initial["cap_sex_0"], initial["cap_band_0"] = CapacityRow.ANY, CapacityRow.ANY
+    form = forms.InstitutionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.institution_save(
+                actor=request.user,
+                org_unit=unit,
+                expected_version=d.get("version"),
+                registration_status=d["registration_status"],
+                registration_number=d["registration_number"],
+                registered_on=d["registered_on"],
+                institution_type=d["institution_type"],
+                serves=d["serves"],
+                is_open=d["is_open"],
+                closed_on=d["closed_on"],
+                capacity=form.capacity(),
+                notes=d["notes"],
+                request=request,
+            )
+        except ValidationError as exc:
+            forms.attach_errors(form, exc)
+        else:
+            messages.success(request, _("Institution saved."))
+            return redirect("care:institution_detail", public_id=unit.public_id)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "care/institution_form.html", {"form": form, "unit": unit}, status=status)
