@@ -1,6 +1,43 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
+
+
+def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        from cpims.reporting.facts import queue_case
+
+        queue_case(instance.pk)
+
+
+def _category_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        from cpims.reporting.facts import queue_case
+
+        queue_case(instance.case_id)
+
+
+def _person_saved(sender: Any, instance: Any, raw: bool = False, created: bool = False, **kwargs: Any) -> None:
+    # A new person has no cases yet; an edit may change the sex or date of birth the facts carry.
+    if not raw and not created:
+        from cpims.reporting.facts import queue_person
+
+        queue_person(instance.pk)
 
 
 class ReportingConfig(AppConfig):
     name = "cpims.reporting"
     label = "reporting"
+
+    def ready(self) -> None:
+        from cpims.cases.models import Case, CaseCategory
+        from cpims.registry.models import Person
+
+        # Changes to the records are queued for the caseload facts in the same transaction.
+        post_save.connect(_case_saved, sender=Case, dispatch_uid="reporting_case_saved")
+        post_save.connect(_category_changed, sender=CaseCategory, dispatch_uid="reporting_category_saved")
+        post_delete.connect(_category_changed, sender=CaseCategory, dispatch_uid="reporting_category_deleted")
+        post_save.connect(_person_saved, sender=Person, dispatch_uid="reporting_person_saved")
+
+        from cpims.reporting import exports  # noqa: F401 - registers the export download kinds

@@ -1,0 +1,276 @@
+"""Keeping the caseload facts current.
+
+How a change reaches the facts:
+
+1. Saving a ``Case``, a ``CaseCategory`` or a ``Person`` (sex, date of birth) writes a
+   ``FactQueue`` row in the same transaction (signal handlers in ``apps.py``), so a change that
+   commits is always queued and a change that rolls back never is.
+2. ``catch_up()`` (called before every read in ``queries`` and by the worker task) rebuilds the
+   queued cases and empties the queue. When nothing changed it is one query on an empty table.
+3. ``catch_up(sweep=True)`` (the worker task, at most every ``SWEEP_EVERY``) also looks at the
+   records' ``updated_at`` since the last sweep and rebuilds any case whose facts were built from
+   older rows: the safety net for a write that bypassed the signals (a queryset ``update``).
+4. ``rebuild_all()`` rebuilds everything (management command ``rebuild_facts``).
+
+The queue *is* the watermark: its rows are the changes not yet folded in, and the highest id
+processed is removed, never more, so a change queued while a catch-up runs waits for the next.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from cpims.core import ages
+from cpims.reporting.models import CaseFact, FactQueue, FactState
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 1000
+SWEEP_EVERY = dt.timedelta(minutes=10)
+# Rows written by a transaction that was still open when the last sweep ran carry an older
+# updated_at; looking back this far catches them.
+SWEEP_OVERLAP = dt.timedelta(minutes=30)
+
+# The facts' own fields, written on every refresh (everything but the keys).
+_FIELDS = [
+    "case",
+    "primary",
+    "reported_on",
+    "month",
+    "office",
+    "county",
+    "sub_county",
+    "event_ward",
+    "category",
+    "sub_category",
+    "intervention",
+    "place_of_event",
+    "risk_level",
+    "reporter_type",
+    "sex",
+    "age",
+    "dcs_band",
+    "knbs_band",
+    "status",
+    "closed_on",
+    "days_to_close",
+    "case_updated_at",
+    "child_updated_at",
+]
+
+_SOURCE = (
+    "id",
+    "case_id",
+    "category_id",
+    "sub_category_id",
+    "intervention_id",
+    "place_of_event_id",
+    "case__reported_on",
+    "case__office_id",
+    "case__county_id",
+    "case__sub_county_id",
+    "case__event_ward_id",
+    "case__risk_level_id",
+    "case__reporter_type_id",
+    "case__status",
+    "case__closed_on",
+    "case__updated_at",
+    "case__child__sex",
+    "case__child__date_of_birth",
+    "case__child__updated_at",
+)
+
+
+# --- queueing (signal handlers) -------------------------------------------------------------------
+
+
+def queue_case(case_id: int | None) -> None:
+    if case_id is not None:
+        FactQueue.objects.create(case_id=case_id)
+        _schedule_refresh()
+
+
+def queue_person(person_id: int | None) -> None:
+    if person_id is not None:
+        FactQueue.objects.create(person_id=person_id)
+        _schedule_refresh()
+
+
+def _schedule_refresh() -> None:
+    """After the change commits, ask the worker to fold it in (once per transaction), so the
+    facts are current even when nobody reads a report for a while."""
+    if not connection.in_atomic_block:
+        _enqueue_refresh()
+        return
+    if any(entry[1] is _enqueue_refresh for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(_enqueue_refresh)
+
+
+def _enqueue_refresh() -> None:
+    from cpims.reporting.tasks import refresh_facts
+
+    try:
+        refresh_facts.enqueue()
+    except Exception:  # the next read catches up anyway; a queue hiccup must not fail a save
+        logger.warning("could not enqueue the facts refresh", exc_info=True)
+
+
+# --- building -------------------------------------------------------------------------------------
+
+
+def _fact(row: dict[str, Any], primary: bool) -> CaseFact:
+    reported_on: dt.date = row["case__reported_on"]
+    age = ages.age_on(row["case__child__date_of_birth"], reported_on)
+    closed_on = row["case__closed_on"]
+    return CaseFact(
+        case_id=row["case_id"],
+        case_category_id=row["id"],
+        primary=primary,
+        reported_on=reported_on,
+        month=reported_on.replace(day=1),
+        office_id=row["case__office_id"],
+        county_id=row["case__county_id"],
+        sub_county_id=row["case__sub_county_id"],
+        event_ward_id=row["case__event_ward_id"],
+        category_id=row["category_id"],
+        sub_category_id=row["sub_category_id"],
+        intervention_id=row["intervention_id"],
+        place_of_event_id=row["place_of_event_id"],
+        risk_level_id=row["case__risk_level_id"],
+        reporter_type_id=row["case__reporter_type_id"],
+        sex=row["case__child__sex"] or "unknown",
+        age=age,
+        dcs_band=ages.band_of(ages.DCS, age),
+        knbs_band=ages.band_of(ages.KNBS, age),
+        status=row["case__status"],
+        closed_on=closed_on,
+        days_to_close=(closed_on - reported_on).days if closed_on else None,
+        case_updated_at=row["case__updated_at"],
+        child_updated_at=row["case__child__updated_at"],
+    )
+
+
+def _refresh_chunk(case_ids: list[int]) -> int:
+    from cpims.cases.models import CaseCategory
+
+    rows = list(CaseCategory.objects.filter(case_id__in=case_ids).order_by("case_id", "id").values(*_SOURCE))
+    facts: list[CaseFact] = []
+    seen: set[int] = set()
+    for row in rows:
+        facts.append(_fact(row, primary=row["case_id"] not in seen))
+        seen.add(row["case_id"])
+    # Rows of categories (or cases) that no longer exist go first, so the one-primary-per-case
+    # constraint never sees the old and the new first category at once.
+    CaseFact.objects.filter(case_id__in=case_ids).exclude(
+        case_category_id__in=[f.case_category_id for f in facts]
+    ).delete()
+    if facts:
+        CaseFact.objects.bulk_create(
+            facts,
+            update_conflicts=True,
+            unique_fields=["case_category"],
+            update_fields=_FIELDS,
+            batch_size=CHUNK,
+        )
+    return len(seen)
+
+
+def refresh_cases(case_ids: Iterable[int]) -> int:
+    """Rebuild the facts of these cases (dropping rows of deleted categories or cases); returns
+    how many cases now have facts."""
+    ids = sorted({int(i) for i in case_ids if i is not None})
+    done = 0
+    for start in range(0, len(ids), CHUNK):
+        with transaction.atomic():
+            done += _refresh_chunk(ids[start : start + CHUNK])
+    return done
+
+
+def _lock() -> None:
+    """Serialise catch-ups on PostgreSQL (two readers rebuilding one case at once would only
+    repeat work, but this keeps it simple). SQLite serialises writers already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x43504D53])  # "CPMS"
+
+
+def catch_up(*, sweep: bool = False) -> int:
+    """Fold every queued change into the facts; with ``sweep``, also check the records'
+    timestamps since the last sweep (at most every SWEEP_EVERY). Returns the cases refreshed."""
+    from cpims.cases.models import Case
+
+    refreshed = 0
+    pending = list(FactQueue.objects.order_by("id").values_list("id", "case_id", "person_id")[: CHUNK * 10])
+    if pending:
+        with transaction.atomic():
+            _lock()
+            top = pending[-1][0]
+            # Re-read under the lock: another catch-up may have done (part of) the work.
+            pending = list(FactQueue.objects.filter(id__lte=top).values_list("id", "case_id", "person_id"))
+            case_ids = {c for _i, c, _p in pending if c is not None}
+            person_ids = {p for _i, _c, p in pending if p is not None}
+            if person_ids:
+                case_ids |= set(Case.objects.filter(child_id__in=person_ids).values_list("id", flat=True))
+            refreshed += refresh_cases(case_ids)
+            FactQueue.objects.filter(id__lte=top).delete()
+        if len(pending) >= CHUNK * 10:  # a big backlog: keep going
+            refreshed += catch_up()
+    if sweep:
+        refreshed += _sweep()
+    return refreshed
+
+
+def _sweep(now: dt.datetime | None = None) -> int:
+    from cpims.cases.models import Case
+
+    now = now or timezone.now()
+    state, _created = FactState.objects.get_or_create(pk=1)
+    if state.swept_at and now - state.swept_at < SWEEP_EVERY:
+        return 0
+    current = CaseFact.objects.filter(
+        case=OuterRef("pk"),
+        primary=True,
+        case_updated_at=OuterRef("updated_at"),
+        child_updated_at=OuterRef("child__updated_at"),
+    )
+    changed = Case.objects.all()
+    if state.swept_at:
+        since = state.swept_at - SWEEP_OVERLAP
+        changed = changed.filter(Q(updated_at__gte=since) | Q(child__updated_at__gte=since))
+    stale = list(changed.filter(~Exists(current), categories__isnull=False).values_list("id", flat=True).distinct())
+    with transaction.atomic():
+        _lock()
+        count = refresh_cases(stale)
+        FactState.objects.filter(pk=1).update(swept_at=now)
+    return count
+
+
+def rebuild_all(*, progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild every fact, chunk by chunk (each its own transaction), and drop facts whose case
+    is gone. Returns the number of cases with facts."""
+    from cpims.cases.models import Case
+
+    FactQueue.objects.all().delete()
+    CaseFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
+    total = Case.objects.count()
+    done, last = 0, 0
+    while True:
+        ids = list(Case.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+        if not ids:
+            break
+        last = ids[-1]
+        with transaction.atomic():
+            _refresh_chunk(ids)
+        done += len(ids)
+        if progress:
+            progress(done, total)
+    FactState.objects.update_or_create(pk=1, defaults={"swept_at": timezone.now()})
+    return CaseFact.objects.filter(primary=True).count()

@@ -1,0 +1,155 @@
+"""Caseload facts (one row per case category, derived from the records, never typed) and the
+background downloads every long-running file goes through.
+
+Facts are kept current by ``cpims.reporting.facts``: saving a case, a case category or a person
+queues the case (or person) in ``FactQueue`` inside the same transaction, and every read catches
+up the queue first, so a change shows on the next read.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from cpims.core.models import BaseModel, Code
+from cpims.core.scoping import ScopeFields
+from cpims.geo.models import Area, OrgUnit
+
+
+class CaseFact(models.Model):
+    """One case category of one case, flattened for counting. ``primary`` marks one row per case
+    (its first category): count cases with ``primary=True``, categories without."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    case_category = models.OneToOneField("cases.CaseCategory", on_delete=models.CASCADE, related_name="+")
+    primary = models.BooleanField(default=False)
+    reported_on = models.DateField()
+    month = models.DateField()  # the 1st of the month reported
+    office = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    event_ward = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    category = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sub_category = models.ForeignKey(Code, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    intervention = models.ForeignKey(Code, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    place_of_event = models.ForeignKey(Code, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    risk_level = models.ForeignKey(Code, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    reporter_type = models.ForeignKey(Code, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sex = models.CharField(max_length=10)  # male / female / intersex / unknown
+    age = models.PositiveSmallIntegerField(null=True)
+    dcs_band = models.CharField(max_length=8)
+    knbs_band = models.CharField(max_length=8)
+    status = models.CharField(max_length=12)
+    closed_on = models.DateField(null=True)
+    days_to_close = models.IntegerField(null=True)
+    # The source rows' timestamps when this fact was built (the periodic sweep compares them).
+    case_updated_at = models.DateTimeField(null=True)
+    child_updated_at = models.DateTimeField(null=True)
+
+    scope_fields = ScopeFields(org_unit="office", county="county", sub_county="sub_county")
+
+    class Meta:
+        # Every read filters by the date reported and one scope column, then groups by a few
+        # dimensions: one index per scope level led by that column, covering the usual
+        # group-by columns on PostgreSQL (index-only scans).
+        # (COUNT(*), not COUNT(id), in the queries, so the index alone answers.) The national and
+        # county indexes, which serve the big scans, cover the breakdowns too.
+        _cover = ["primary", "category", "sex", "dcs_band", "knbs_band", "intervention", "status"]
+        _wide = [*_cover, "month", "sub_category", "place_of_event", "risk_level", "reporter_type", "sub_county"]
+        indexes = [
+            models.Index(fields=["reported_on"], include=[*_wide, "county"], name="casefact_reported"),
+            models.Index(fields=["county", "reported_on"], include=_wide, name="casefact_county"),
+            models.Index(fields=["sub_county", "reported_on"], include=_cover, name="casefact_subcounty"),
+            models.Index(fields=["office", "reported_on"], include=_cover, name="casefact_office"),
+            models.Index(fields=["case"], name="casefact_case"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(primary=True), name="casefact_one_primary_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"fact {self.case_id}/{self.case_category_id}"
+
+
+class FactQueue(models.Model):
+    """A case (or every case of a person) whose facts must be rebuilt. Written by signal handlers
+    in the transaction that changes the record; emptied by ``facts.catch_up``."""
+
+    case_id = models.BigIntegerField(null=True)
+    person_id = models.BigIntegerField(null=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"queue case={self.case_id} person={self.person_id}"
+
+
+class FactState(models.Model):
+    """One row: when the last timestamp sweep (the safety net for writes that bypass signals) ran."""
+
+    swept_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"swept {self.swept_at}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files under MEDIA_ROOT/private/: no URL of their own, served only by the owner-checked
+    view. The folder is read from the settings at each use (tests point MEDIA_ROOT elsewhere)."""
+
+    @property  # type: ignore[override]
+    def base_location(self) -> str:
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    @property  # type: ignore[override]
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("private files have no URL")
+
+
+def private_storage() -> FileSystemStorage:
+    return PrivateStorage()
+
+
+def _download_path(instance: Download, filename: str) -> str:
+    return f"downloads/{instance.public_id}/{filename}"
+
+
+class Download(BaseModel):
+    """A file made in the background (an export, a pack) for one person, who alone may fetch it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    message = models.CharField(max_length=255, blank=True)
+    file = models.FileField(storage=private_storage, upload_to=_download_path, max_length=255, blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "created_at"], name="download_owner_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.public_id}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
