@@ -1,0 +1,13 @@
+"""Background tasks of the returns app (django_tasks)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def send_return_reminders() -> int:
+    """Email reminders for overdue monthly returns (idempotent per unit, month and day)."""
+    from cpims.returns.reminders import send_reminders
+
+    return send_reminders()

@@ -1,0 +1,341 @@
+"""Monthly return pages. Thin: parse the form, call a query or an action, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.cases.forms import attach_errors
+from cpims.core import ages
+from cpims.core.periods import Period
+from cpims.returns import actions, forms, queries, registry
+from cpims.returns.kinds import CATEGORY_PREFIX
+from cpims.returns.models import MonthlyReturn
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _nav(request: HttpRequest) -> dict[str, bool]:
+    user = request.user
+    return {
+        "can_prepare": bool(queries.reporting_units(user)),
+        "can_review_any": scope.has_perm(user, P.RETURN_APPROVE),
+        "can_list": queries.can_view_returns(user),
+        "can_completeness": queries.can_view_completeness(user),
+    }
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _to_detail(ret: MonthlyReturn) -> HttpResponse:
+    return redirect("returns:detail", public_id=ret.public_id)
+
+
+# --- preparing -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """My unit's returns by month (and links to the review queue and completeness)."""
+    nav = _nav(request)
+    if not (nav["can_list"] or nav["can_completeness"]):
+        raise PermissionDenied
+    units = [(u, queries.unit_months(u, months=6)) for u in queries.reporting_units(request.user)]
+    return render(request, "returns/index.html", {"units": units, **nav})
+
+
+@login_required
+@require_GET
+def unit(request: HttpRequest, unit_id: Any) -> HttpResponse:
+    org_unit = queries.reporting_unit_for(request.user, unit_id)
+    highlight = request.GET.get("month", "")
+    months = queries.unit_months(org_unit)
+    rk = registry.kind_for_org_unit_kind(org_unit.kind)
+    return render(
+        request,
+        "returns/unit.html",
+        {
+            "unit": org_unit,
+            "months": months,
+            "highlight": highlight,
+            "kind": rk,
+            "today": queries.nairobi_today(),
+            **_nav(request),
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_return(request: HttpRequest, unit_id: Any) -> HttpResponse:
+    org_unit = queries.reporting_unit_for(request.user, unit_id)
+    period = queries.month_of(request.POST.get("month"))
+    if period is None:
+        messages.error(request, _("Choose a month."))
+        return redirect("returns:unit", unit_id=org_unit.public_id)
+    try:
+        ret = actions.return_open(actor=request.user, org_unit=org_unit, period=period, request=request)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect("returns:unit", unit_id=org_unit.public_id)
+    return _to_detail(ret)
+
+
+# --- one return ----------------------------------------------------------------------------------
+
+
+def _category_table(ret: MonthlyReturn) -> dict[str, Any] | None:
+    """Rows of "cat:<code>:<sex>:<band>" figures as category × (band × boys/girls) with totals."""
+    from cpims.core.models import Code
+
+    cells: dict[tuple[str, str, str], int] = {}
+    for key, n in ret.prefilled.items():
+        if key.startswith(CATEGORY_PREFIX):
+            code, sex, band = key[len(CATEGORY_PREFIX) :].split(":", 2)
+            cells[(code, sex, band)] = cells.get((code, sex, band), 0) + int(n)
+    if not cells:
+        return None
+    bands = ages.band_keys(ages.DCS)
+    codes = sorted({c for c, _s, _b in cells})
+    labels = dict(Code.objects.filter(code_list__name="case_category_id", code__in=codes).values_list("code", "label"))
+    rows = []
+    for code in codes:
+        values = []
+        for band in bands:
+            for sex in ("male", "female"):
+                values.append(cells.get((code, sex, band), 0))
+        total = sum(n for (c, _s, _b), n in cells.items() if c == code)
+        rows.append({"label": labels.get(code, code), "values": values, "total": total})
+    rows.sort(key=lambda r: str(r["label"]))
+    return {"bands": [ages.band_label(b) for b in bands], "rows": rows}
+
+
+def _detail_context(request: HttpRequest, ret: MonthlyReturn, **forms_: Any) -> dict[str, Any]:
+    user = request.user
+    rk = registry.get_kind(ret.kind)
+    can_prepare = queries.holds_at(user, P.RETURN_SUBMIT, ret.org_unit)
+    can_review = queries.can_review(user, ret)
+    own = ret.submitted_by_id == user.pk
+    headline = [(label, ret.prefilled.get(key, 0)) for key, label in rk.prefill_labels.items()]
+    bands = [
+        (ages.band_label(b), ret.prefilled[f"cases_age_{b}"])
+        for b in ages.band_keys(ages.DCS)
+        if f"cases_age_{b}" in ret.prefilled
+    ]
+    paper = [(label, ret.paper.get(name, 0)) for name, label in rk.fields]
+    editable = can_prepare and ret.is_editable
+    initial = {"version": ret.version, **{n: ret.paper.get(n, 0) for n in rk.field_names()}}
+    return {
+        "r": ret,
+        "kind": rk,
+        "deadline": rk.deadline(ret.period),
+        "headline": headline,
+        "bands": bands,
+        "categories": _category_table(ret),
+        "paper": paper,
+        "history": queries.history(ret),
+        "editable": editable,
+        "can_submit": editable and queries.nairobi_today() >= ret.period.end,
+        "can_decide": can_review and not own and ret.status == MonthlyReturn.Status.SUBMITTED,
+        "own_submission": can_review and own and ret.status == MonthlyReturn.Status.SUBMITTED,
+        "can_reopen": can_review and ret.status == MonthlyReturn.Status.APPROVED,
+        "paper_form": forms_.get("paper_form") or (forms.PaperForm(initial=initial, kind=rk) if editable else None),
+        "comment_form": forms_.get("comment_form") or forms.CommentForm(initial={"version": ret.version}),
+        "reason_form": forms_.get("reason_form") or forms.ReasonForm(initial={"version": ret.version}),
+        **_nav(request),
+    }
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+    ret = queries.return_for(request.user, public_id)
+    return render(request, "returns/detail.html", _detail_context(request, ret))
+
+
+def _prepare(request: HttpRequest, public_id: Any, *, submit: bool) -> HttpResponse:
+    ret = queries.return_for(request.user, public_id, write=P.RETURN_SUBMIT)
+    rk = registry.get_kind(ret.kind)
+    form = forms.PaperForm(request.POST, kind=rk)
+    if not form.is_valid():
+        return render(request, "returns/detail.html", _detail_context(request, ret, paper_form=form), status=400)
+    version = form.cleaned_data["version"]
+    try:
+        if submit:
+            ret = actions.return_submit(
+                actor=request.user, ret=ret, paper=form.paper(), expected_version=version, request=request
+            )
+            messages.success(request, _("The return was submitted to the county."))
+        else:
+            ret = actions.return_save(
+                actor=request.user, ret=ret, paper=form.paper(), expected_version=version, request=request
+            )
+            messages.success(request, _("The draft was saved."))
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return render(request, "returns/detail.html", _detail_context(request, ret, paper_form=form), status=400)
+    return _to_detail(ret)
+
+
+@login_required
+@require_POST
+def save(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _prepare(request, public_id, submit=False)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _prepare(request, public_id, submit=True)
+
+
+def _review(request: HttpRequest, public_id: Any, verb: str) -> HttpResponse:
+    ret = queries.return_for(request.user, public_id, write=P.RETURN_APPROVE)
+    form_class = forms.ReasonForm if verb == "reopen" else forms.CommentForm
+    form = form_class(request.POST)
+    key = "reason_form" if verb == "reopen" else "comment_form"
+    if not form.is_valid():
+        return render(request, "returns/detail.html", _detail_context(request, ret, **{key: form}), status=400)
+    data = form.cleaned_data
+    try:
+        if verb == "approve":
+            ret = actions.return_approve(
+                actor=request.user, ret=ret, comment=data["comment"], expected_version=data["version"], request=request
+            )
+            messages.success(request, _("The return was approved."))
+        elif verb == "send_back":
+            ret = actions.return_send_back(
+                actor=request.user, ret=ret, comment=data["comment"], expected_version=data["version"], request=request
+            )
+            messages.success(request, _("The return was sent back to the unit with your comment."))
+        else:
+            ret = actions.return_reopen(
+                actor=request.user, ret=ret, reason=data["reason"], expected_version=data["version"], request=request
+            )
+            messages.success(request, _("The return was reopened for correction."))
+    except ValidationError as exc:
+        attach_errors(form, exc)
+        return render(request, "returns/detail.html", _detail_context(request, ret, **{key: form}), status=400)
+    return _to_detail(ret)
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _review(request, public_id, "approve")
+
+
+@login_required
+@require_POST
+def send_back(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _review(request, public_id, "send_back")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
+    return _review(request, public_id, "reopen")
+
+
+# --- lists ---------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The review queue (submitted returns by default) and every return in scope by status and month."""
+    if not queries.can_view_returns(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", MonthlyReturn.Status.SUBMITTED)
+    if status not in MonthlyReturn.Status.values:
+        status = ""
+    period = queries.month_of(request.GET.get("month"))
+    area = queries.area_by_key(request.GET.get("area"))
+    page = queries.review_list(request.user, status=status, period=period, area=area, page=_page_number(request))
+    query = "&".join(
+        f"{k}={v}"
+        for k, v in (
+            ("status", status or "all"),
+            ("month", period.code if period else ""),
+            ("area", area.key if area else ""),
+        )
+        if v
+    )
+    return render(
+        request,
+        "returns/review.html",
+        {
+            "page": page,
+            "status": status or "all",
+            "statuses": MonthlyReturn.Status.choices,
+            "month": period.code if period else "",
+            "area": area,
+            "query": query,
+            "months": queries.last_months(queries.UNIT_MONTHS),
+            **_nav(request),
+        },
+    )
+
+
+@login_required
+@require_GET
+def completeness_view(request: HttpRequest) -> HttpResponse:
+    """Completeness and timeliness for a period: the nation by county, a county by sub-county,
+    a sub-county by unit."""
+    if not queries.can_view_completeness(request.user):
+        raise PermissionDenied
+    default = queries.last_months(2)[1]  # last month: the one being reported now
+    code = request.GET.get("period") or default.code
+    try:
+        period = Period.parse(code)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        period = default
+    area = queries.area_by_key(request.GET.get("area"))
+    user = request.user
+    if area is not None and not queries.area_visible(user, area):
+        raise Http404
+    if area is None:
+        group_by = "county"
+    elif area.level == area.Level.COUNTY:
+        group_by = "sub_county"
+    else:
+        group_by = None
+    rows = queries.completeness(user, period=period, area=area, group_by=group_by)
+    total = queries.completeness(user, period=period, area=area, group_by=None)[:1]
+    units = (
+        queries.completeness_units(user, period=period, area=area)
+        if area is not None and group_by is None and period.kind == "month"
+        else None
+    )
+    return render(
+        request,
+        "returns/completeness.html",
+        {
+            "period": period,
+            "area": area,
+            "rows": rows if group_by else [],
+            "total": total[0] if total else None,
+            "units": units,
+            "months": queries.last_months(queries.UNIT_MONTHS),
+            **_nav(request),
+        },
+    )
