@@ -13,11 +13,13 @@ def load_all() -> dict[str, int]:
     from cpims.core.models import Code
     from cpims.geo.models import Area, OrgUnit
     from cpims.geo.reference import load_areas, load_dcs_offices
+    from cpims.integrations.dhis2.defaults import load_kenya_default
 
     load_areas()
     load_code_lists()
     load_dcs_offices()
     seed_roles()
+    load_kenya_default()  # DHIS2 mapping defaults (needs the code lists and areas above)
     return {
         "counties": Area.objects.filter(level=Area.Level.COUNTY).count(),
         "sub-counties": Area.objects.filter(level=Area.Level.SUB_COUNTY).count(),

@@ -1,5 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cpims.integrations.dhis2 import views
 
 app_name = "dhis2"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("preview/", views.preview, name="preview"),
+    path("download/", views.download, name="download"),
+    path("push/", views.push, name="push"),
+    path("pushes/<uuid:public_id>/", views.log_detail, name="log_detail"),
+    path("mapping/", views.mapping, name="mapping"),
+    path("mapping/data-elements/<int:pk>/", views.data_element_edit, name="data_element_edit"),
+]

@@ -1,0 +1,145 @@
+"""Every read of the dhis2 app. DHIS2 is national work: only a **national** grant carrying
+``dhis2.push`` reaches these pages, the push log and the data value sets (a county coordinator
+gets 403; a push log is never visible to anyone else, so its detail answers 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.core.periods import Period
+from cpims.geo.models import Area, OrgUnit
+from cpims.integrations.dhis2 import datavalues
+from cpims.integrations.dhis2.models import (
+    CategoryOptionComboMapping,
+    DataElementMapping,
+    Dhis2Server,
+    OrgUnitMapping,
+    PushLog,
+)
+
+
+def can_push(user: Any) -> bool:
+    """True if ``user`` holds dhis2.push through a national grant."""
+    return any(g.scope == "national" for g in scope.grants_for(user).with_perm(P.DHIS2_PUSH))
+
+
+def require_pusher(user: Any) -> None:
+    if not can_push(user):
+        raise PermissionDenied
+
+
+def active_server() -> Dhis2Server | None:
+    return Dhis2Server.objects.filter(is_active=True).first()
+
+
+def unconfigured_server() -> Dhis2Server:
+    """Defaults (never saved) so previews and downloads work before a server is configured."""
+    from cpims.integrations.dhis2.defaults import default_document
+
+    return Dhis2Server(name="", base_url="", data_set_uid=default_document()["data_set"]["uid"])
+
+
+def push_logs_visible_to(user: Any) -> QuerySet[PushLog]:
+    return scope.restrict(user, PushLog.objects.select_related("server"), P.DHIS2_PUSH)
+
+
+def push_log_for(user: Any, public_id: Any) -> PushLog:
+    require_pusher(user)
+    return scope.get_for(user, PushLog.objects.select_related("server"), view=P.DHIS2_PUSH, public_id=public_id)
+
+
+def counties() -> QuerySet[Area]:
+    return Area.objects.filter(level=Area.Level.COUNTY).order_by("name")
+
+
+def county_by_code(code: str) -> Area:
+    """The county with official code ``code`` (e.g. "047"); ValidationError when there is none."""
+    area = Area.objects.filter(level=Area.Level.COUNTY, code=(code or "").strip()).first()
+    if area is None:
+        raise ValidationError({"county": _("“%(code)s” is not a county code (e.g. 047).") % {"code": code}})
+    return area
+
+
+def parse_period(code: str) -> Period:
+    try:
+        return Period.parse(code)
+    except ValueError as exc:
+        raise ValidationError({"period": str(exc)}) from exc
+
+
+def _target(m: OrgUnitMapping) -> datavalues.Target:
+    if m.area_id:
+        area = m.area
+        return datavalues.Target(area.level, area.pk, area.key, area.name, m.uid, m.code)
+    unit = m.org_unit
+    return datavalues.Target("office", unit.pk, unit.code, unit.name, m.uid, m.code)
+
+
+def targets_for(server: Dhis2Server, org_units: Sequence[Area | OrgUnit] | None = None) -> list[datavalues.Target]:
+    """The DHIS2 org units to report for.
+
+    ``None``: every active mapping at the server's level (counties or sub-counties) plus mapped
+    offices. A county asks for itself (county level) or its sub-counties (sub-county level); a
+    sub-county or an org unit asks for its own mapping. Something without a mapping is refused.
+    """
+    base = OrgUnitMapping.objects.filter(is_active=True).select_related("area", "org_unit")
+    if not org_units:
+        level = base.filter(area__level=server.org_unit_level) | base.filter(org_unit__isnull=False)
+        return [_target(m) for m in level.order_by("code")]
+    out: list[datavalues.Target] = []
+    for unit in org_units:
+        if isinstance(unit, OrgUnit):
+            rows = list(base.filter(org_unit=unit))
+        elif unit.level == Area.Level.COUNTY and server.org_unit_level == Dhis2Server.Level.SUB_COUNTY:
+            rows = list(base.filter(area__level=Area.Level.SUB_COUNTY, area__county=unit).order_by("code"))
+        else:
+            rows = list(base.filter(area=unit))
+        if not rows:
+            raise ValidationError({"org_units": _("%(name)s has no DHIS2 org unit mapping.") % {"name": unit}})
+        out.extend(_target(m) for m in rows)
+    return list(dict.fromkeys(out))
+
+
+def data_value_set(
+    user: Any, *, period: Period, county: Area | None = None, server: Dhis2Server | None = None
+) -> datavalues.DataValueSet:
+    """The data value set a push of ``period`` (one county, or all) would send."""
+    require_pusher(user)
+    server = server or active_server() or unconfigured_server()
+    return datavalues.build(
+        user, period=period, targets=targets_for(server, [county] if county else None), server=server
+    )
+
+
+def mapping(user: Any) -> dict[str, Any]:
+    """The mapping for the read page: data elements, combos, and org units (counties in full)."""
+    require_pusher(user)
+    org_units = OrgUnitMapping.objects.select_related("area", "org_unit")
+    return {
+        "data_elements": list(DataElementMapping.objects.select_related("code")),
+        "combos": list(CategoryOptionComboMapping.objects.all()),
+        "county_units": list(org_units.filter(area__level=Area.Level.COUNTY).order_by("code")),
+        "sub_county_count": org_units.filter(area__level=Area.Level.SUB_COUNTY).count(),
+        "office_units": list(org_units.filter(org_unit__isnull=False)),
+        "placeholders": DataElementMapping.objects.filter(is_placeholder=True).count()
+        + CategoryOptionComboMapping.objects.filter(is_placeholder=True).count()
+        + OrgUnitMapping.objects.filter(is_placeholder=True).count(),
+    }
+
+
+def data_element_mapping_for(user: Any, pk: int) -> DataElementMapping:
+    require_pusher(user)
+    from django.http import Http404
+
+    found = DataElementMapping.objects.select_related("code").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
