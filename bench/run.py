@@ -2,6 +2,8 @@
 
     python -m bench                          # benchmark what the bench database holds (10,000 if empty)
     python -m bench --children 1000000       # first bring the synthetic registry to a million children
+    python -m bench --cases 1000000 --facts  # … and the cases to a million, then rebuild the caseload facts
+    python -m bench --only cases,reporting   # time only some sections
     DATABASE_URL=postgres://... python -m bench --children 1000000
 
 Times whole requests through Django's test client (middleware, scope, queries, templates, audit:
@@ -14,11 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bench import names as N
@@ -32,15 +35,23 @@ NAIROBI = "DCS-C047"
 class Timing:
     name: str
     millis: list[float]
+    sql_millis: list[float] = field(default_factory=list)  # time spent in the database per request
+    queries: int = 0  # most queries one request made
 
     def row(self) -> str:
-        ms = sorted(self.millis)
-        if len(ms) >= 2:
-            q = statistics.quantiles(ms, n=100, method="inclusive")
-            p50, p95, p99 = q[49], q[94], q[98]
-        else:
-            p50 = p95 = p99 = ms[0]
-        return f"{self.name:<46} {len(ms):>5} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {ms[-1]:>8.1f}"
+        p50, p95, p99 = _percentiles(self.millis)
+        sql = f"{_percentiles(self.sql_millis)[1]:>8.1f} {self.queries:>4}" if self.sql_millis else ""
+        return (
+            f"{self.name:<60} {len(self.millis):>5} {p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {max(self.millis):>8.1f} {sql}"
+        )
+
+
+def _percentiles(values: list[float]) -> tuple[float, float, float]:
+    ms = sorted(values)
+    if len(ms) < 2:
+        return ms[0], ms[0], ms[0]
+    q = statistics.quantiles(ms, n=100, method="inclusive")
+    return q[49], q[94], q[98]
 
 
 def bench_user(username: str, role: str, unit_code: str) -> Any:
@@ -75,17 +86,27 @@ def client_for(user: Any) -> Any:
 
 
 def timed(name: str, calls: list[Callable[[], Any]], expect: int = 200) -> Timing:
-    millis = []
+    """Run the calls one after another; wall time per call, and the database's share of it (the
+    sum of the query times Django measured) with the largest number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    timing = Timing(name, [])
     for call in calls:
-        start = time.perf_counter()
-        response = call()
-        millis.append((time.perf_counter() - start) * 1000)
+        connection.queries_log.clear()  # the log keeps 9,000 queries; past that the capture sees none
+        with CaptureQueriesContext(connection) as captured:
+            start = time.perf_counter()
+            response = call()
+            timing.millis.append((time.perf_counter() - start) * 1000)
+        timing.sql_millis.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+        timing.queries = max(timing.queries, len(captured.captured_queries))
         if response.status_code != expect:
             raise SystemExit(f"{name}: unexpected HTTP {response.status_code}")
-    return Timing(name, millis)
+    return timing
 
 
 def scale() -> str:
+    """The scale every figure was measured at, printed beside the figures."""
     from django.db import connection
 
     from cpims.registry.models import Household, NameToken, NameWord, Person
@@ -97,10 +118,43 @@ def scale() -> str:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             vendor += " " + cursor.fetchone()[0].split()[0]
-    return (
+    line = (
         f"scale: {children:,} children, {caregivers:,} caregivers, {Household.objects.count():,} households, "
-        f"{NameToken.objects.count():,} name tokens, {NameWord.objects.count():,} distinct names; database: {vendor}"
+        f"{NameToken.objects.count():,} name tokens, {NameWord.objects.count():,} distinct names"
     )
+    extra = _case_scale()
+    if extra:
+        line += "; " + extra
+    return f"{line}; database: {vendor}; {os.cpu_count()} cores"
+
+
+def _case_scale() -> str:
+    from django.db.models import Max, Min
+
+    from cpims.cases.models import Case, CaseEvent, ServiceRecord
+    from cpims.court.models import CourtSession
+    from cpims.referrals.models import Referral
+
+    cases = Case.objects.count()
+    if not cases:
+        return ""
+    span = Case.objects.aggregate(first=Min("reported_on"), last=Max("reported_on"))
+    out = (
+        f"{cases:,} cases ({span['first']} to {span['last']}), {_estimate(CaseEvent):,} case events, "
+        f"{_estimate(ServiceRecord):,} services, {Referral.objects.count():,} referrals, "
+        f"{CourtSession.objects.count():,} court sessions"
+    )
+    from bench import care
+
+    placements = care.placement_count()
+    if placements is not None:
+        out += f", {placements:,} placements"
+    return out
+
+
+def _estimate(model: Any) -> int:
+    """Exact count (a full count of 15 million events takes seconds on PostgreSQL; still fine)."""
+    return model.objects.count()
 
 
 def run(samples: int, registrations: int, seed: int = 7) -> list[Timing]:
@@ -227,23 +281,65 @@ def _registrations(client: Any, unit: Any, rng: random.Random, count: int) -> li
     return calls
 
 
+SECTIONS = ("registry", "cases", "reporting", "care")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--children", type=int, default=0, help="first bring the registry to this many children")
-    parser.add_argument("--samples", type=int, default=200, help="requests per search/profile operation")
+    parser.add_argument("--cases", type=int, default=0, help="first bring the synthetic cases to this many")
+    parser.add_argument("--child-pool", type=int, default=0, help="cases only for the first N registry children")
+    parser.add_argument("--workers", type=int, default=1, help="case generator processes (PostgreSQL)")
+    parser.add_argument("--institutions", type=int, default=0, help="first bring the institutions to this many")
+    parser.add_argument("--placements", type=int, default=0, help="children in care (active placements) to reach")
+    parser.add_argument("--facts", action="store_true", help="rebuild the caseload facts (timed) before timing")
+    parser.add_argument("--samples", type=int, default=200, help="requests per search/profile/case operation")
     parser.add_argument("--registrations", type=int, default=50)
+    parser.add_argument("--services", type=int, default=50, help='"record a service" requests')
+    parser.add_argument(
+        "--only", default=",".join(SECTIONS), help=f"comma-separated sections to time (default all: {SECTIONS})"
+    )
     args = parser.parse_args(argv)
+    only = {s.strip() for s in args.only.split(",") if s.strip()}
     django_setup()
+    from bench import care, reporting
+    from bench.cases import generate as generate_cases
     from bench.generate import generate
+    from cpims.cases.models import Case
     from cpims.registry.models import Person
 
     target = args.children or (0 if Person.objects.filter(kind="child").exists() else 10_000)
     if target:
         print(f"Generating synthetic registry up to {target:,} children…", flush=True)
         generate(target)
-    results = run(args.samples, args.registrations)
+    notes: list[str] = []
+    if args.cases:
+        print(f"Generating synthetic cases up to {args.cases:,}…", flush=True)
+        result = generate_cases(args.cases, pool=args.child_pool, workers=args.workers)
+        if result.get("written"):
+            notes.append(f"generated {result['written']:,} cases in {result.get('seconds', 0):,} s")
+    if args.institutions or args.placements:
+        print("Generating institutions and placements…", flush=True)
+        notes += care.generate(institutions=args.institutions or 900, placements=args.placements or 45_000)
+    if args.facts:
+        notes += reporting.rebuild_facts(force=True)
+    load_before = os.getloadavg()
+    results = run(args.samples, args.registrations) if "registry" in only else []
+    if "cases" in only and Case.objects.exists():
+        from bench.casework import run_cases
+
+        results += run_cases(args.samples, args.services)
+    if "reporting" in only and Case.objects.exists():
+        results += reporting.run_reporting(args.samples)
+    if "care" in only:
+        results += care.run_care(args.samples)
     print()
+    for note in notes:
+        print(note)
+    load = ", ".join(f"{a:.1f}" for a in load_before)
+    print(f"load average (1/5/15 min) before timing: {load}; after: {', '.join(f'{a:.1f}' for a in os.getloadavg())}")
     print(scale())
-    print(f"{'operation (server time, ms)':<46} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    header = f"{'operation (server time, ms)':<60} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}"
+    print(f"{header} {'sql p95':>8} {'qry':>4}")
     for timing in results:
         print(timing.row())
