@@ -35,10 +35,12 @@ run: install
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	$(MAKE) --no-print-directory serve
 
-# The web server and the background-task worker run together; Ctrl-C stops both.
+# The web server, the background-task worker and the scheduler of periodic tasks run together;
+# Ctrl-C stops them all.
 serve:
 	@set -m; trap 'kill 0' EXIT INT TERM; \
 	$(DEMO_ENV) $(BIN)/python manage.py db_worker --verbosity 0 & \
+	$(DEMO_ENV) $(BIN)/python manage.py run_schedule > /dev/null & \
 	echo "CPIMS is at http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"; \
 	$(DEMO_ENV) $(BIN)/gunicorn cpims.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
 

@@ -160,6 +160,12 @@ if env_str("REDIS_URL", "") != "":
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Periodic tasks (dotted task path, seconds between runs), enqueued by `manage.py run_schedule`.
+CPIMS_SCHEDULE: list[tuple[str, int]] = [
+    ("cpims.reporting.tasks.refresh_facts", 5 * 60),  # fold record changes into caseload facts
+    ("cpims.returns.tasks.send_return_reminders", 24 * 60 * 60),  # overdue monthly returns
+    ("cpims.reporting.tasks.purge_old_downloads", 24 * 60 * 60),  # finished downloads expire
+]
 if CPIMS_ENV == "test":
     # Tests run background work at once, in the same transaction, so they can assert its result.
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -250,6 +256,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["cpims.formats"]  # English dates day-first, as written in Kenya
 LANGUAGES = [("en", _("English")), ("sw", _("Kiswahili"))]
 LOCALE_PATHS: list[str] = []  # each app keeps its own locale/ folder
 USE_I18N = True
@@ -329,3 +336,9 @@ LOGGING = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cpims@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
