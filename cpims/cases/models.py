@@ -168,6 +168,9 @@ class Case(BaseModel):
             models.Index(fields=["office", "status", "reported_on"], name="case_office_status"),
             models.Index(fields=["created_by", "status"], name="case_owner_status"),
             models.Index(fields=["status", "reported_on"], name="case_status_reported"),
+            # The case list's date filters and its newest-first order (bench, 1M cases: a month's
+            # count 173 -> 5 ms; without it PostgreSQL scanned every case).
+            models.Index(fields=["-reported_on", "-id"], name="case_reported_desc"),
         ]
 
     def __str__(self) -> str:

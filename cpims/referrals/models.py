@@ -126,6 +126,10 @@ class Referral(BaseModel):
             models.Index(fields=["to_unit", "status", "sent_on"], name="referral_inbox"),
             models.Index(fields=["case", "sent_on"], name="referral_case"),
             models.Index(fields=["status", "answer_due_on"], name="referral_due"),
+            # Dashboards count referrals sent or completed in a period (bench: a scan of every
+            # referral without these).
+            models.Index(fields=["sent_on"], name="referral_sent_on"),
+            models.Index(fields=["completed_at"], name="referral_completed_at"),
         ]
         constraints = [
             models.CheckConstraint(

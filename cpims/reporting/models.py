@@ -67,6 +67,16 @@ class CaseFact(models.Model):
             models.Index(fields=["sub_county", "reported_on"], include=_cover, name="casefact_subcounty"),
             models.Index(fields=["office", "reported_on"], include=_cover, name="casefact_office"),
             models.Index(fields=["case"], name="casefact_case"),
+            # Cases closed in a period and the days they took (dashboards' median days to closure).
+            models.Index(
+                fields=["county", "closed_on"], include=["days_to_close", "primary"], name="casefact_county_closed"
+            ),
+            models.Index(
+                fields=["sub_county", "closed_on"],
+                include=["days_to_close", "primary"],
+                name="casefact_subcounty_closed",
+            ),
+            models.Index(fields=["closed_on"], include=["days_to_close", "primary"], name="casefact_closed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(primary=True), name="casefact_one_primary_per_case")
