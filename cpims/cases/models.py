@@ -171,6 +171,10 @@ class Case(BaseModel):
             # The case list's date filters and its newest-first order (bench, 1M cases: a month's
             # count 173 -> 5 ms; without it PostgreSQL scanned every case).
             models.Index(fields=["-reported_on", "-id"], name="case_reported_desc"),
+            # Open cases of an area: overdue follow-ups on dashboards and task lists start here
+            # (bench: Nairobi's overdue follow-ups count 324 -> 17 ms).
+            models.Index(fields=["county", "id"], condition=~Q(status="closed"), name="case_open_county"),
+            models.Index(fields=["sub_county", "id"], condition=~Q(status="closed"), name="case_open_subcounty"),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +349,7 @@ class FollowUp(BaseModel):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["done_on", "due_on"], name="followup_open_due"),
+            models.Index(fields=["case", "due_on"], condition=Q(done_on__isnull=True), name="followup_open_case"),
             models.Index(fields=["assigned_to", "done_on"], name="followup_assignee"),
         ]
 
