@@ -12,15 +12,17 @@ def load_all() -> dict[str, int]:
     from cpims.core.codelists import load_code_lists
     from cpims.core.models import Code
     from cpims.geo.models import Area, OrgUnit
-    from cpims.geo.reference import load_areas, load_dcs_offices
+    from cpims.geo.reference import load_areas, load_dcs_offices, load_regions
     from cpims.integrations.dhis2.defaults import load_kenya_default
 
     load_areas()
+    load_regions()
     load_code_lists()
     load_dcs_offices()
     seed_roles()
     load_kenya_default()  # DHIS2 mapping defaults (needs the code lists and areas above)
     return {
+        "regions": Area.objects.filter(level=Area.Level.REGION).count(),
         "counties": Area.objects.filter(level=Area.Level.COUNTY).count(),
         "sub-counties": Area.objects.filter(level=Area.Level.SUB_COUNTY).count(),
         "wards": Area.objects.filter(level=Area.Level.WARD).count(),

@@ -2,12 +2,12 @@
 
 Figures come only from the reporting contracts (``cpims/reporting/CONTRACTS.md``): caseload facts
 (``cpims.reporting.queries``), returns completeness (``cpims.returns``) and children in care
-(``cpims.care.queries``); follow-ups and referrals are counted on the case records, through the
-scope rules. A dashboard is for a *target*: the nation, a county or a sub-county. The target must
-lie wholly within one of the user's grants carrying ``report.view_aggregate`` (else 404; without
-that permission anywhere, 403). A viewer without ``report.view`` over the target (a stakeholder)
-gets suppressed figures: counts of 1–4 hidden, plus a second figure where one hidden figure could
-be worked out from a total.
+(``cpims.care.queries``); referrals are counted on the referral facts, follow-ups on the case
+records, through the scope rules. A dashboard is for a *target*: the nation, a county or a
+sub-county. The target must lie wholly within one of the user's grants carrying
+``report.view_aggregate`` (else 404; without that permission anywhere, 403). A viewer without
+``report.view`` over the target (a stakeholder) gets suppressed figures: counts of 1–4 hidden,
+plus a second figure where one hidden figure could be worked out from a total.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -260,17 +260,26 @@ def _facts(user: Any) -> QuerySet[Any]:
     return facts_visible_to(user, P.REPORT_VIEW_AGGREGATE)
 
 
+def _months(user: Any, target: Target, start: dt.date, end: dt.date) -> QuerySet[Any]:
+    """The target's monthly case roll-up rows for the months in [start, end] (periods are whole
+    months, so the months reported in a period are exactly those rows)."""
+    from cpims.reporting.models import CaseMonth
+    from cpims.reporting.queries import rollups_visible_to
+
+    return rollups_visible_to(user, CaseMonth).filter(target.facts_filter(), month__gte=start, month__lte=end)
+
+
 def monthly_cases(user: Any, target: Target, start: dt.date, end: dt.date) -> dict[dt.date, int]:
     """Cases reported per month (first of the month -> count) in [start, end]: one query."""
-    rows = (
-        _facts(user)
-        # Filtered on reported_on (the indexed column), grouped by month.
-        .filter(target.facts_filter(), primary=True, reported_on__gte=start, reported_on__lte=end)
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = _months(user, target, start, end).values("month").annotate(n=Sum("cases")).order_by()
     return {r["month"]: r["n"] for r in rows}
+
+
+def open_closed(user: Any, target: Target, period: Period) -> tuple[int, int]:
+    """(cases reported in the period still open, those closed): one query on the roll-up."""
+    sums = _months(user, target, period.start, period.end).aggregate(cases=Sum("cases"), closed=Sum("closed"))
+    cases, closed = sums["cases"] or 0, sums["closed"] or 0
+    return cases - closed, closed
 
 
 def last_months(end: dt.date, count: int) -> list[Period]:
@@ -292,10 +301,22 @@ def pct_change(now: int | None, before: int | None) -> float | None:
 
 
 def category_counts(user: Any, target: Target, period: Period) -> dict[int | None, int]:
-    from cpims.reporting.queries import fact_counts
+    """Case categories reported in the period, by category: from the county roll-up for the nation
+    or a county, from the facts for a sub-county (a few hundred rows)."""
+    from cpims.reporting.models import CategoryMonth
+    from cpims.reporting.queries import fact_counts, rollups_visible_to
 
-    counts = fact_counts(user, period=period, group_by=["category"], area=target.area)
-    return {key[0]: n for key, n in counts.items()}
+    if target.level == SUB_COUNTY:
+        counts = fact_counts(user, period=period, group_by=["category"], area=target.area)
+        return {key[0]: n for key, n in counts.items()}
+    rows = (
+        rollups_visible_to(user, CategoryMonth)
+        .filter(target.facts_filter(), month__gte=period.start, month__lte=period.end)
+        .values("category_id")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    return {r["category_id"]: r["n"] for r in rows}
 
 
 def top_categories(
@@ -343,17 +364,16 @@ def overdue_followups(user: Any, target: Target, *, today: dt.date | None = None
 
 
 def referral_counts(user: Any, target: Target, period: Period) -> tuple[int, int]:
-    """(referrals sent in the period, referrals completed in the period) on the target's cases."""
-    start = dt.datetime.combine(period.start, dt.time.min, tzinfo=timezone.get_current_timezone())
-    end = dt.datetime.combine(period.end + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
-    in_period = Q(sent_on__gte=period.start, sent_on__lte=period.end) | Q(completed_at__gte=start, completed_at__lt=end)
-    counts = Referral.objects.filter(in_period, case__in=_cases(user, target).values("pk")).aggregate(
-        sent=Count("id", filter=Q(sent_on__gte=period.start, sent_on__lte=period.end)),
-        completed=Count(
-            "id", filter=Q(status=Referral.Status.COMPLETED, completed_at__gte=start, completed_at__lt=end)
-        ),
-    )
-    return counts["sent"], counts["completed"]
+    """(referrals sent in the period, referrals completed in the period) on the target's cases,
+    counted on the referral facts: two index range counts, whatever the size of the area."""
+    from cpims.reporting.queries import referral_facts_visible_to
+
+    facts = referral_facts_visible_to(user).filter(target.facts_filter())
+    sent = facts.filter(sent_on__gte=period.start, sent_on__lte=period.end).count()
+    completed = facts.filter(
+        status=Referral.Status.COMPLETED, completed_on__gte=period.start, completed_on__lte=period.end
+    ).count()
+    return sent, completed
 
 
 def care_count(user: Any, target: Target, *, on: dt.date | None = None) -> int | None:
@@ -424,19 +444,15 @@ def child_targets(target: Target) -> list[Target]:
 
 def cases_by_area(user: Any, target: Target, period: Period) -> dict[int, int]:
     """Cases reported in the period per county (national) or sub-county (county): area id -> n."""
-    from cpims.reporting.queries import fact_counts
-
     if target.level == SUB_COUNTY:
         return {}
-    dim = COUNTY if target.level == NATIONAL else SUB_COUNTY
-    counts = fact_counts(user, period=period, group_by=[dim], area=target.area, cases_only=True)
-    return {key[0]: n for key, n in counts.items() if key[0] is not None}
+    column = "county_id" if target.level == NATIONAL else "sub_county_id"
+    rows = _months(user, target, period.start, period.end).values(column).annotate(n=Sum("cases")).order_by()
+    return {r[column]: r["n"] for r in rows if r[column] is not None}
 
 
 def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | None = None) -> Dashboard:
     """Everything one dashboard shows. A fixed number of queries whatever the size of the area."""
-    from cpims.reporting.queries import fact_counts
-
     today = today or timezone.localdate()
     suppressed = aggregate_only(user, target)
     previous, last_year = period.previous(), period.same_last_year()
@@ -444,9 +460,7 @@ def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | Non
     monthly = monthly_cases(user, target, min(last_year.start, previous.start, trend_months[0].start), period.end)
     now_n, prev_n, ly_n = (_sum_months(monthly, p) for p in (period, previous, last_year))
 
-    status = fact_counts(user, period=period, group_by=["status"], area=target.area, cases_only=True)
-    closed_n = sum(n for key, n in status.items() if key[0] == Case.Status.CLOSED)
-    open_n = sum(status.values()) - closed_n
+    open_n, closed_n = open_closed(user, target, period)
     open_v, closed_v = hide_parts([open_n, closed_n], suppressed)
     closed_count, median = median_days_to_close(user, target, period)
     sent, completed = referral_counts(user, target, period)

@@ -31,7 +31,7 @@ from cpims.api.scoping import ScopedViewSetMixin
 from cpims.geo import actions, queries
 from cpims.geo.models import Area, OrgUnit
 
-AREA_KEY_REGEX = r"(?:county|sub_county|ward)-[0-9]{1,8}"
+AREA_KEY_REGEX = r"(?:region|county|sub_county|ward)-[0-9]{1,8}"
 
 
 def area_by_key(key: str) -> Area | None:
@@ -79,15 +79,22 @@ class AreaSerializer(serializers.ModelSerializer):
         label=_("Sub-county"),
         help_text=_("Official code of the sub-county."),
     )
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        read_only=True,
+        allow_null=True,
+        label=_("Region"),
+        help_text=_("Code of the DCS region (01-08) the area lies in, for reporting."),
+    )
 
     class Meta:
         model = Area
-        fields = ["key", "level", "code", "name", "parent", "county", "sub_county"]
+        fields = ["key", "level", "code", "name", "parent", "county", "sub_county", "region"]
         read_only_fields = fields
 
 
 class AreaFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=Area.Level.choices, help_text=_("County, sub-county or ward."))
+    level = django_filters.ChoiceFilter(choices=Area.Level.choices, help_text=_("Region, county, sub-county or ward."))
     parent = django_filters.CharFilter(method="filter_parent", help_text=_("Key of the parent area."))
     county = django_filters.CharFilter(field_name="county__code", help_text=_("Official county code, e.g. 047."))
 
@@ -116,7 +123,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = AreaFilter
     lookup_field = "key"
     lookup_value_regex = AREA_KEY_REGEX
-    queryset = Area.objects.select_related("parent", "county", "sub_county").order_by("level", "code")
+    queryset = Area.objects.select_related("parent", "county", "sub_county", "region").order_by("level", "code")
 
     def get_object(self) -> Area:
         level, _sep, code = self.kwargs["key"].partition("-")

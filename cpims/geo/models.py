@@ -1,8 +1,9 @@
-"""Administrative areas (county > sub-county > ward) and organisation units."""
+"""Administrative areas (county > sub-county > ward, counties grouped in regions) and organisation units."""
 
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -16,9 +17,14 @@ class Area(models.Model):
     ``county`` and ``sub_county`` are denormalised ancestors (a county points at itself), so "all
     records in this county" is one equality on an indexed column on SQLite and PostgreSQL alike,
     with no recursive query and no collation-dependent prefix match.
+
+    A region (one of the eight DCS regions, the former provinces) groups counties for reporting
+    only: it has no parent, and ``region`` is set on its counties, sub-counties and wards. Regions
+    are never an area of an org unit or of a record, and grant no scope.
     """
 
     class Level(models.TextChoices):
+        REGION = "region", _("Region")
         COUNTY = "county", _("County")
         SUB_COUNTY = "sub_county", _("Sub-county")
         WARD = "ward", _("Ward")
@@ -33,6 +39,9 @@ class Area(models.Model):
     sub_county = models.ForeignKey(
         "self", verbose_name=_("sub-county"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    region = models.ForeignKey(
+        "self", verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("area")
@@ -46,13 +55,23 @@ class Area(models.Model):
 
     @property
     def key(self) -> str:
-        """The area's public identifier, unique across levels: ``county-047``, ``sub_county-274``."""
+        """The area's public identifier, unique across levels: ``county-047``, ``sub_county-274``,
+        ``region-01``."""
         return f"{self.level}-{self.code}"
+
+    @property
+    def display_name(self) -> str:
+        """The name as a heading shows it: "Coast region" for a region, else the name."""
+        if self.level == self.Level.REGION:
+            return gettext("%(name)s region") % {"name": self.name}
+        return self.name
 
     def contains(self, other: Area | None) -> bool:
         """True if ``other`` is this area or lies inside it."""
         if other is None:
             return False
+        if self.level == self.Level.REGION:
+            return other.region_id == self.pk or other.pk == self.pk
         if self.level == self.Level.COUNTY:
             return other.county_id == self.pk
         if self.level == self.Level.SUB_COUNTY:

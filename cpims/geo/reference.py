@@ -17,6 +17,7 @@ from cpims.geo.models import Area, OrgUnit
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 AREAS_FILE = DATA_DIR / "areas.csv"
+REGIONS_FILE = DATA_DIR / "regions.csv"
 
 HQ_CODE = "DCS-HQ"
 HQ_NAME = "Department of Children Services Headquarters"
@@ -97,6 +98,64 @@ def load_areas(path: Path = AREAS_FILE) -> dict[str, int]:
     sub_counties = _load_level(Area.Level.SUB_COUNTY, by_level[Area.Level.SUB_COUNTY], counties)
     wards = _load_level(Area.Level.WARD, by_level[Area.Level.WARD], sub_counties)
     return {"county": len(counties), "sub_county": len(sub_counties), "ward": len(wards)}
+
+
+@dataclass(frozen=True)
+class RegionRow:
+    code: str
+    name: str
+    county_codes: tuple[str, ...]
+
+
+def read_regions(path: Path = REGIONS_FILE) -> list[RegionRow]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            RegionRow(row["code"].strip(), row["name"].strip(), tuple(row["county_codes"].split()))
+            for row in csv.DictReader(handle)
+        ]
+
+
+@transaction.atomic
+def load_regions(path: Path = REGIONS_FILE) -> int:
+    """Load the eight DCS regions and set ``region`` on every county, sub-county and ward.
+
+    Run after ``load_areas``. Regions are matched on code (a changed name is updated); each
+    region's areas are set with one UPDATE (a no-op on a re-run). A county listed twice, or a
+    county code that is not loaded, is an error. Returns the number of regions.
+    """
+    rows = read_regions(path)
+    county_ids = dict(Area.objects.filter(level=Area.Level.COUNTY).values_list("code", "pk"))
+    seen: set[str] = set()
+    for row in rows:
+        unknown = [c for c in row.county_codes if c not in county_ids]
+        twice = seen.intersection(row.county_codes)
+        if unknown or twice:
+            raise ValueError(f"region {row.code}: unknown counties {unknown}, counties in two regions {sorted(twice)}")
+        seen.update(row.county_codes)
+
+    existing = {a.code: a for a in Area.objects.filter(level=Area.Level.REGION)}
+    new = [Area(level=Area.Level.REGION, code=r.code, name=r.name) for r in rows if r.code not in existing]
+    if new:
+        Area.objects.bulk_create(new)
+        existing = {a.code: a for a in Area.objects.filter(level=Area.Level.REGION)}
+    renamed = []
+    for row in rows:
+        region = existing[row.code]
+        if region.name != row.name:
+            region.name = row.name
+            renamed.append(region)
+    if renamed:
+        Area.objects.bulk_update(renamed, ["name"])
+
+    for row in rows:
+        region = existing[row.code]
+        members = [county_ids[c] for c in row.county_codes]
+        Area.objects.filter(county_id__in=members).exclude(region=region).update(region=region)
+    # A county taken out of every region loses it (with its sub-counties and wards).
+    Area.objects.exclude(level=Area.Level.REGION).exclude(county_id__in=[county_ids[c] for c in seen]).filter(
+        region__isnull=False
+    ).update(region=None)
+    return len(rows)
 
 
 @dataclass(frozen=True)

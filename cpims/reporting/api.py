@@ -1,6 +1,6 @@
 """API of the reporting app, mounted under /api/v1/ by cpims/api/urls.py.
 
-    GET /api/v1/reports/caseload/?period=2025/26&area=county-047&rows=category&bands=dcs
+    GET /api/v1/reports/caseload/?period=2025/26&area=county-047&rows=category&bands=dcs  (or area=region-01)
     GET /api/v1/reports/downloads/<public_id>/
 
 Figures are scoped like the pages and suppressed for aggregate-only callers (stakeholders);
@@ -92,7 +92,9 @@ class CaseloadView(APIView):
                 description="2025-07, 2025/26-Q1, 2025/26-H1, 2025/26 or 2025 (default: this financial year)",
             ),
             OpenApiParameter(
-                "area", OpenApiTypes.STR, description="county-047 or sub_county-274; empty = all in scope"
+                "area",
+                OpenApiTypes.STR,
+                description="region-01 (national users), county-047 or sub_county-274; empty = all in scope",
             ),
             OpenApiParameter(
                 "rows", OpenApiTypes.STR, enum=ROW_CHOICES, description="row dimension (default category)"

@@ -11,7 +11,8 @@ def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) ->
         queue_case(instance.pk)
 
 
-def _category_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+def _case_part_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    # A category or a referral changed: its case's facts are rebuilt.
     if not raw:
         from cpims.reporting.facts import queue_case
 
@@ -32,12 +33,15 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         from cpims.cases.models import Case, CaseCategory
+        from cpims.referrals.models import Referral
         from cpims.registry.models import Person
 
         # Changes to the records are queued for the caseload facts in the same transaction.
         post_save.connect(_case_saved, sender=Case, dispatch_uid="reporting_case_saved")
-        post_save.connect(_category_changed, sender=CaseCategory, dispatch_uid="reporting_category_saved")
-        post_delete.connect(_category_changed, sender=CaseCategory, dispatch_uid="reporting_category_deleted")
+        post_save.connect(_case_part_changed, sender=CaseCategory, dispatch_uid="reporting_category_saved")
+        post_delete.connect(_case_part_changed, sender=CaseCategory, dispatch_uid="reporting_category_deleted")
+        post_save.connect(_case_part_changed, sender=Referral, dispatch_uid="reporting_referral_saved")
+        post_delete.connect(_case_part_changed, sender=Referral, dispatch_uid="reporting_referral_deleted")
         post_save.connect(_person_saved, sender=Person, dispatch_uid="reporting_person_saved")
 
         from cpims.reporting import exports  # noqa: F401 - registers the export download kinds

@@ -136,7 +136,7 @@ def caseload_file(user: Any, params: dict[str, Any]) -> tuple[str, str, bytes]:
         raise PermissionDenied
     period, area, bands, fmt = parse_params(user, params)
     office = queries.org_unit_from_id(user, params.get("office") or None)
-    area_label = area.name if area else str(_("Kenya") if not _limited(user) else _("Everything I can see"))
+    area_label = area.display_name if area else str(_("Kenya") if not _limited(user) else _("Everything I can see"))
     if office is not None:
         area_label = f"{area_label} — {office.name}"
     tables = caseload_tables(user, period=period, bands=bands, area=area, office=office)

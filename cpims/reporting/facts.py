@@ -2,15 +2,19 @@
 
 How a change reaches the facts:
 
-1. Saving a ``Case``, a ``CaseCategory`` or a ``Person`` (sex, date of birth) writes a
-   ``FactQueue`` row in the same transaction (signal handlers in ``apps.py``), so a change that
+1. Saving a ``Case``, a ``CaseCategory``, a ``Referral`` or a ``Person`` (sex, date of birth)
+   writes a ``FactQueue`` row in the same transaction (signal handlers in ``apps.py``), so a change that
    commits is always queued and a change that rolls back never is.
 2. ``catch_up()`` (called before every read in ``queries`` and by the worker task) rebuilds the
    queued cases and empties the queue. When nothing changed it is one query on an empty table.
 3. ``catch_up(sweep=True)`` (the worker task, at most every ``SWEEP_EVERY``) also looks at the
    records' ``updated_at`` since the last sweep and rebuilds any case whose facts were built from
-   older rows: the safety net for a write that bypassed the signals (a queryset ``update``).
+   older rows (or whose referrals changed since their referral facts were built): the safety
+   net for a write that bypassed the signals (a queryset ``update``).
 4. ``rebuild_all()`` rebuilds everything (management command ``rebuild_facts``).
+
+Each refresh also recounts the dashboards' monthly roll-ups (``rollups``) that the changed facts
+sit in.
 
 The queue *is* the watermark: its rows are the changes not yet folded in, and the highest id
 processed is removed, never more, so a change queued while a catch-up runs waits for the next.
@@ -28,7 +32,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cpims.core import ages
-from cpims.reporting.models import CaseFact, FactQueue, FactState
+from cpims.reporting import rollups
+from cpims.reporting.models import CaseFact, FactQueue, FactState, ReferralFact
 
 logger = logging.getLogger(__name__)
 
@@ -158,8 +163,49 @@ def _fact(row: dict[str, Any], primary: bool) -> CaseFact:
     )
 
 
-def _refresh_chunk(case_ids: list[int]) -> int:
+_REFERRAL_SOURCE = (
+    "id",
+    "case_id",
+    "status",
+    "sent_on",
+    "completed_at",
+    "updated_at",
+    "case__office_id",
+    "case__county_id",
+    "case__sub_county_id",
+)
+
+
+def _referral_fact(row: dict[str, Any]) -> ReferralFact:
+    completed_at = row["completed_at"]
+    return ReferralFact(
+        referral_id=row["id"],
+        case_id=row["case_id"],
+        office_id=row["case__office_id"],
+        county_id=row["case__county_id"],
+        sub_county_id=row["case__sub_county_id"],
+        status=row["status"],
+        sent_on=row["sent_on"],
+        # A referral completed at 00:30 in Nairobi counts on that Nairobi day, not the UTC one.
+        completed_on=timezone.localtime(completed_at).date() if completed_at else None,
+        referral_updated_at=row["updated_at"],
+    )
+
+
+def _refresh_referrals(case_ids: list[int]) -> None:
+    """Replace the referral facts of these cases (a referral sits in its case's current area)."""
+    from cpims.referrals.models import Referral
+
+    ReferralFact.objects.filter(case_id__in=case_ids).delete()
+    rows = Referral.objects.filter(case_id__in=case_ids).order_by("id").values(*_REFERRAL_SOURCE)
+    ReferralFact.objects.bulk_create([_referral_fact(r) for r in rows], batch_size=CHUNK)
+
+
+def _refresh_chunk(case_ids: list[int], *, rollup: bool = True) -> int:
     from cpims.cases.models import CaseCategory
+
+    _refresh_referrals(case_ids)
+    before = rollups.keys_of(case_ids) if rollup else set()
 
     rows = list(CaseCategory.objects.filter(case_id__in=case_ids).order_by("case_id", "id").values(*_SOURCE))
     facts: list[CaseFact] = []
@@ -180,17 +226,20 @@ def _refresh_chunk(case_ids: list[int]) -> int:
             update_fields=_FIELDS,
             batch_size=CHUNK,
         )
+    if rollup:
+        rollups.refresh(before | {(f.month, f.county_id, f.sub_county_id) for f in facts})
     return len(seen)
 
 
-def refresh_cases(case_ids: Iterable[int]) -> int:
+def refresh_cases(case_ids: Iterable[int], *, rollup: bool = True) -> int:
     """Rebuild the facts of these cases (dropping rows of deleted categories or cases); returns
-    how many cases now have facts."""
+    how many cases now have facts. ``rollup=False`` leaves the roll-ups to a ``rollups.rebuild()``
+    afterwards (bulk loads)."""
     ids = sorted({int(i) for i in case_ids if i is not None})
     done = 0
     for start in range(0, len(ids), CHUNK):
         with transaction.atomic():
-            done += _refresh_chunk(ids[start : start + CHUNK])
+            done += _refresh_chunk(ids[start : start + CHUNK], rollup=rollup)
     return done
 
 
@@ -245,12 +294,24 @@ def _sweep(now: dt.datetime | None = None) -> int:
     if state.swept_at:
         since = state.swept_at - SWEEP_OVERLAP
         changed = changed.filter(Q(updated_at__gte=since) | Q(child__updated_at__gte=since))
-    stale = list(changed.filter(~Exists(current), categories__isnull=False).values_list("id", flat=True).distinct())
+    stale = set(changed.filter(~Exists(current), categories__isnull=False).values_list("id", flat=True).distinct())
+    stale |= _stale_referral_cases(state.swept_at)
     with transaction.atomic():
         _lock()
         count = refresh_cases(stale)
         FactState.objects.filter(pk=1).update(swept_at=now)
     return count
+
+
+def _stale_referral_cases(swept_at: dt.datetime | None) -> set[int]:
+    """Cases with a referral whose fact is missing or older than the referral."""
+    from cpims.referrals.models import Referral
+
+    current = ReferralFact.objects.filter(referral=OuterRef("pk"), referral_updated_at=OuterRef("updated_at"))
+    changed = Referral.objects.all()
+    if swept_at:
+        changed = changed.filter(updated_at__gte=swept_at - SWEEP_OVERLAP)
+    return set(changed.filter(~Exists(current)).values_list("case_id", flat=True).distinct())
 
 
 def rebuild_all(*, progress: Callable[[int, int], None] | None = None) -> int:
@@ -260,6 +321,7 @@ def rebuild_all(*, progress: Callable[[int, int], None] | None = None) -> int:
 
     FactQueue.objects.all().delete()
     CaseFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
+    ReferralFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
     total = Case.objects.count()
     done, last = 0, 0
     while True:
@@ -268,9 +330,10 @@ def rebuild_all(*, progress: Callable[[int, int], None] | None = None) -> int:
             break
         last = ids[-1]
         with transaction.atomic():
-            _refresh_chunk(ids)
+            _refresh_chunk(ids, rollup=False)
         done += len(ids)
         if progress:
             progress(done, total)
+    rollups.rebuild()
     FactState.objects.update_or_create(pk=1, defaults={"swept_at": timezone.now()})
     return CaseFact.objects.filter(primary=True).count()

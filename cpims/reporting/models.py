@@ -1,5 +1,5 @@
-"""Caseload facts (one row per case category, derived from the records, never typed) and the
-background downloads every long-running file goes through.
+"""Caseload facts (one row per case category, and one per referral, derived from the records,
+never typed) and the background downloads every long-running file goes through.
 
 Facts are kept current by ``cpims.reporting.facts``: saving a case, a case category or a person
 queues the case (or person) in ``FactQueue`` inside the same transaction, and every read catches
@@ -84,6 +84,85 @@ class CaseFact(models.Model):
 
     def __str__(self) -> str:
         return f"fact {self.case_id}/{self.case_category_id}"
+
+
+class ReferralFact(models.Model):
+    """One referral, placed in the area of its case, for counting referrals sent and completed
+    per period. Rebuilt with its case's facts (saving a referral queues the case)."""
+
+    referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    office = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    status = models.CharField(max_length=10)
+    sent_on = models.DateField()
+    completed_on = models.DateField(null=True)  # the Nairobi date of completion
+    referral_updated_at = models.DateTimeField(null=True)
+
+    scope_fields = ScopeFields(org_unit="office", county="county", sub_county="sub_county")
+
+    class Meta:
+        # A dashboard counts one area's referrals sent, and completed, in one period: an index
+        # per scope level and date.
+        indexes = [
+            models.Index(fields=["sent_on"], name="referralfact_sent"),
+            models.Index(fields=["county", "sent_on"], name="referralfact_county_sent"),
+            models.Index(fields=["sub_county", "sent_on"], name="referralfact_subcounty_sent"),
+            models.Index(fields=["completed_on"], name="referralfact_completed"),
+            models.Index(fields=["county", "completed_on"], name="referralfact_county_done"),
+            models.Index(fields=["sub_county", "completed_on"], name="referralfact_subcounty_done"),
+            models.Index(fields=["case"], name="referralfact_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"referral fact {self.referral_id}"
+
+
+class CaseMonth(models.Model):
+    """Cases reported in one month in one sub-county, and how many of them are closed: the caseload
+    facts rolled up, so a dashboard's series, open/closed split and per-area counts read a few
+    hundred rows instead of a year of facts. Rebuilt with the facts (``cpims.reporting.rollups``)."""
+
+    month = models.DateField()
+    county = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    cases = models.PositiveIntegerField()
+    closed = models.PositiveIntegerField()
+
+    scope_fields = ScopeFields(county="county", sub_county="sub_county")
+
+    class Meta:
+        _sums = ["cases", "closed"]
+        indexes = [
+            models.Index(fields=["month"], include=[*_sums, "county", "sub_county"], name="casemonth_month"),
+            models.Index(fields=["county", "month"], include=[*_sums, "sub_county"], name="casemonth_county"),
+            models.Index(fields=["sub_county", "month"], include=_sums, name="casemonth_subcounty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.sub_county_id}: {self.cases}"
+
+
+class CategoryMonth(models.Model):
+    """Case categories reported in one month in one county, by category (the facts rolled up for
+    the national and county dashboards' top categories)."""
+
+    month = models.DateField()
+    county = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    category = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="+", db_index=False)
+    n = models.PositiveIntegerField()
+
+    scope_fields = ScopeFields(county="county")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month"], include=["county", "category", "n"], name="categorymonth_month"),
+            models.Index(fields=["county", "month"], include=["category", "n"], name="categorymonth_county"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.county_id} {self.category_id}: {self.n}"
 
 
 class FactQueue(models.Model):

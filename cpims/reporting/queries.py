@@ -25,7 +25,7 @@ from cpims.core.models import Code
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
 from cpims.reporting import facts
-from cpims.reporting.models import CaseFact
+from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth, ReferralFact
 from cpims.reporting.suppression import suppress
 from cpims.reporting.tables import TOTAL, CaseloadTable, Col, Row
 
@@ -40,6 +40,8 @@ __all__ = [
     "drilldown_cases",
     "fact_counts",
     "facts_visible_to",
+    "referral_facts_visible_to",
+    "rollups_visible_to",
 ]
 
 # group_by / filter name -> fact column
@@ -112,6 +114,21 @@ def facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet
     return scope.restrict(user, CaseFact.objects.all(), perm)
 
 
+def referral_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[ReferralFact]:
+    """The referral facts (one per referral, in its case's area) ``user`` may count with ``perm``."""
+    facts.catch_up()
+    return scope.restrict(user, ReferralFact.objects.all(), perm)
+
+
+def rollups_visible_to(
+    user: Any, model: type[CaseMonth] | type[CategoryMonth], perm: str = P.REPORT_VIEW_AGGREGATE
+) -> QuerySet[Any]:
+    """The monthly roll-up rows (``CaseMonth`` or ``CategoryMonth``) ``user`` may count with
+    ``perm``; they carry areas only, so grants below the area level reach none of them."""
+    facts.catch_up()
+    return scope.restrict(user, model.objects.all(), perm)
+
+
 def identified_allowed(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
     """True if the user holds report.view over everything ``perm`` lets them count, so their
     figures need no suppression; False for stakeholders (aggregate only)."""
@@ -135,8 +152,9 @@ class AreaChoice:
 
 
 def areas_for(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> list[AreaChoice]:
-    """The areas ``user`` may choose: the counties and sub-counties their grants reach.
-    Aggregate-only viewers choose counties only (finer areas make small numbers easy to difference)."""
+    """The areas ``user`` may choose: the counties and sub-counties their grants reach, and for
+    national users the eight regions (after "Kenya", before the counties). Aggregate-only viewers
+    choose regions and counties only (finer areas make small numbers easy to difference)."""
     grants = scope.grants_for(user).with_perm(perm)
     fine = identified_allowed(user, perm)
     counties: set[int] = set()
@@ -158,6 +176,9 @@ def areas_for(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> list[AreaChoice
     choices: list[AreaChoice] = []
     if national or len(county_rows) + len(sub_counties) > 1 or not rows:
         choices.append(AreaChoice(None, _("Kenya") if national else _("Everything I can see")))
+    if national:
+        regions = Area.objects.filter(level=Area.Level.REGION).only("id", "name", "level", "code").order_by("code")
+        choices.extend(AreaChoice(r, r.display_name) for r in regions)
     by_county: dict[int, list[Area]] = {}
     for a in rows:
         if a.level == Area.Level.SUB_COUNTY:
@@ -172,7 +193,11 @@ def areas_for(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> list[AreaChoice
 
 
 def area_allowed(user: Any, area: Area, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
+    """True if ``user`` may report on ``area`` with ``perm``. A region (a grouping of counties for
+    reporting, coarser than a county) needs a national grant."""
     grants = scope.grants_for(user).with_perm(perm)
+    if area.level == Area.Level.REGION:
+        return any(g.scope == "national" for g in grants)
     fine = identified_allowed(user, perm)
     if area.level not in (Area.Level.COUNTY, Area.Level.SUB_COUNTY):
         return False
@@ -189,7 +214,7 @@ def area_allowed(user: Any, area: Area, perm: str = P.REPORT_VIEW_AGGREGATE) -> 
 
 
 def area_from_key(user: Any, key: str | None, perm: str = P.REPORT_VIEW_AGGREGATE) -> Area | None:
-    """The area named by ``key`` ("county-047"), within the user's reach; 404 otherwise."""
+    """The area named by ``key`` ("county-047", "region-01"), within the user's reach; 404 otherwise."""
     if not key:
         return None
     level, _sep, code = key.partition("-")
@@ -236,7 +261,15 @@ def offices_in(user: Any, area: Area | None, perm: str = P.REPORT_VIEW_AGGREGATE
     return list(units.only("id", "public_id", "name").order_by("name")[:limit])
 
 
+def _region_county_ids(region: Area) -> QuerySet[Area]:
+    """The ids of a region's counties, as a subquery: rows filtered by ``county_id IN (...)`` keep
+    using their (county, date) indexes."""
+    return Area.objects.filter(level=Area.Level.COUNTY, region=region).values("pk")
+
+
 def _area_q_units(area: Area) -> Q:
+    if area.level == Area.Level.REGION:
+        return Q(county_id__in=_region_county_ids(area))
     if area.level == Area.Level.COUNTY:
         return Q(county=area)
     return Q(sub_county=area)
@@ -248,6 +281,8 @@ def _area_q_units(area: Area) -> Q:
 def _area_q(area: Area | None) -> Q:
     if area is None:
         return Q()
+    if area.level == Area.Level.REGION:
+        return Q(county_id__in=_region_county_ids(area))
     if area.level == Area.Level.COUNTY:
         return Q(county=area)
     if area.level == Area.Level.SUB_COUNTY:

@@ -34,6 +34,7 @@ def test_list_counties(api: APIClient) -> None:
         "parent": None,
         "county": "001",
         "sub_county": None,
+        "region": "01",
     }
 
 
