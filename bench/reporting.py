@@ -191,9 +191,15 @@ def _tables(users: dict[str, Any], areas: dict[str, Any], samples: int, rng: ran
                 out.append(timed(f"caseload table by {rows}, {level} (query, no page)", calls))
         return out
     breakdowns = ["status", "risk_level", "reporter_type", "place_of_event", "sub_category", "month"]
-    for level, user in users.items():
+    # National users also report on a region: the largest, Rift Valley (14 counties).
+    from cpims.geo.models import Area
+
+    region = Area.objects.filter(level="region", code="05").first()
+    levels = [(level, user, areas[level]) for level, user in users.items()]
+    if region is not None:
+        levels.insert(1, ("region", users["national"], region))
+    for level, user, area in levels:
         client = client_for(user)
-        area = areas[level]
         calls = []
         for _ in range(n):
             # One page = three tables: category and intervention × sex × age band, and a breakdown.

@@ -46,16 +46,21 @@ def _lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
 
 
-def _where(keys: set[Key], area: int) -> Q:
+def _where(keys: set[Key], area: int, *, facts: bool = False) -> Q:
     """Rows of the keys' months in the keys' areas (``area``: 1 county, 2 sub-county), month by
-    month, so a change in March in Westlands never recounts Westlands' other months."""
+    month, so a change in March in Westlands never recounts Westlands' other months. On the facts
+    the month is also given as a range of ``reported_on``, the column their area indexes lead with."""
     field = "county" if area == 1 else "sub_county"
     by_month: dict[dt.date, set[int | None]] = {}
     for key in keys:
         by_month.setdefault(key[0], set()).add(key[area])
     where = Q(pk__in=[])
     for month, areas in by_month.items():
-        where |= Q(month=month) & _in(field, areas)
+        q = Q(month=month) & _in(field, areas)
+        if facts:
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            q &= Q(reported_on__gte=month, reported_on__lt=following)
+        where |= q
     return where
 
 
@@ -65,12 +70,12 @@ def refresh(keys: set[Key]) -> None:
         return
     with transaction.atomic():
         _lock()
-        where = _where(keys, 2)
-        CaseMonth.objects.filter(where).delete()
-        CaseMonth.objects.bulk_create(_case_months(CaseFact.objects.filter(where)), batch_size=2000)
-        where = _where(keys, 1)
-        CategoryMonth.objects.filter(where).delete()
-        CategoryMonth.objects.bulk_create(_category_months(CaseFact.objects.filter(where)), batch_size=2000)
+        CaseMonth.objects.filter(_where(keys, 2)).delete()
+        recount = CaseFact.objects.filter(_where(keys, 2, facts=True))
+        CaseMonth.objects.bulk_create(_case_months(recount), batch_size=2000)
+        CategoryMonth.objects.filter(_where(keys, 1)).delete()
+        recount = CaseFact.objects.filter(_where(keys, 1, facts=True))
+        CategoryMonth.objects.bulk_create(_category_months(recount), batch_size=2000)
 
 
 def rebuild() -> None:
