@@ -4,6 +4,11 @@
 and hands the work to the task queue; ``push_run`` does the work: builds the data value set as
 the requesting user (scope re-checked in the task), POSTs it, and records DHIS2's answer with a
 second audit event. The payload is never stored, only its SHA-256.
+
+The mapping and server edits (national DHIS2 users only) share one pattern: check the input
+before writing, lock the row, refuse a stale edit (the form's ``version`` is not the row's),
+write, and record an audit event with the changed fields (old -> new) in the same transaction.
+The server's secret is never an input: only the name of the environment variable that holds it.
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ import dataclasses
 import logging
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -24,7 +32,14 @@ from cpims.audit.models import AuditEvent
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
 from cpims.integrations.dhis2 import client, datavalues, queries
-from cpims.integrations.dhis2.models import DataElementMapping, PushLog
+from cpims.integrations.dhis2.models import (
+    CategoryOptionComboMapping,
+    DataElementMapping,
+    Dhis2Server,
+    OrgUnitMapping,
+    PushLog,
+    validate_env_name,
+)
 from cpims.integrations.dhis2.uids import is_uid
 
 logger = logging.getLogger(__name__)
@@ -198,5 +213,292 @@ def data_element_mapping_update(
             object_id=str(current.pk),
             object_label=current.name[:200],
             details={"before": before, "after": {"uid": uid, "dhis2_code": dhis2_code, "name": name}},
+        )
+    return current
+
+
+# --- Mapping and server edits -----------------------------------------------------------------
+
+
+def _uid_error() -> str:
+    return _("A DHIS2 identifier is 11 letters and digits, starting with a letter.")
+
+
+def _stale(message: str) -> ValidationError:
+    return ValidationError({"__all__": [message]})
+
+
+def _text(errors: dict[str, list[str]], field: str, value: str, limit: int, *, required: str = "") -> str:
+    value = (value or "").strip()
+    if required and not value:
+        errors.setdefault(field, []).append(required)
+    if len(value) > limit:
+        errors.setdefault(field, []).append(_("Use at most %(n)d characters.") % {"n": limit})
+    return value
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The changed fields as {field: [old, new]} (for the audit event)."""
+    return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+
+
+def coc_mapping_update(
+    *, actor: Any, mapping: CategoryOptionComboMapping, uid: str, name: str, version: int
+) -> CategoryOptionComboMapping:
+    """Align one sex x age band cell with its KHIS category option combo; refuses a stale edit."""
+    queries.require_pusher(actor)
+    errors: dict[str, list[str]] = {}
+    uid = (uid or "").strip()
+    if not is_uid(uid):
+        errors["uid"] = [_uid_error()]
+    name = _text(errors, "name", name, 230, required=_("Enter the category option combo's name in DHIS2."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = CategoryOptionComboMapping.objects.select_for_update().get(pk=mapping.pk)
+        if current.version != version:
+            raise _stale(
+                _("Someone else changed this category option combo while you were editing. Check it and save again.")
+            )
+        other = CategoryOptionComboMapping.objects.filter(uid=uid).exclude(pk=current.pk).first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "uid": [
+                        _("%(sex)s, %(band)s already uses this UID: each cell needs its own combo.")
+                        % {"sex": other.get_sex_display(), "band": other.get_band_display()}
+                    ]
+                }
+            )
+        before = {"uid": current.uid, "name": current.name}
+        after = {"uid": uid, "name": name}
+        current.uid, current.name = uid, name
+        current.is_placeholder = False
+        current.version += 1
+        current.save()
+        audit_record(
+            actor=actor,
+            action="dhis2.coc_mapping_update",
+            object_type="dhis2.categoryoptioncombomapping",
+            object_id=str(current.pk),
+            object_label=f"{current.sex} {current.band}",
+            details={"changes": _changes(before, after)},
+        )
+    return current
+
+
+def org_unit_mapping_update(
+    *, actor: Any, mapping: OrgUnitMapping, uid: str, code: str, name: str, is_active: bool, version: int
+) -> OrgUnitMapping:
+    """Align one county, sub-county or office with its KHIS org unit; refuses a stale edit.
+
+    An inactive mapping is left out of pushes. Two mappings may not share a UID or a code
+    (DHIS2 would keep only the last value sent for the org unit).
+    """
+    queries.require_pusher(actor)
+    errors: dict[str, list[str]] = {}
+    uid = (uid or "").strip()
+    if not is_uid(uid):
+        errors["uid"] = [_uid_error()]
+    code = _text(errors, "code", code, 50)
+    name = _text(errors, "name", name, 230, required=_("Enter the org unit's name in DHIS2."))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = OrgUnitMapping.objects.select_for_update().get(pk=mapping.pk)
+        if current.version != version:
+            raise _stale(
+                _("Someone else changed this org unit mapping while you were editing. Check it and save again.")
+            )
+        others = OrgUnitMapping.objects.exclude(pk=current.pk)
+        taken = others.filter(uid=uid).first()
+        if taken is not None:
+            errors["uid"] = [_("%(name)s already uses this UID.") % {"name": taken.name}]
+        taken = others.filter(code=code).first() if code else None
+        if taken is not None:
+            errors["code"] = [_("%(name)s already uses this code.") % {"name": taken.name}]
+        if errors:
+            raise ValidationError(errors)
+        before = {"uid": current.uid, "code": current.code, "name": current.name, "is_active": current.is_active}
+        after = {"uid": uid, "code": code, "name": name, "is_active": bool(is_active)}
+        current.uid, current.code, current.name, current.is_active = uid, code, name, bool(is_active)
+        current.is_placeholder = False
+        current.version += 1
+        current.save()
+        audit_record(
+            actor=actor,
+            action="dhis2.org_unit_mapping_update",
+            object_type="dhis2.orgunitmapping",
+            object_id=str(current.pk),
+            object_label=(current.code or current.uid)[:200],
+            details={"changes": _changes(before, after)},
+        )
+    return current
+
+
+SERVER_FIELDS = (
+    "name",
+    "base_url",
+    "username",
+    "auth",
+    "password_env",
+    "data_set_uid",
+    "attribute_option_combo_uid",
+    "org_unit_level",
+    "org_unit_id_scheme",
+    "send_zeros",
+    "timeout_seconds",
+    "max_attempts",
+    "retry_backoff_seconds",
+    "run_as",
+    "is_active",
+)
+
+
+def https_required() -> bool:
+    """Production sends only over HTTPS; development and tests may use a local http:// DHIS2."""
+    return bool(getattr(settings, "PRODUCTION", False)) and not settings.DEBUG
+
+
+def _check_base_url(errors: dict[str, list[str]], value: str) -> str:
+    value = (value or "").strip().rstrip("/")
+    problem = ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        problem = _("Enter the address of the DHIS2 server, starting with https://.")
+    if not problem:
+        parts = urlsplit(value)
+        if parts.username or parts.password:
+            problem = _("Leave the username and password out of the address (the secret is never stored).")
+        elif parts.query or parts.fragment:
+            problem = _("Enter the address without ? or # parts.")
+        elif parts.path.rstrip("/").endswith("/api") or "/api/" in parts.path:
+            problem = _("Enter the address without /api (CPIMS adds it).")
+        elif parts.scheme != "https" and https_required():
+            problem = _("Use https:// — the server is reached over an encrypted connection only.")
+    if len(value) > 200:
+        problem = _("Use at most %(n)d characters.") % {"n": 200}
+    if problem:
+        errors["base_url"] = [problem]
+    return value
+
+
+def _number(errors: dict[str, list[str]], field: str, value: Any, low: float, high: float, kind: type) -> Any:
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        errors[field] = [_("Enter a number.")]
+        return value
+    if not low <= number <= high:
+        errors[field] = [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]
+    return number
+
+
+def server_update(
+    *,
+    actor: Any,
+    server: Dhis2Server,
+    version: int,
+    name: str,
+    base_url: str,
+    username: str,
+    auth: str,
+    password_env: str,
+    data_set_uid: str,
+    attribute_option_combo_uid: str,
+    org_unit_level: str,
+    org_unit_id_scheme: str,
+    send_zeros: bool,
+    timeout_seconds: int,
+    max_attempts: int,
+    retry_backoff_seconds: float,
+    run_as: str,
+    is_active: bool,
+) -> Dhis2Server:
+    """Change the DHIS2 server's settings (national DHIS2 users only); refuses a stale edit.
+
+    ``run_as`` is the username of the national account the command acts as ("" for none).
+    Activating this server deactivates the one active before (one server is active at a time).
+    The secret itself is never an input: ``password_env`` names the variable that holds it.
+    """
+    queries.require_pusher(actor)
+    errors: dict[str, list[str]] = {}
+    name = _text(errors, "name", name, 120, required=_("Give the server a name."))
+    base_url = _check_base_url(errors, base_url)
+    username = _text(errors, "username", username, 120)
+    if auth not in Dhis2Server.Auth.values:
+        errors["auth"] = [_("Choose how CPIMS signs in to DHIS2.")]
+    if auth == Dhis2Server.Auth.BASIC and not username:
+        errors.setdefault("username", []).append(_("Enter the DHIS2 username (needed for a password)."))
+    password_env = (password_env or "").strip()
+    try:
+        validate_env_name(password_env)
+    except ValidationError as exc:
+        errors["password_env"] = list(exc.messages)
+    data_set_uid = (data_set_uid or "").strip()
+    if data_set_uid and not is_uid(data_set_uid):
+        errors["data_set_uid"] = [_uid_error()]
+    attribute_option_combo_uid = (attribute_option_combo_uid or "").strip()
+    if attribute_option_combo_uid and not is_uid(attribute_option_combo_uid):
+        errors["attribute_option_combo_uid"] = [_uid_error()]
+    if org_unit_level not in Dhis2Server.Level.values:
+        errors["org_unit_level"] = [_("Choose the org unit level.")]
+    if org_unit_id_scheme not in Dhis2Server.IdScheme.values:
+        errors["org_unit_id_scheme"] = [_("Choose how org units are identified.")]
+    timeout_seconds = _number(errors, "timeout_seconds", timeout_seconds, 1, 600, int)
+    max_attempts = _number(errors, "max_attempts", max_attempts, 1, 10, int)
+    retry_backoff_seconds = _number(errors, "retry_backoff_seconds", retry_backoff_seconds, 0, 300, float)
+    run_as_user = None
+    run_as = (run_as or "").strip()
+    if run_as:
+        run_as_user = queries.national_pusher_by_username(run_as)
+        if run_as_user is None:
+            errors["run_as"] = [_("Enter the username of an active national DHIS2 user.")]
+    if errors:
+        raise ValidationError(errors)
+    after = {
+        "name": name,
+        "base_url": base_url,
+        "username": username,
+        "auth": auth,
+        "password_env": password_env,
+        "data_set_uid": data_set_uid,
+        "attribute_option_combo_uid": attribute_option_combo_uid,
+        "org_unit_level": org_unit_level,
+        "org_unit_id_scheme": org_unit_id_scheme,
+        "send_zeros": bool(send_zeros),
+        "timeout_seconds": timeout_seconds,
+        "max_attempts": max_attempts,
+        "retry_backoff_seconds": retry_backoff_seconds,
+        "is_active": bool(is_active),
+    }
+    with transaction.atomic():
+        current = Dhis2Server.objects.select_for_update(of=("self",)).select_related("run_as").get(pk=server.pk)
+        if current.version != version:
+            raise _stale(
+                _("Someone else changed the server settings while you were editing. Check them and save again.")
+            )
+        before = {key: getattr(current, key) for key in after}
+        before["run_as"] = current.run_as.get_username() if current.run_as else ""
+        for key, value in after.items():
+            setattr(current, key, value)
+        current.run_as = run_as_user
+        after["run_as"] = run_as
+        changes = _changes(before, after)
+        deactivated = []
+        if current.is_active:
+            for other in Dhis2Server.objects.select_for_update().filter(is_active=True).exclude(pk=current.pk):
+                other.is_active = False
+                other.version += 1
+                other.save(update_fields=["is_active", "version", "updated_at"])
+                deactivated.append(other.name)
+        current.version += 1
+        current.save()
+        details: dict[str, Any] = {"changes": changes}
+        if deactivated:
+            details["deactivated"] = deactivated
+        audit_record(
+            actor=actor, action="dhis2.server_update", obj=current, object_label=current.name[:200], details=details
         )
     return current

@@ -2,6 +2,8 @@
 
 * ``dhis2/push-logs/`` (list, detail): the push history; national dhis2.push holders only.
 * ``dhis2/data-value-set/?period=2026/27-Q1[&county=047]``: the JSON dataValueSets a push would send.
+* ``dhis2/category-option-combos/`` and ``dhis2/org-units/[?county=047]`` (lists, read-only): the
+  mapping of sex x age band and of our areas and offices to DHIS2. Edited on the pages only.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -24,7 +26,7 @@ from rest_framework.views import APIView
 from cpims.accounts import permissions as P
 from cpims.api.scoping import ScopedViewSetMixin
 from cpims.integrations.dhis2 import queries
-from cpims.integrations.dhis2.models import PushLog
+from cpims.integrations.dhis2.models import CategoryOptionComboMapping, OrgUnitMapping, PushLog
 
 
 class PushLogSerializer(serializers.ModelSerializer):
@@ -86,6 +88,75 @@ class PushLogViewSet(NationalPusherMixin, ScopedViewSetMixin, viewsets.ReadOnlyM
         return super().get_base_queryset().select_related("server")
 
 
+class CategoryOptionComboMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CategoryOptionComboMapping
+        fields = ["sex", "band", "uid", "name", "is_placeholder"]
+        read_only_fields = fields
+
+
+class OrgUnitMappingSerializer(serializers.ModelSerializer):
+    kind = serializers.SerializerMethodField()
+    key = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrgUnitMapping
+        fields = ["kind", "key", "label", "uid", "code", "name", "is_active", "is_placeholder"]
+        read_only_fields = fields
+
+    def get_kind(self, obj: OrgUnitMapping) -> str:
+        """county, sub_county (an area) or office (one of our org units)."""
+        return obj.area.level if obj.area_id else "office"
+
+    def get_key(self, obj: OrgUnitMapping) -> str:
+        """Our identifier: the area key (county-047, sub_county-274) or the org unit's code."""
+        return obj.area.key if obj.area_id else obj.org_unit.code
+
+    def get_label(self, obj: OrgUnitMapping) -> str:
+        """Our name of the area or org unit."""
+        return obj.area.name if obj.area_id else obj.org_unit.name
+
+
+@extend_schema(tags=["dhis2"])
+class CategoryOptionComboMappingViewSet(NationalPusherMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Sex x DCS age band -> DHIS2 category option combo. National DHIS2 users only."""
+
+    queryset = CategoryOptionComboMapping.objects.all()
+    serializer_class = CategoryOptionComboMappingSerializer
+    filter_backends: list = []
+
+
+@extend_schema(
+    tags=["dhis2"],
+    parameters=[
+        OpenApiParameter(
+            "county",
+            OpenApiTypes.STR,
+            required=False,
+            description=_("Official county code, e.g. 047: that county, its sub-counties and offices"),
+        )
+    ],
+)
+class OrgUnitMappingViewSet(NationalPusherMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Our counties, sub-counties and offices -> DHIS2 org units (all of them, or one county's).
+    National DHIS2 users only."""
+
+    serializer_class = OrgUnitMappingSerializer
+    filter_backends: list = []
+
+    def get_queryset(self) -> Any:
+        code = self.request.query_params.get("county")
+        try:
+            county = queries.county_by_code(code) if code else None
+        except ValidationError as exc:
+            raise DRFValidationError(exc.message_dict) from exc
+        rows = OrgUnitMapping.objects.select_related("area", "org_unit")
+        if county is not None:
+            return queries.org_unit_mappings(self.request.user, county=county)
+        return rows.order_by("code", "id")
+
+
 _DATA_VALUES = inline_serializer(
     "Dhis2DataValue",
     many=True,
@@ -143,6 +214,8 @@ class DataValueSetView(APIView):
 def register_routes(router: Any) -> None:
     """Register this app's viewsets on the API router."""
     router.register("dhis2/push-logs", PushLogViewSet, basename="dhis2pushlog")
+    router.register("dhis2/category-option-combos", CategoryOptionComboMappingViewSet, basename="dhis2cocmapping")
+    router.register("dhis2/org-units", OrgUnitMappingViewSet, basename="dhis2orgunitmapping")
 
 
 api_urlpatterns: list = [path("dhis2/data-value-set/", DataValueSetView.as_view(), name="dhis2-data-value-set")]

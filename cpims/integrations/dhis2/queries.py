@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.core.env import env_secret
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
 from cpims.integrations.dhis2 import datavalues
@@ -120,26 +123,70 @@ def data_value_set(
 
 
 def mapping(user: Any) -> dict[str, Any]:
-    """The mapping for the read page: data elements, combos, and org units (counties in full)."""
+    """The mapping page, except the org units (see ``org_unit_mappings``): servers, data elements,
+    combos, and the number of placeholders left."""
     require_pusher(user)
-    org_units = OrgUnitMapping.objects.select_related("area", "org_unit")
     return {
+        "servers": list(Dhis2Server.objects.select_related("run_as")),
         "data_elements": list(DataElementMapping.objects.select_related("code")),
         "combos": list(CategoryOptionComboMapping.objects.all()),
-        "county_units": list(org_units.filter(area__level=Area.Level.COUNTY).order_by("code")),
-        "sub_county_count": org_units.filter(area__level=Area.Level.SUB_COUNTY).count(),
-        "office_units": list(org_units.filter(org_unit__isnull=False)),
+        "sub_county_count": OrgUnitMapping.objects.filter(area__level=Area.Level.SUB_COUNTY).count(),
         "placeholders": DataElementMapping.objects.filter(is_placeholder=True).count()
         + CategoryOptionComboMapping.objects.filter(is_placeholder=True).count()
         + OrgUnitMapping.objects.filter(is_placeholder=True).count(),
     }
 
 
-def data_element_mapping_for(user: Any, pk: int) -> DataElementMapping:
+def org_unit_mappings(user: Any, county: Area | None = None) -> QuerySet[OrgUnitMapping]:
+    """The org-unit mappings to list: without ``county``, the counties and the offices; with one,
+    that county, its sub-counties and the offices in it. Counties first, then by code."""
     require_pusher(user)
-    from django.http import Http404
+    rows = OrgUnitMapping.objects.select_related("area", "org_unit")
+    if county is None:
+        rows = rows.filter(Q(area__level=Area.Level.COUNTY) | Q(org_unit__isnull=False))
+    else:
+        rows = rows.filter(Q(area__county=county) | Q(org_unit__county=county))
+    level_order = Case(
+        When(area__level=Area.Level.COUNTY, then=Value(0)),
+        When(area__level=Area.Level.SUB_COUNTY, then=Value(1)),
+        default=Value(2),
+    )
+    return rows.order_by(level_order, "code", "id")
 
-    found = DataElementMapping.objects.select_related("code").filter(pk=pk).first()
+
+def _get_or_404(rows: QuerySet[Any], pk: int) -> Any:
+    found = rows.filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
+
+
+def data_element_mapping_for(user: Any, pk: int) -> DataElementMapping:
+    require_pusher(user)
+    return _get_or_404(DataElementMapping.objects.select_related("code"), pk)
+
+
+def coc_mapping_for(user: Any, pk: int) -> CategoryOptionComboMapping:
+    require_pusher(user)
+    return _get_or_404(CategoryOptionComboMapping.objects.all(), pk)
+
+
+def org_unit_mapping_for(user: Any, pk: int) -> OrgUnitMapping:
+    require_pusher(user)
+    return _get_or_404(OrgUnitMapping.objects.select_related("area__county", "org_unit"), pk)
+
+
+def server_for(user: Any, pk: int) -> Dhis2Server:
+    require_pusher(user)
+    return _get_or_404(Dhis2Server.objects.select_related("run_as"), pk)
+
+
+def secret_is_set(server: Dhis2Server) -> bool:
+    """Whether the server's secret variable (or NAME_FILE) is set here; never returns the secret."""
+    return bool(env_secret(server.password_env))
+
+
+def national_pusher_by_username(username: str) -> Any | None:
+    """The active user ``username`` if they may push to DHIS2 (a national grant), else None."""
+    found = get_user_model().objects.filter(username=username, is_active=True).first()
+    return found if found is not None and can_push(found) else None

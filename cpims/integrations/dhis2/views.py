@@ -1,5 +1,6 @@
 """DHIS2 pages: overview and push history, preview of a period's data value set, push and dry run,
-a push's result, the mapping (read; data elements editable). National dhis2.push holders only."""
+a push's result, the mapping, and the edit pages of the mapping (data elements, category option
+combos, org units) and of the server. National dhis2.push holders only."""
 
 from __future__ import annotations
 
@@ -7,16 +8,29 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpims.audit.actions import audit_record
+from cpims.geo.models import Area
 from cpims.integrations.dhis2 import actions, queries
 from cpims.integrations.dhis2.datavalues import ADX_CONTENT_TYPE
-from cpims.integrations.dhis2.forms import DataElementMappingForm, PeriodForm, PushForm, default_period
+from cpims.integrations.dhis2.forms import (
+    CategoryOptionComboMappingForm,
+    DataElementMappingForm,
+    OrgUnitMappingFilterForm,
+    OrgUnitMappingForm,
+    PeriodForm,
+    PushForm,
+    ServerForm,
+    default_period,
+)
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -144,27 +158,118 @@ def log_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, template, {"log": log})
 
 
+ORG_UNITS_PAGE_SIZE = 50
+
+
 @login_required
 @require_GET
 def mapping(request: HttpRequest) -> HttpResponse:
-    return render(request, "dhis2/mapping.html", queries.mapping(request.user))
+    """The whole mapping. Org units: the counties and offices, or one county with its sub-counties,
+    50 to a page; the county filter swaps only that table (htmx) or reloads the page (no JS)."""
+    queries.require_pusher(request.user)
+    form = OrgUnitMappingFilterForm(request.GET)
+    rows = queries.org_unit_mappings(request.user, county=form.selected_county())
+    page = Paginator(rows, ORG_UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "dhis2/_org_units.html", {"org_form": form, "page": page})
+    else:
+        context = queries.mapping(request.user) | {"org_form": form, "page": page}
+        response = render(request, "dhis2/mapping.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _org_units_url(item: Any) -> str:
+    """Back to the mapping page, on the org-unit list that shows ``item``."""
+    query = ""
+    if item.area_id and item.area.level != Area.Level.COUNTY and item.area.county_id:
+        query = f"?county={item.area.county.code}"  # a sub-county is listed under its county
+    return reverse("dhis2:mapping") + query + "#org-units"
+
+
+def _edit(
+    request: HttpRequest,
+    *,
+    form_class: type[Any],
+    initial: dict[str, Any],
+    save: Any,
+    template: str,
+    back: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """One edit page of the mapping or the server: the form, the action ``save(**cleaned_data)``
+    (its refusals shown on the form, status 400, nothing saved), then back to ``back``."""
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                save(**form.cleaned_data)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return redirect(back)
+        return render(request, template, context | {"form": form}, status=400)
+    return render(request, template, context | {"form": form_class(initial=initial)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def data_element_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = queries.data_element_mapping_for(request.user, pk)
-    if request.method == "POST":
-        form = DataElementMappingForm(request.POST)
-        if form.is_valid():
-            try:
-                actions.data_element_mapping_update(actor=request.user, mapping=item, **form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                return redirect("dhis2:mapping")
-        return render(request, "dhis2/data_element_edit.html", {"form": form, "item": item}, status=400)
-    form = DataElementMappingForm(
-        initial={"uid": item.uid, "dhis2_code": item.dhis2_code, "name": item.name, "version": item.version}
+    return _edit(
+        request,
+        form_class=DataElementMappingForm,
+        initial={"uid": item.uid, "dhis2_code": item.dhis2_code, "name": item.name, "version": item.version},
+        save=lambda **data: actions.data_element_mapping_update(actor=request.user, mapping=item, **data),
+        template="dhis2/data_element_edit.html",
+        back=reverse("dhis2:mapping"),
+        context={"item": item},
     )
-    return render(request, "dhis2/data_element_edit.html", {"form": form, "item": item})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coc_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = queries.coc_mapping_for(request.user, pk)
+    return _edit(
+        request,
+        form_class=CategoryOptionComboMappingForm,
+        initial={"uid": item.uid, "name": item.name, "version": item.version},
+        save=lambda **data: actions.coc_mapping_update(actor=request.user, mapping=item, **data),
+        template="dhis2/coc_edit.html",
+        back=reverse("dhis2:mapping") + "#combos",
+        context={"item": item},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = queries.org_unit_mapping_for(request.user, pk)
+    back = _org_units_url(item)
+    fields = ("uid", "code", "name", "is_active", "version")
+    return _edit(
+        request,
+        form_class=OrgUnitMappingForm,
+        initial={f: getattr(item, f) for f in fields},
+        save=lambda **data: actions.org_unit_mapping_update(actor=request.user, mapping=item, **data),
+        template="dhis2/org_unit_edit.html",
+        back=back,
+        context={"item": item, "back": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def server_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The server's settings. The secret is never shown or asked for: only its variable's name."""
+    item = queries.server_for(request.user, pk)
+    return _edit(
+        request,
+        form_class=ServerForm,
+        initial=ServerForm.initial_for(item),
+        save=lambda **data: actions.server_update(actor=request.user, server=item, **data),
+        template="dhis2/server_edit.html",
+        back=reverse("dhis2:mapping") + "#servers",
+        context={"item": item, "secret_set": queries.secret_is_set(item)},
+    )

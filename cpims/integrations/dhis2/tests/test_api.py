@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 
 LOGS = "/api/v1/dhis2/push-logs/"
 DVS = "/api/v1/dhis2/data-value-set/"
+COCS = "/api/v1/dhis2/category-option-combos/"
+ORG_UNITS = "/api/v1/dhis2/org-units/"
 
 
 def test_push_logs_list_and_detail(
@@ -48,6 +50,44 @@ def test_others_get_403(client: Any, login: Any, cast: Any, who: str) -> None:
     login(client, cast.users()[who])
     assert client.get(LOGS).status_code == 403
     assert client.get(DVS, {"period": "2026/27-Q1"}).status_code == 403
+    assert client.get(COCS).status_code == 403
+    assert client.get(ORG_UNITS).status_code == 403
+
+
+def test_category_option_combo_mapping_list(client: Any, login: Any, cast: Any) -> None:
+    login(client, cast.national_me)
+    response = client.get(COCS)
+    assert response.status_code == 200 and response.json()["count"] == 24
+    first = response.json()["results"][0]
+    assert set(first) == {"sex", "band", "uid", "name", "is_placeholder"} and first["is_placeholder"] is True
+    assert client.post(COCS, {"sex": "male"}).status_code == 405  # read-only
+
+
+def test_org_unit_mapping_list_all_or_one_county(
+    client: Any, login: Any, cast: Any, django_assert_max_num_queries: Any
+) -> None:
+    from cpims.integrations.dhis2.models import OrgUnitMapping
+
+    login(client, cast.national_me)
+    with django_assert_max_num_queries(10):
+        response = client.get(ORG_UNITS)
+    payload = response.json()
+    assert response.status_code == 200 and payload["count"] == OrgUnitMapping.objects.count() == 337
+    assert len(payload["results"]) == 50
+    nairobi = client.get(ORG_UNITS, {"county": "047"}).json()["results"]
+    assert nairobi[0] == {
+        "kind": "county",
+        "key": "county-047",
+        "label": cast.nairobi_office.county.name,
+        "uid": OrgUnitMapping.objects.get(code="KE_C047").uid,
+        "code": "KE_C047",
+        "name": OrgUnitMapping.objects.get(code="KE_C047").name,
+        "is_active": True,
+        "is_placeholder": True,
+    }
+    assert {row["kind"] for row in nairobi[1:]} == {"sub_county"} and "KE_SC274" in {row["code"] for row in nairobi}
+    bad = client.get(ORG_UNITS, {"county": "99"})
+    assert bad.status_code == 400 and "county" in str(bad.json())
 
 
 def test_data_value_set_preview(
@@ -76,3 +116,4 @@ def test_listed_in_the_openapi_schema(client: Any, login: Any, cast: Any) -> Non
     login(client, cast.national_me)
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").content.decode()
     assert "/api/v1/dhis2/push-logs/" in schema and "/api/v1/dhis2/data-value-set/" in schema
+    assert COCS in schema and ORG_UNITS in schema
