@@ -122,9 +122,11 @@ class OrgUnitMappingSerializer(serializers.ModelSerializer):
 class CategoryOptionComboMappingViewSet(NationalPusherMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Sex x DCS age band -> DHIS2 category option combo. National DHIS2 users only."""
 
-    queryset = CategoryOptionComboMapping.objects.all()
     serializer_class = CategoryOptionComboMappingSerializer
     filter_backends: list = []
+
+    def get_queryset(self) -> Any:
+        return queries.coc_mappings(self.request.user)
 
 
 @extend_schema(
@@ -151,10 +153,7 @@ class OrgUnitMappingViewSet(NationalPusherMixin, mixins.ListModelMixin, viewsets
             county = queries.county_by_code(code) if code else None
         except ValidationError as exc:
             raise DRFValidationError(exc.message_dict) from exc
-        rows = OrgUnitMapping.objects.select_related("area", "org_unit")
-        if county is not None:
-            return queries.org_unit_mappings(self.request.user, county=county)
-        return rows.order_by("code", "id")
+        return queries.org_unit_mappings(self.request.user, county=county, everything=county is None)
 
 
 _DATA_VALUES = inline_serializer(

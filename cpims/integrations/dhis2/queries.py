@@ -137,14 +137,21 @@ def mapping(user: Any) -> dict[str, Any]:
     }
 
 
-def org_unit_mappings(user: Any, county: Area | None = None) -> QuerySet[OrgUnitMapping]:
-    """The org-unit mappings to list: without ``county``, the counties and the offices; with one,
-    that county, its sub-counties and the offices in it. Counties first, then by code."""
+def coc_mappings(user: Any) -> QuerySet[CategoryOptionComboMapping]:
+    """Every sex x age band cell's category option combo."""
+    require_pusher(user)
+    return CategoryOptionComboMapping.objects.all()
+
+
+def org_unit_mappings(user: Any, county: Area | None = None, *, everything: bool = False) -> QuerySet[OrgUnitMapping]:
+    """The org-unit mappings to list: without ``county``, the counties and the offices (or, with
+    ``everything``, every mapping); with one, that county, its sub-counties and the offices in it.
+    Counties first, then sub-counties, then offices, each by code."""
     require_pusher(user)
     rows = OrgUnitMapping.objects.select_related("area", "org_unit")
-    if county is None:
+    if county is None and not everything:
         rows = rows.filter(Q(area__level=Area.Level.COUNTY) | Q(org_unit__isnull=False))
-    else:
+    elif county is not None:
         rows = rows.filter(Q(area__county=county) | Q(org_unit__county=county))
     level_order = Case(
         When(area__level=Area.Level.COUNTY, then=Value(0)),
