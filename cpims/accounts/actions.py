@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cpims.accounts import permissions as P
 from cpims.accounts import queries, scope
 from cpims.accounts.models import Assignment, Role, User, UserSession
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
 from cpims.geo.models import OrgUnit
@@ -203,7 +204,7 @@ def _code_error(throttled: bool) -> ValidationError:
     return ValidationError(_("That code is not right. Check the time on your phone and try again."), code="invalid")
 
 
-def two_factor_verify(*, request: HttpRequest, token: str) -> tuple[str, int | None]:
+def two_factor_verify(*, request: AuthenticatedRequest, token: str) -> tuple[str, int | None]:
     """Check a code from the authenticator, or a single-use recovery code.
 
     Returns the method used and, for a recovery code, how many are left.
@@ -256,12 +257,12 @@ def recovery_codes_regenerate(*, request: HttpRequest) -> list[str]:
 # --- User administration ---------------------------------------------------------------------
 
 
-def _require_manage(actor: Any, user: User) -> None:
+def _require_manage(actor: User, user: User) -> None:
     if not scope.can(actor, P.USER_MANAGE, user):
         raise PermissionDenied
 
 
-def _check_grant(actor: Any, role: Role, org_unit: OrgUnit) -> None:
+def _check_grant(actor: User, role: Role, org_unit: OrgUnit) -> None:
     """The actor may grant ``role`` at ``org_unit`` only if they hold every permission of the role,
     with a scope at least as wide, and manage users at that unit."""
     if not scope.restrict(actor, OrgUnit.objects.filter(pk=org_unit.pk), P.USER_MANAGE).exists():
@@ -290,7 +291,7 @@ def _check_grant(actor: Any, role: Role, org_unit: OrgUnit) -> None:
 
 def user_create(
     *,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
     username: str,
     password: str,
@@ -331,7 +332,7 @@ def user_create(
     return user
 
 
-def _audit_assignment(actor: Any, action: str, assignment: Assignment, request: HttpRequest | None) -> None:
+def _audit_assignment(actor: User | None, action: str, assignment: Assignment, request: HttpRequest | None) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -347,7 +348,7 @@ def _audit_assignment(actor: Any, action: str, assignment: Assignment, request: 
 
 def user_update(
     *,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
     user: User,
     expected_updated_at: Any,
@@ -393,7 +394,7 @@ def preferred_language_set(*, request: HttpRequest, user: User, language: str) -
         )
 
 
-def user_deactivate(*, actor: Any, request: HttpRequest | None = None, user: User) -> int:
+def user_deactivate(*, actor: User, request: HttpRequest | None = None, user: User) -> int:
     """Deactivate an account and end its sessions at once. Returns how many sessions ended."""
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot deactivate your own account."), code="self")
@@ -413,7 +414,7 @@ def user_deactivate(*, actor: Any, request: HttpRequest | None = None, user: Use
     return ended
 
 
-def user_reactivate(*, actor: Any, request: HttpRequest | None = None, user: User) -> None:
+def user_reactivate(*, actor: User, request: HttpRequest | None = None, user: User) -> None:
     if actor.pk == user.pk:
         raise ValidationError(_("You cannot reactivate your own account."), code="self")
     _require_manage(actor, user)
@@ -428,7 +429,7 @@ def user_reactivate(*, actor: Any, request: HttpRequest | None = None, user: Use
     user.refresh_from_db()
 
 
-def two_factor_reset(*, actor: Any, request: HttpRequest | None = None, user: User) -> None:
+def two_factor_reset(*, actor: User, request: HttpRequest | None = None, user: User) -> None:
     """Remove a user's authenticator and recovery codes (lost phone): they set up a new one at
     their next sign-in."""
     if actor.pk == user.pk:
@@ -441,7 +442,7 @@ def two_factor_reset(*, actor: Any, request: HttpRequest | None = None, user: Us
 
 
 def assignment_create(
-    *, actor: Any, request: HttpRequest | None = None, user: User, role: Role, org_unit: OrgUnit
+    *, actor: User, request: HttpRequest | None = None, user: User, role: Role, org_unit: OrgUnit
 ) -> Assignment:
     """Give ``user`` a role at an org unit."""
     if actor.pk == user.pk:
@@ -457,7 +458,7 @@ def assignment_create(
     return assignment
 
 
-def assignment_end(*, actor: Any, request: HttpRequest | None = None, assignment: Assignment) -> None:
+def assignment_end(*, actor: User, request: HttpRequest | None = None, assignment: Assignment) -> None:
     """End an assignment (kept, inactive, for the record)."""
     if actor.pk == assignment.user_id:
         raise ValidationError(_("You cannot change your own roles."), code="self")

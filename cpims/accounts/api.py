@@ -6,7 +6,6 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, viewsets
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,6 +13,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import queries
 from cpims.accounts.models import User
 from cpims.accounts.serializers import MeSerializer, UserSerializer
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.api.scoping import ScopedViewSetMixin
 
 
@@ -35,7 +35,7 @@ class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         user = request.user
         data = {
             "public_id": user.public_id,

@@ -84,7 +84,7 @@ class _OrgUnitChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.code})"
 
 
-def _grant_fields(form: forms.Form, actor: Any) -> None:
+def _grant_fields(form: forms.Form, actor: User) -> None:
     form.fields["role"] = _RoleChoiceField(
         label=_("Role"),
         queryset=queries.roles_grantable_by(actor),
@@ -139,7 +139,7 @@ class UserCreateForm(_BootstrapMixin, forms.ModelForm):
         model = User
         fields = ["username", "first_name", "last_name", "email", "phone", "preferred_language"]
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _grant_fields(self, actor)
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocorrect": "off"})
@@ -158,7 +158,7 @@ class UserCreateForm(_BootstrapMixin, forms.ModelForm):
 
 
 class AssignmentForm(_BootstrapMixin, forms.Form):
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _grant_fields(self, actor)
         self._style()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
 from cpims.accounts import actions, queries
+from cpims.accounts.models import User
 
 # Activity is written to the session at most once a minute, not on every request.
 _SEEN_RESOLUTION_SECONDS = 60
@@ -118,7 +119,7 @@ class TwoFactorRequiredMiddleware:
         return path in _allowed_paths(get_urlconf())
 
     @staticmethod
-    def _refuse(request: HttpRequest, user: object) -> HttpResponse:
+    def _refuse(request: HttpRequest, user: User) -> HttpResponse:
         if _is_api(request):
             return JsonResponse(
                 {"detail": _("Two-factor authentication is required. Sign in on the web and verify your code.")},

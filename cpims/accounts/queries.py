@@ -5,7 +5,6 @@ Every read of another user's account starts from the scope rules (cpims.accounts
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -19,7 +18,7 @@ from cpims.accounts.models import Assignment, Role, User, UserSession
 from cpims.geo.models import OrgUnit
 
 
-def assignments_of(user: Any) -> QuerySet[Assignment]:
+def assignments_of(user: User) -> QuerySet[Assignment]:
     return (
         Assignment.objects.filter(user=user, is_active=True).select_related("role", "org_unit").order_by("role__name")
     )
@@ -28,7 +27,7 @@ def assignments_of(user: Any) -> QuerySet[Assignment]:
 # --- Two-factor -------------------------------------------------------------------------------
 
 
-def requires_2fa(user: Any) -> bool:
+def requires_2fa(user: User) -> bool:
     """True if any active assignment of ``user`` carries a role that sees more than aggregates.
 
     Reads the grants the scope rules already computed for this request, so it costs no query when
@@ -37,31 +36,31 @@ def requires_2fa(user: Any) -> bool:
     return any(Role.perms_require_2fa(g.perms) for g in scope.grants_for(user).items)
 
 
-def totp_device_confirmed(user: Any) -> TOTPDevice | None:
+def totp_device_confirmed(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
-def totp_device_pending(user: Any) -> TOTPDevice | None:
+def totp_device_pending(user: User) -> TOTPDevice | None:
     """The authenticator being set up (created, not yet confirmed with a code)."""
     return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
-def has_confirmed_totp(user: Any) -> bool:
+def has_confirmed_totp(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def recovery_codes_left(user: Any) -> int:
+def recovery_codes_left(user: User) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
-def recovery_device(user: Any) -> StaticDevice | None:
+def recovery_device(user: User) -> StaticDevice | None:
     return StaticDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
 # --- Sessions --------------------------------------------------------------------------------
 
 
-def session_keys_of(user: Any) -> list[str]:
+def session_keys_of(user: User) -> list[str]:
     return list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
 
 
@@ -85,7 +84,7 @@ def with_active_assignments(users: QuerySet[User]) -> QuerySet[User]:
     )
 
 
-def users_visible_to(actor: Any, *, search: str = "", status: str = "") -> QuerySet[User]:
+def users_visible_to(actor: User, *, search: str = "", status: str = "") -> QuerySet[User]:
     """Users ``actor`` may see, with their active assignments prefetched (three queries a page)."""
     qs = scope.restrict(actor, User.objects.all(), P.USER_VIEW)
     search = search.strip()
@@ -103,7 +102,7 @@ def users_visible_to(actor: Any, *, search: str = "", status: str = "") -> Query
     return with_active_assignments(qs.order_by("username"))
 
 
-def user_for(actor: Any, public_id: UUID | str, *, write: bool = False) -> User:
+def user_for(actor: User, public_id: UUID | str, *, write: bool = False) -> User:
     """One user through the scope rules: 403 without user.view anywhere, 404 outside scope, 403 when
     in scope but read-only."""
     scope.require_perm(actor, P.USER_VIEW)
@@ -134,12 +133,12 @@ def assignment_for(user: User, public_id: UUID | str) -> Assignment:
         raise Http404 from exc
 
 
-def org_units_manageable_by(actor: Any) -> QuerySet[OrgUnit]:
+def org_units_manageable_by(actor: User) -> QuerySet[OrgUnit]:
     """Active org units within the actor's user-management scope."""
     return scope.restrict(actor, OrgUnit.objects.filter(is_active=True), P.USER_MANAGE).order_by("name")
 
 
-def roles_grantable_by(actor: Any) -> QuerySet[Role]:
+def roles_grantable_by(actor: User) -> QuerySet[Role]:
     """Roles whose every permission the actor holds (a superuser may grant any role)."""
     roles = Role.objects.order_by("name")
     if getattr(actor, "is_superuser", False):
@@ -149,5 +148,5 @@ def roles_grantable_by(actor: Any) -> QuerySet[Role]:
     return roles.filter(pk__in=ids)
 
 
-def permissions_of(user: Any) -> list[str]:
+def permissions_of(user: User) -> list[str]:
     return sorted(scope.grants_for(user).all_perms)

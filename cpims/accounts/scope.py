@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -27,6 +27,9 @@ from django.http import Http404
 
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area
+
+if TYPE_CHECKING:
+    from cpims.accounts.types import AnyUser
 
 M = TypeVar("M", bound=models.Model)
 
@@ -60,7 +63,7 @@ class Grants:
         return frozenset(out)
 
 
-def grants_for(user: Any) -> Grants:
+def grants_for(user: AnyUser) -> Grants:
     """The user's grants, computed once per request (cached on the user object)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return Grants()
@@ -101,18 +104,18 @@ def grants_for(user: Any) -> Grants:
     return grants
 
 
-def forget(user: Any) -> None:
+def forget(user: AnyUser) -> None:
     """Drop the cached grants (after assignments change within one request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def has_perm(user: Any, perm: str) -> bool:
+def has_perm(user: AnyUser, perm: str) -> bool:
     """True if the user holds ``perm`` anywhere (for menus and list pages)."""
     return bool(grants_for(user).with_perm(perm))
 
 
-def require_perm(user: Any, perm: str) -> None:
+def require_perm(user: AnyUser, perm: str) -> None:
     if not has_perm(user, perm):
         raise PermissionDenied
 
@@ -134,7 +137,7 @@ def _grant_q(grant: Grant, fields: ScopeFields) -> Q | None:
     return None
 
 
-def visible_q(user: Any, model: type[models.Model], perm: str) -> Q | None:
+def visible_q(user: AnyUser, model: type[models.Model], perm: str) -> Q | None:
     """A Q selecting the rows of ``model`` that ``user`` may act on with ``perm``; None = nothing."""
     fields: ScopeFields = model.scope_fields  # type: ignore[attr-defined]
     grants = grants_for(user).with_perm(perm)
@@ -153,7 +156,7 @@ def visible_q(user: Any, model: type[models.Model], perm: str) -> Q | None:
     return combined
 
 
-def restrict(user: Any, queryset: QuerySet[M], perm: str) -> QuerySet[M]:
+def restrict(user: AnyUser, queryset: QuerySet[M], perm: str) -> QuerySet[M]:
     """``queryset`` narrowed to what ``user`` may act on with ``perm``."""
     q = visible_q(user, queryset.model, perm)
     if q is None:
@@ -166,13 +169,13 @@ def restrict(user: Any, queryset: QuerySet[M], perm: str) -> QuerySet[M]:
     return queryset.filter(q)
 
 
-def can(user: Any, perm: str, obj: models.Model) -> bool:
+def can(user: AnyUser, perm: str, obj: models.Model) -> bool:
     """True if ``obj`` lies within a grant of ``user`` that carries ``perm``."""
     return restrict(user, type(obj)._default_manager.filter(pk=obj.pk), perm).exists()
 
 
 def get_for(
-    user: Any,
+    user: AnyUser,
     queryset: QuerySet[M],
     *,
     view: str,

@@ -39,6 +39,7 @@ from cpims.accounts.forms import (
     UserDetailsForm,
     UserSearchForm,
 )
+from cpims.accounts.types import AuthenticatedRequest
 
 USERS_PER_PAGE = 25
 
@@ -121,13 +122,13 @@ def _grouped_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
-def _to_second_factor(request: HttpRequest) -> HttpResponse:
+def _to_second_factor(request: AuthenticatedRequest) -> HttpResponse:
     name = "accounts:2fa_verify" if queries.has_confirmed_totp(request.user) else "accounts:2fa_setup"
     return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     # Replacing an authenticator needs the current one: a stolen password alone must not do it.
     if queries.has_confirmed_totp(user) and not user.is_verified():
@@ -159,7 +160,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     next_url = _next_url(request)
     if user.is_verified():
@@ -184,7 +185,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def recovery_codes(request: HttpRequest) -> HttpResponse:
+def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_verified():
         return _to_second_factor(request)
     if request.method == "POST":
@@ -199,7 +200,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
     form = LanguageForm(request.POST or None, initial={"preferred_language": user.preferred_language})
     if request.method == "POST" and form.is_valid():
@@ -227,7 +228,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthenticatedRequest) -> HttpResponse:
     form = OwnPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,7 +245,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.USER_VIEW)
     form = UserSearchForm(request.GET or None)
     search = status = ""
@@ -267,7 +268,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     target = queries.user_for(request.user, public_id)
     return render(
         request,
@@ -284,7 +285,7 @@ def user_detail(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @sensitive_post_parameters("password1", "password2")
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.USER_MANAGE)
     form = UserCreateForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -312,7 +313,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     target = queries.user_for(request.user, public_id, write=True)
     form = UserDetailsForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
@@ -337,7 +338,7 @@ def user_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @login_required
-def assignment_create(request: HttpRequest, public_id: str) -> HttpResponse:
+def assignment_create(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     target = queries.user_for(request.user, public_id, write=True)
     form = AssignmentForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -359,7 +360,7 @@ def assignment_create(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def assignment_end(request: HttpRequest, public_id: str, assignment_id: str) -> HttpResponse:
+def assignment_end(request: AuthenticatedRequest, public_id: str, assignment_id: str) -> HttpResponse:
     target = queries.user_for(request.user, public_id, write=True)
     assignment = queries.assignment_for(target, assignment_id)
     try:
@@ -371,7 +372,7 @@ def assignment_end(request: HttpRequest, public_id: str, assignment_id: str) -> 
     return redirect("accounts:user_detail", public_id=target.public_id)
 
 
-def _user_command(request: HttpRequest, public_id: str, action: Any, done: str) -> HttpResponse:
+def _user_command(request: AuthenticatedRequest, public_id: str, action: Any, done: str) -> HttpResponse:
     """Run one POST-only action on a user in the actor's USER_MANAGE scope, then show the user."""
     target = queries.user_for(request.user, public_id, write=True)
     try:
@@ -385,7 +386,7 @@ def _user_command(request: HttpRequest, public_id: str, action: Any, done: str) 
 
 @require_POST
 @login_required
-def user_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_deactivate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     return _user_command(
         request, public_id, actions.user_deactivate, _("The account is deactivated and its sessions are ended.")
     )
@@ -393,13 +394,13 @@ def user_deactivate(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @require_POST
 @login_required
-def user_reactivate(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_reactivate(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     return _user_command(request, public_id, actions.user_reactivate, _("The account is active again."))
 
 
 @require_POST
 @login_required
-def user_2fa_reset(request: HttpRequest, public_id: str) -> HttpResponse:
+def user_2fa_reset(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     return _user_command(
         request,
         public_id,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
 from cpims.audit.models import AuditEvent
+
+if TYPE_CHECKING:
+    from cpims.accounts.types import AnyUser
 
 
 def _parse_ip(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -56,7 +59,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def audit_record(
     *,
-    actor: Any,
+    actor: AnyUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -71,7 +74,7 @@ def audit_record(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(getattr(obj, "public_id", None) or obj.pk)
-    real_actor = actor if getattr(actor, "is_authenticated", False) else None
+    real_actor = actor if actor is not None and actor.is_authenticated else None
     return AuditEvent.objects.create(
         actor=real_actor,
         actor_username=actor_username or (real_actor.get_username() if real_actor else ""),
@@ -115,7 +118,7 @@ def _filters_for_details(filters: dict[str, Any]) -> dict[str, Any]:
 
 def audit_search_record(
     *,
-    actor: Any,
+    actor: AnyUser,
     filters: dict[str, Any],
     request: HttpRequest | None = None,
     via: str = "web",
@@ -128,7 +131,9 @@ def audit_search_record(
     return audit_record(actor=actor, action=SEARCH, request=request, details=details)
 
 
-def audit_denied_record(*, actor: Any, action: str, request: HttpRequest | None = None, via: str = "web") -> AuditEvent:
+def audit_denied_record(
+    *, actor: AnyUser, action: str, request: HttpRequest | None = None, via: str = "web"
+) -> AuditEvent:
     """Record that ``actor`` tried to read or export the audit log without audit.view."""
     return audit_record(
         actor=actor, action=action, outcome=AuditEvent.Outcome.DENIED, request=request, details={"via": via}
@@ -136,7 +141,7 @@ def audit_denied_record(*, actor: Any, action: str, request: HttpRequest | None 
 
 
 def audit_export_record(
-    *, actor: Any, filters: dict[str, Any], rows: int, request: HttpRequest | None = None
+    *, actor: AnyUser, filters: dict[str, Any], rows: int, request: HttpRequest | None = None
 ) -> AuditEvent:
     """Record that ``actor`` exported ``rows`` audit events matching ``filters``."""
     return audit_record(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
@@ -18,12 +18,15 @@ from cpims.accounts import permissions as P
 from cpims.accounts.scope import require_perm
 from cpims.audit.models import AuditEvent
 
+if TYPE_CHECKING:
+    from cpims.accounts.types import AnyUser
+
 # Dates typed by people are Kenyan calendar dates, whatever TIME_ZONE a machine runs with.
 NAIROBI = ZoneInfo("Africa/Nairobi")
 PAGE_SIZE = 50
 
 
-def events_visible_to(user: Any) -> QuerySet[AuditEvent]:
+def events_visible_to(user: AnyUser) -> QuerySet[AuditEvent]:
     """Every audit event ``user`` may read (national for now), newest first; PermissionDenied without audit.view."""
     require_perm(user, P.AUDIT_VIEW)
     return AuditEvent.objects.select_related("actor").order_by("-at", "-id")
@@ -68,7 +71,7 @@ def filter_events(
 
 
 def search_events(
-    user: Any,
+    user: AnyUser,
     *,
     username: str | None = None,
     action: str | None = None,
