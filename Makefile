@@ -7,7 +7,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev serve demo lint test-sqlite test-postgres test-browser bench messages clean
+.PHONY: run test install install-dev serve demo lint typecheck typecheck-baseline layers test-sqlite test-postgres test-browser bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,14 +48,33 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# The whole suite: lint, migrations in step with models, then SQLite, then PostgreSQL when it answers.
+# Types against the committed baseline (mypy-baseline.txt): an error not in it fails, and so does
+# one listed that no longer happens (run `make typecheck-baseline` to shrink the list).
+typecheck: install-dev
+	@$(BIN)/mypy | $(BIN)/mypy-baseline filter || { \
+		echo "typecheck: fix the new errors above; if errors were fixed, run 'make typecheck-baseline' and commit mypy-baseline.txt."; \
+		exit 1; }
+
+# Rewrites the baseline from today's errors: after fixing errors, or once after merging moved code.
+typecheck-baseline: install-dev
+	$(BIN)/mypy | $(BIN)/mypy-baseline sync
+
+# The layering contracts between the apps ([tool.importlinter] in pyproject.toml).
+layers: install-dev
+	$(BIN)/lint-imports --no-cache
+
+# The whole suite: lint, types, layers, migrations in step with models, then SQLite, then
+# PostgreSQL when it answers. In CI (CI=true) PostgreSQL must answer: the run fails without it.
 test: install-dev
 	$(BIN)/ruff check .
+	$(MAKE) --no-print-directory typecheck
+	$(MAKE) --no-print-directory layers
 	CPIMS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python manage.py compile_translations --verbosity 0
 	$(MAKE) --no-print-directory test-sqlite
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
+	elif [ -n "$$CI" ]; then echo "PostgreSQL does not answer at $(PG_TEST_URL): CI needs the PostgreSQL run."; exit 1; \
 	else echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped."; fi
 
 test-sqlite:
