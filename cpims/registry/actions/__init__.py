@@ -15,15 +15,12 @@ from cpims.registry.actions.consent import consent_give, consent_withdraw
 from cpims.registry.actions.inputs import (
     PersonInput,
     RelativeInput,
-    estimated_birth_date,
     normalise_identifier,
     validate_person,
-    validate_registration,
     validate_relative,
 )
 from cpims.registry.actions.merge import person_merge
 from cpims.registry.actions.people import (
-    STALE_MESSAGE,
     Registration,
     child_register,
     identifier_add,
@@ -34,14 +31,12 @@ from cpims.registry.actions.photos import photo_set
 from cpims.registry.actions.relationships import relationship_update, relative_add
 
 __all__ = [
-    "STALE_MESSAGE",
     "PersonInput",
     "Registration",
     "RelativeInput",
     "child_register",
     "consent_give",
     "consent_withdraw",
-    "estimated_birth_date",
     "identifier_add",
     "normalise_identifier",
     "person_create",
@@ -51,6 +46,5 @@ __all__ = [
     "relationship_update",
     "relative_add",
     "validate_person",
-    "validate_registration",
     "validate_relative",
 ]
