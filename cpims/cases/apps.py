@@ -14,3 +14,9 @@ class CasesConfig(AppConfig):
         from cpims.registry.queries import register_timeline_provider
 
         register_timeline_provider(child_timeline)
+
+        # A unit a child's case is shared with may open the child's record.
+        from cpims.cases.queries import person_access
+        from cpims.registry.models import register_person_access
+
+        register_person_access(person_access)

@@ -260,6 +260,13 @@ def open_cases_of(user: Any, child: Any) -> list[Case]:
 # --- services -------------------------------------------------------------------------------------
 
 
+def person_access(units: list[int], perm: str) -> QuerySet[Any]:
+    """For the registry (register_person_access): children of cases shared with one of ``units``.
+    An accepted referral or a pending transfer gives the unit access to the case, and the child is
+    what the unit serves."""
+    return CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case__child_id")
+
+
 def services_visible_to(user: Any) -> QuerySet[ServiceRecord]:
     return scope.restrict(user, ServiceRecord.objects.all(), P.CASE_VIEW) | scope.restrict(
         user, ServiceRecord.objects.all(), P.SERVICE_RECORD

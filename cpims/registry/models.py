@@ -42,36 +42,26 @@ def registering_unit_q(user: Any, grants: Any, perm: str) -> Q | None:
 
 
 def person_extra_q(user: Any, grants: Any, perm: str) -> Q | None:
-    """A person is also reachable by the units that registered them and, for children, by the
-    units a case of theirs is shared with."""
+    """A person is also reachable by the units that registered them, and by the units the apps built
+    on this one give access record by record (``register_person_access``)."""
     units = {g.org_unit_id for g in grants.with_perm(perm) if g.scope in ("area", "org_unit")}
     if not units:
         return None
-    q = Q(registered_by_unit__in=sorted(units)) | Q(pk__in=_children_shared_with(units))
+    q = Q(registered_by_unit__in=sorted(units))
     for source in PERSON_ACCESS_SOURCES:
         q |= Q(pk__in=source(sorted(units), perm))
     return q
 
 
-# Later apps give units access to people record by record (care: the institution a child is
-# placed in), without this app importing them: ``fn(unit_ids, perm) -> queryset of person ids``,
-# registered in the app's AppConfig.ready().
+# Later apps give units access to people record by record (cases: the units a child's case is
+# shared with; care: the institution a child is placed in), without this app importing them:
+# ``fn(unit_ids, perm) -> queryset of person ids``, registered in the app's AppConfig.ready().
 PERSON_ACCESS_SOURCES: list[Any] = []
 
 
 def register_person_access(source: Any) -> None:
     if source not in PERSON_ACCESS_SOURCES:
         PERSON_ACCESS_SOURCES.append(source)
-
-
-def _children_shared_with(units: set[int]) -> Any:
-    """Children of cases shared with one of ``units`` (an accepted referral or a pending transfer
-    gives the unit access to the case, and the child is what the unit serves). Looked up by name
-    because the cases app builds on this one."""
-    from django.apps import apps
-
-    access = apps.get_model("cases", "CaseAccess")
-    return access.objects.filter(org_unit__in=sorted(units), revoked_at__isnull=True).values("case__child_id")
 
 
 class Counter(models.Model):
