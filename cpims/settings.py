@@ -92,7 +92,6 @@ INSTALLED_APPS = [
     "cpims.care",
     "cpims.reporting",
     "cpims.returns",
-    "cpims.dashboards",
     "cpims.integrations.dhis2",
     "cpims.api",
 ]

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cpims.core.periods import Period
-from cpims.dashboards import packs as pack_queries
-from cpims.dashboards import queries as Q
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import packs as pack_queries
+from cpims.reporting.dashboards import queries as Q
 
 
 def _recent(kind: str, count: int) -> list[tuple[str, str]]:

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 
 from cpims.core import ages
 from cpims.core.periods import FY, HALF, QUARTER, Period
-from cpims.dashboards import queries as Q
-from cpims.dashboards.narrative import NarrativeInput, narrate
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import queries as Q
+from cpims.reporting.dashboards.narrative import NarrativeInput, narrate
 
 AAC_QUARTERLY = "pack_aac_quarterly"
 NATIONAL_SEMIANNUAL = "pack_national_semiannual"
@@ -295,7 +295,7 @@ def pack_data(
 
 def build_pack(download: Any, progress: Callable[[int, str], None]) -> tuple[str, str, bytes]:
     """Make one pack for ``download.owner``; their reach is checked again here."""
-    from cpims.dashboards import render
+    from cpims.reporting.dashboards import render
 
     params = download.params or {}
     user = download.owner

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.core.periods import Period
-from cpims.dashboards import queries as Q
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import queries as Q
 
 DATA = Path(__file__).resolve().parent / "data" / "counties.svgpaths.json"
 CASES, COMPLETENESS, TIMELINESS = "cases", "completeness", "timeliness"

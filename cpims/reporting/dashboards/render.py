@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cpims.dashboards.packs import Pack, Table
+from cpims.reporting.dashboards.packs import Pack, Table
 
 HIDDEN = "<5"
 
