@@ -255,7 +255,7 @@ def _dashboards(users: dict[str, Any], areas: dict[str, Any], samples: int) -> l
 def _packs(users: dict[str, Any], areas: dict[str, Any], runs: int = 3) -> list[Timing]:
     """One pack (the county AAC quarterly), built in-process as the background task would."""
     try:
-        from cpims.dashboards.packs import build_pack
+        from cpims.reporting.dashboards.packs import build_pack
     except ImportError:
         print("reporting: no packs yet — skipped")
         return []

@@ -92,7 +92,6 @@ INSTALLED_APPS = [
     "cpims.care",
     "cpims.reporting",
     "cpims.returns",
-    "cpims.dashboards",
     "cpims.integrations.dhis2",
     "cpims.api",
 ]
@@ -256,7 +255,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "en"
-FORMAT_MODULE_PATH = ["cpims.formats"]  # English dates day-first, as written in Kenya
+FORMAT_MODULE_PATH = ["cpims.core.formats"]  # English dates day-first, as written in Kenya
 LANGUAGES = [("en", _("English")), ("sw", _("Kiswahili"))]
 LOCALE_PATHS: list[str] = []  # each app keeps its own locale/ folder
 USE_I18N = True

@@ -15,7 +15,7 @@ urlpatterns = [
     path("care/", include("cpims.care.urls")),
     path("reports/", include("cpims.reporting.urls")),
     path("returns/", include("cpims.returns.urls")),
-    path("dashboards/", include("cpims.dashboards.urls")),
+    path("dashboards/", include("cpims.reporting.dashboards.urls")),
     path("dhis2/", include("cpims.integrations.dhis2.urls")),
     # Intake holds both the public "report a concern" page and the officers' triage queue.
     path("", include("cpims.intake.urls")),

@@ -19,7 +19,6 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from cpims.care.tests.scope_routes import care_routes
 from cpims.cases.tests.scope_routes import cases_routes
 from cpims.court.tests.scope_routes import court_routes
-from cpims.dashboards.tests.scope_routes import dashboards_routes
 from cpims.intake.tests.scope_routes import intake_routes
 from cpims.integrations.dhis2.tests.scope_routes import dhis2_routes
 from cpims.referrals.tests.scope_routes import referrals_routes
@@ -176,7 +175,6 @@ ROUTES.update(court_routes(Route, EVERYONE))
 ROUTES.update(care_routes(Route, EVERYONE))
 ROUTES.update(reporting_routes(Route, EVERYONE))
 ROUTES.update(returns_routes(Route, EVERYONE))
-ROUTES.update(dashboards_routes(Route, EVERYONE))
 ROUTES.update(dhis2_routes(Route, EVERYONE))
 
 

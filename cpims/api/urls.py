@@ -15,7 +15,6 @@ from cpims.care import api as care_api
 from cpims.cases.api import CaseViewSet, ServiceRecordViewSet
 from cpims.core.api import CodeListViewSet
 from cpims.court.api import CourtOrderViewSet, CourtSessionViewSet, SummonsViewSet
-from cpims.dashboards import api as dashboards_api
 from cpims.geo.api import AreaViewSet, OrgUnitViewSet
 from cpims.intake.api import IntakeReportCreateView
 from cpims.integrations.dhis2 import api as dhis2_api
@@ -45,7 +44,7 @@ router.register("court-orders", CourtOrderViewSet, basename="courtorder")
 router.register("summonses", SummonsViewSet, basename="summons")
 
 # Apps from the care and reporting issues register their own viewsets and plain API views.
-APP_APIS = (care_api, reporting_api, returns_api, dashboards_api, dhis2_api)
+APP_APIS = (care_api, reporting_api, returns_api, dhis2_api)
 for _app_api in APP_APIS:
     _app_api.register_routes(router)
 

@@ -97,6 +97,14 @@ class Period:
         raise ValueError(f"unknown period kind {kind!r}")
 
     @classmethod
+    def recent(cls, kind: str, d: dt.date, count: int) -> list[Period]:
+        """The period of ``kind`` holding ``d`` and the ``count - 1`` before it, newest first."""
+        out = [cls.containing(kind, d)]
+        while len(out) < count:
+            out.append(out[-1].previous())
+        return out
+
+    @classmethod
     def parse(cls, code: str) -> Period:
         """Read a period code; ValueError (with a message for people) when it is not one."""
         code = (code or "").strip()

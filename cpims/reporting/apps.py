@@ -45,3 +45,6 @@ class ReportingConfig(AppConfig):
         post_save.connect(_person_saved, sender=Person, dispatch_uid="reporting_person_saved")
 
         from cpims.reporting import exports  # noqa: F401 - registers the export download kinds
+        from cpims.reporting.dashboards import packs
+
+        packs.register()

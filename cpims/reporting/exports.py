@@ -89,10 +89,17 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
+def workbook(buffer: io.BytesIO, **options: Any) -> xlsxwriter.Workbook:
+    """An Excel workbook written in memory. strings_to_formulas off: a cell starting with "=" stays
+    text even before neutralising; strings_to_urls off: no text becomes a link."""
+    return xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, **options}
+    )
+
+
 def caseload_xlsx(tables: Sequence[CaseloadTable], area_label: str) -> bytes:
     out = io.BytesIO()
-    # strings_to_formulas off: a cell starting with "=" stays text even before neutralising.
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    book = workbook(out)
     bold = book.add_format({"bold": True})
     head = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "border": 1})
     cell = book.add_format({"border": 1})
@@ -247,9 +254,7 @@ def cases_csv(cases: Iterable[Any], progress: Callable[[int], None] | None = Non
 
 def cases_xlsx(cases: Iterable[Any], progress: Callable[[int], None] | None = None) -> bytes:
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(
-        out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True}
-    )
+    book = workbook(out, constant_memory=True)
     head = book.add_format({"bold": True})
     sheet = book.add_worksheet(_sheet_name(_("Cases"), set()))
     for c, title in enumerate(case_header()):

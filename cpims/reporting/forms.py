@@ -26,15 +26,6 @@ HOW_MANY = {periods.MONTH: 24, periods.QUARTER: 12, periods.HALF: 8, periods.FY:
 BREAKDOWNS = ("status", "risk_level", "reporter_type", "place_of_event", "sub_category", "month")
 
 
-def recent_periods(kind: str, today: Any = None) -> list[Period]:
-    """The current period of ``kind`` and the ones before it, newest first."""
-    current = Period.containing(kind, today or timezone.localdate())
-    out = [current]
-    while len(out) < HOW_MANY[kind]:
-        out.append(out[-1].previous())
-    return out
-
-
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label=_("Period type"), choices=list(KIND_LABELS.items()), required=False)
     period = forms.CharField(label=_("Period"), required=False)
@@ -66,7 +57,7 @@ class ReportForm(forms.Form):
             except ValueError:
                 kind = periods.FY
         self.kind = kind
-        self.period_choices = recent_periods(kind)
+        self.period_choices = Period.recent(kind, timezone.localdate(), HOW_MANY[kind])
 
     def clean_period(self) -> Period:
         code = self.cleaned_data.get("period") or ""

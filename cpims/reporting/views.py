@@ -216,13 +216,18 @@ def _file_response(filename: str, content_type: str, content: bytes) -> HttpResp
     return response
 
 
+def _caseload_export_params(request: HttpRequest) -> dict[str, str]:
+    """The posted caseload export, for a user who may export figures (else 403)."""
+    if not (scope.has_perm(request.user, P.REPORT_EXPORT) and scope.has_perm(request.user, P.REPORT_VIEW_AGGREGATE)):
+        raise PermissionDenied
+    return {k: request.POST.get(k, "") for k in ("period", "area", "office", "bands", "format")}
+
+
 @login_required
 @require_POST
 def caseload_export(request: HttpRequest) -> HttpResponse:
     """The caseload tables of the chosen report as Excel or CSV (small: made at once; audited)."""
-    if not (scope.has_perm(request.user, P.REPORT_EXPORT) and scope.has_perm(request.user, P.REPORT_VIEW_AGGREGATE)):
-        raise PermissionDenied
-    params = {k: request.POST.get(k, "") for k in ("period", "area", "office", "bands", "format")}
+    params = _caseload_export_params(request)
     try:
         filename, content_type, content = exports.caseload_file(request.user, params)
     except ValidationError as exc:
@@ -267,9 +272,7 @@ def drilldown_export(request: HttpRequest) -> HttpResponse:
 @require_POST
 def caseload_export_background(request: HttpRequest) -> HttpResponse:
     """The caseload tables made in the background (for slow connections or big areas)."""
-    if not (scope.has_perm(request.user, P.REPORT_EXPORT) and scope.has_perm(request.user, P.REPORT_VIEW_AGGREGATE)):
-        raise PermissionDenied
-    params = {k: request.POST.get(k, "") for k in ("period", "area", "office", "bands", "format")}
+    params = _caseload_export_params(request)
     try:
         exports.parse_params(request.user, params)
         download = downloads.download_start(actor=request.user, kind="caseload_export", params=params, request=request)

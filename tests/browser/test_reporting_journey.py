@@ -126,8 +126,8 @@ def test_return_to_map_and_aac_pack(actors: Actors, live_server: Any, reference:
 
     from cpims.audit.models import AuditEvent
     from cpims.core.periods import Period
-    from cpims.dashboards.tests.conftest import case_on
     from cpims.geo.models import OrgUnit
+    from cpims.reporting.tests.dashboards.conftest import case_on
     from cpims.returns.queries import nairobi_today
 
     base = live_server.url

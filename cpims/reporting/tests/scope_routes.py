@@ -5,6 +5,12 @@ stakeholder); the administrator and the partner caseworker hold no report permis
 Drill-down and case-list exports need report.view + case.view (the stakeholder: 403). Exports
 need report.export. Downloads belong to their owner: a download of the Nairobi officer is 404
 for everyone else.
+
+Dashboards, the map and packs need report.view_aggregate; the national dashboard needs it
+nationally (national M&E, stakeholder): a county coordinator or an officer asking for it gets
+403. The area dashboard is asked for Nairobi county: national users and the Nairobi coordinator
+see it; the Westlands officer (a sub-county only) and the Turkana users get 404, the county lying
+outside their reach.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ REPORTERS = frozenset(
     {"national_me", "nairobi_coordinator", "turkana_coordinator", "nairobi_officer", "turkana_officer", "stakeholder"}
 )
 DRILLERS = REPORTERS - {"stakeholder"}
+NATIONAL_REPORTERS = frozenset({"national_me", "stakeholder"})
 EXPORTERS = DRILLERS
 
 
@@ -58,4 +65,13 @@ def reporting_routes(Route: Any, EVERYONE: frozenset[str]) -> dict[str, Any]:
         "reporting:download_file": Route(ok=owner, hidden=others, kwargs=_download),
         "api:reports-caseload": Route(ok=REPORTERS, api=True),
         "api:reports-download": Route(ok=owner, hidden=others, api=True, kwargs=_download),
+        "dashboards:home": Route(ok=REPORTERS),
+        "dashboards:national": Route(ok=NATIONAL_REPORTERS),
+        "dashboards:area": Route(
+            ok=NATIONAL_REPORTERS | {"nairobi_coordinator"},
+            hidden=frozenset({"turkana_coordinator", "turkana_officer", "nairobi_officer"}),
+            kwargs=lambda cast: {"key": "county-047"},
+        ),
+        "dashboards:map": Route(ok=REPORTERS),
+        "dashboards:packs": Route(ok=REPORTERS),
     }

@@ -20,9 +20,9 @@ class Command(BaseCommand):
         # Domain demo data builds on the demo users; each loader adds nothing on a second run.
         from cpims.care.demo import load_demo_care
         from cpims.cases.demo import load_demo_cases
-        from cpims.dashboards.demo import load_demo_dashboards
         from cpims.intake.demo import load_demo_intake
         from cpims.integrations.dhis2.demo import load_demo_dhis2
+        from cpims.reporting.dashboards.demo import load_demo_dashboards
         from cpims.reporting.demo import load_demo_reporting
         from cpims.returns.demo import load_demo_returns
 

@@ -10,9 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from cpims.core.periods import Period
-from cpims.dashboards import packs
-from cpims.dashboards.tests.conftest import PREVIOUS_QUARTER, QUARTER, case_on, nairobi_cases, turkana_cases
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import packs
+from cpims.reporting.tests.dashboards.conftest import PREVIOUS_QUARTER, QUARTER, case_on, nairobi_cases, turkana_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -180,7 +180,7 @@ def test_pack_list_shows_only_my_packs(client: Any, cast: Any, login: Any) -> No
 
 
 def test_bench_hooks(client: Any, cast: Any, login: Any) -> None:
-    from cpims.dashboards import bench
+    from cpims.reporting.dashboards import bench
 
     nairobi_cases(cast, 2)
     assert bench.build_pack(cast.nairobi_coordinator, packs.AAC_QUARTERLY, "county-047", QUARTER).startswith(b"%PDF")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cpims.dashboards import charts
-from cpims.dashboards.management.commands.simplify_county_map import douglas_peucker
+from cpims.reporting.dashboards import charts
+from cpims.reporting.management.commands.simplify_county_map import douglas_peucker
 
 
 def test_bar_chart_is_accessible_and_escaped() -> None:

@@ -22,9 +22,12 @@ from django.utils.translation import gettext_lazy
 
 from cpims.core import ages
 from cpims.core.periods import FY, HALF, QUARTER, Period
-from cpims.dashboards import queries as Q
-from cpims.dashboards.narrative import NarrativeInput, narrate
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import queries as Q
+from cpims.reporting.dashboards.narrative import NarrativeInput, narrate
+from cpims.reporting.downloads import download_start, downloads_of, register_download_kind
+from cpims.reporting.queries import caseload_table
+from cpims.reporting.suppression import suppress
 
 AAC_QUARTERLY = "pack_aac_quarterly"
 NATIONAL_SEMIANNUAL = "pack_national_semiannual"
@@ -81,8 +84,6 @@ def pack_start(
     request: HttpRequest | None = None,
 ) -> Any:
     """Check the request and hand it to the download mechanism (which audits and enqueues it)."""
-    from cpims.reporting.downloads import download_start
-
     if kind not in KINDS:
         raise ValidationError({"kind": [_("Choose a kind of pack.")]})
     if format not in FORMATS:
@@ -101,8 +102,6 @@ def pack_start(
 
 
 def my_packs(user: Any, limit: int = 20) -> list[Any]:
-    from cpims.reporting.downloads import downloads_of
-
     return list(downloads_of(user).filter(kind__in=list(KINDS)).order_by("-created_at", "-id")[:limit])
 
 
@@ -139,62 +138,59 @@ class Pack:
 
 
 def _caseload(user: Any, target: Q.Target, period: Period, rows: str, title: str, suppressed: bool) -> Table:
-    from cpims.reporting.queries import caseload_table
-
     table = caseload_table(user, period=period, rows=rows, bands=ages.DCS, area=target.area)
     if suppressed and not getattr(table, "suppressed", False):
-        from cpims.reporting.suppression import suppress
-
         table = suppress(table)
     header = [_("Row")] + [str(c.label) for c in table.columns] + [_("Total")]
-    out: list[list[Any]] = []
-    for r in table.rows:
-        out.append(
-            [str(r.label)] + [table.cell(r.key, c.sex, c.band) for c in table.columns] + [table.row_total(r.key)]
-        )
-    out.append([_("Total")] + [table.col_total(c.sex, c.band) for c in table.columns] + [table.total])
+    labels = [str(r.label) for r in table.rows] + [_("Total")]
+    out = [[label, *cells] for label, cells in zip(labels, table.as_matrix(), strict=True)]
     note = _("Cells under 5 and cells that would reveal them are hidden (<5).") if table.suppressed else ""
     return Table(title, header, out, note)
 
 
-def pack_data(
-    user: Any, kind: str, target: Q.Target, period: Period, progress: Callable[[int, str], None] | None = None
-) -> Pack:
-    """Everything a pack shows, read as ``user``."""
-    step = progress or (lambda pct, msg="": None)
-    spec = KINDS[kind]
-    board = Q.dashboard(user, target, period)
-    step(25, _("Headline figures ready"))
-    previous = period.previous()
-    prev_top = Q.top_categories(user, target, previous, board.suppressed)
-    prev_completeness = Q.completeness_summary(user, target, previous)
-    now_top = board.top_categories
-    top_n = now_top[0][1] if now_top else None
-    tied = tuple(label for label, n, _cid in now_top if n == top_n) if now_top and top_n is not None else ()
-    if now_top and top_n is None:  # the top count is hidden: name the category without a number
-        tied = (now_top[0][0],)
+def _tied_top(top: list[tuple[str, int | None, Any]]) -> tuple[str, ...]:
+    """The top category's label, or the labels tied with it; when the top count is hidden, the
+    first label only (hidden counts cannot be compared)."""
+    if not top:
+        return ()
+    top_n = top[0][1]
+    if top_n is None:
+        return (top[0][0],)
+    return tuple(label for label, n, _cid in top if n == top_n)
+
+
+def _narrative(
+    user: Any, spec: PackKind, board: Q.Dashboard, prev_completeness: Q.CompletenessFigure | None
+) -> list[str]:
+    target, period = board.target, board.period
+    prev_top = Q.top_categories(user, target, period.previous(), board.suppressed)
     before_n = prev_top[0][1] if prev_top else None
-    before = tuple(label for label, n, _cid in prev_top if n == before_n) if prev_top else ()
-    word = str(PERIOD_WORDS[spec.period_kind])
-    narrative = narrate(
+    return narrate(
         NarrativeInput(
-            period_word=word,
+            period_word=str(PERIOD_WORDS[spec.period_kind]),
             cases=board.cases.value,
             cases_previous=board.cases_previous.value,
             cases_last_year=board.cases_last_year.value,
-            top_now=tied,
-            top_before=before,
+            top_now=_tied_top(board.top_categories),
+            top_before=tuple(label for label, n, _cid in prev_top if n == before_n),
             completeness_pct=board.completeness.completeness_pct if board.completeness else None,
             completeness_previous_pct=prev_completeness.completeness_pct if prev_completeness else None,
             closed=None if board.suppressed else Q.median_days_to_close(user, target, period)[0],
             median_days=board.median_days.value if board.median_days.available else None,
         )
     )
-    step(40, _("Narrative written"))
-    c = board.completeness
-    headline = Table(
+
+
+def _pct_or_dash(figure: Q.CompletenessFigure | None, attr: str) -> float | str:
+    value = getattr(figure, attr) if figure else None
+    return "—" if value is None else value
+
+
+def _headline(board: Q.Dashboard, prev_completeness: Q.CompletenessFigure | None) -> Table:
+    period, c = board.period, board.completeness
+    return Table(
         _("Headline figures"),
-        [_("Indicator"), period.label, previous.label, period.same_last_year().label],
+        [_("Indicator"), period.label, period.previous().label, period.same_last_year().label],
         [
             [_("Cases reported"), board.cases.value, board.cases_previous.value, board.cases_last_year.value],
             [_("Of which still open"), board.open_cases.value, "", ""],
@@ -211,23 +207,73 @@ def pack_data(
             ],
             [
                 _("Returns completeness (%)"),
-                c.completeness_pct if c and c.completeness_pct is not None else "—",
-                prev_completeness.completeness_pct
-                if prev_completeness and prev_completeness.completeness_pct is not None
-                else "—",
+                _pct_or_dash(c, "completeness_pct"),
+                _pct_or_dash(prev_completeness, "completeness_pct"),
                 "",
             ],
             [
                 _("Returns timeliness (%)"),
-                c.timeliness_pct if c and c.timeliness_pct is not None else "—",
-                prev_completeness.timeliness_pct
-                if prev_completeness and prev_completeness.timeliness_pct is not None
-                else "—",
+                _pct_or_dash(c, "timeliness_pct"),
+                _pct_or_dash(prev_completeness, "timeliness_pct"),
                 "",
             ],
         ],
         _("Small figures (1–4) are hidden for aggregate-only readers.") if board.suppressed else "",
     )
+
+
+def _area_tables(board: Q.Dashboard) -> list[Table]:
+    """Returns completeness per area, and cases per area (national and county packs)."""
+    area_word = _("County") if board.target.level == Q.NATIONAL else _("Sub-county")
+    tables = [
+        Table(
+            _("Returns completeness and timeliness"),
+            [area_word, _("Expected"), _("Received"), _("On time"), _("Completeness (%)"), _("Timeliness (%)")],
+            [
+                [
+                    r.label,
+                    r.expected,
+                    r.received,
+                    r.on_time,
+                    _pct_or_dash(r, "completeness_pct"),
+                    _pct_or_dash(r, "timeliness_pct"),
+                ]
+                for r in board.completeness_rows
+            ],
+        )
+    ]
+    if board.by_area:
+        tables.append(
+            Table(
+                _("Cases reported by %(area)s") % {"area": area_word.lower()},
+                [area_word, _("Cases reported")],
+                [[a.name, v] for a, v in sorted(board.by_area, key=lambda t: t[0].name)],
+            )
+        )
+    return tables
+
+
+def _title(spec: PackKind, target: Q.Target, period: Period) -> str:
+    if spec.county:
+        title = _("%(area)s: quarterly report to the Area Advisory Council, %(period)s")
+    elif spec.period_kind == HALF:
+        title = _("%(area)s: semi-annual report to the CPIMS steering committee, %(period)s")
+    else:
+        title = _("%(area)s: annual report to the CPIMS steering committee, %(period)s")
+    return title % {"area": target.label, "period": period.label}
+
+
+def pack_data(
+    user: Any, kind: str, target: Q.Target, period: Period, progress: Callable[[int, str], None] | None = None
+) -> Pack:
+    """Everything a pack shows, read as ``user``."""
+    step = progress or (lambda pct, msg="": None)
+    spec = KINDS[kind]
+    board = Q.dashboard(user, target, period)
+    step(25, _("Headline figures ready"))
+    prev_completeness = Q.completeness_summary(user, target, period.previous())
+    narrative = _narrative(user, spec, board, prev_completeness)
+    step(40, _("Narrative written"))
     tables = [
         _caseload(user, target, period, "category", _("Caseload by category, sex and age band (DCS)"), board.suppressed)
     ]
@@ -243,49 +289,18 @@ def pack_data(
         )
     )
     step(75, _("Interventions ready"))
-    area_word = _("County") if target.level == Q.NATIONAL else _("Sub-county")
-    tables.append(
-        Table(
-            _("Returns completeness and timeliness"),
-            [area_word, _("Expected"), _("Received"), _("On time"), _("Completeness (%)"), _("Timeliness (%)")],
-            [
-                [
-                    r.label,
-                    r.expected,
-                    r.received,
-                    r.on_time,
-                    "—" if r.completeness_pct is None else r.completeness_pct,
-                    "—" if r.timeliness_pct is None else r.timeliness_pct,
-                ]
-                for r in board.completeness_rows
-            ],
-        )
-    )
-    if board.by_area:
-        tables.append(
-            Table(
-                _("Cases reported by %(area)s") % {"area": area_word.lower()},
-                [area_word, _("Cases reported")],
-                [[a.name, v] for a, v in sorted(board.by_area, key=lambda t: t[0].name)],
-            )
-        )
-    if spec.county:
-        title = _("%(area)s: quarterly report to the Area Advisory Council, %(period)s")
-    elif spec.period_kind == HALF:
-        title = _("%(area)s: semi-annual report to the CPIMS steering committee, %(period)s")
-    else:
-        title = _("%(area)s: annual report to the CPIMS steering committee, %(period)s")
+    tables += _area_tables(board)
     return Pack(
         kind=spec,
-        title=title % {"area": target.label, "period": period.label},
+        title=_title(spec, target, period),
         target=target,
         period=period,
         generated_at=timezone.localtime(),
         suppressed=board.suppressed,
         narrative=narrative,
-        headline=headline,
+        headline=_headline(board, prev_completeness),
         tables=tables,
-        top_categories=[(label, n) for label, n, _cid in now_top],
+        top_categories=[(label, n) for label, n, _cid in board.top_categories],
         trend=[(m.label, v) for m, v in board.trend if period.contains(m.start)],
     )
 
@@ -295,7 +310,7 @@ def pack_data(
 
 def build_pack(download: Any, progress: Callable[[int, str], None]) -> tuple[str, str, bytes]:
     """Make one pack for ``download.owner``; their reach is checked again here."""
-    from cpims.dashboards import render
+    from cpims.reporting.dashboards import render
 
     params = download.params or {}
     user = download.owner
@@ -326,7 +341,5 @@ def build_pack(download: Any, progress: Callable[[int, str], None]) -> tuple[str
 
 def register() -> None:
     """Register the three pack kinds with the download mechanism (from AppConfig.ready)."""
-    from cpims.reporting.downloads import register_download_kind
-
     for spec in KINDS.values():
         register_download_kind(spec.kind, build_pack, spec.label)

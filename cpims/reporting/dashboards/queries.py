@@ -31,6 +31,8 @@ from cpims.core.models import Code
 from cpims.core.periods import FY, HALF, MONTH, QUARTER, Period
 from cpims.geo.models import Area
 from cpims.referrals.models import Referral
+from cpims.reporting.models import CaseMonth, CategoryMonth
+from cpims.reporting.queries import fact_counts, facts_visible_to, referral_facts_visible_to, rollups_visible_to
 
 NATIONAL, COUNTY, SUB_COUNTY = "national", "county", "sub_county"
 PERIOD_KINDS = (MONTH, QUARTER, HALF, FY)
@@ -163,10 +165,7 @@ def period_choices(current: Period, *, today: dt.date | None = None) -> list[tup
         (HALF, _("Half-years"), 4),
         (FY, _("Financial years"), 3),
     ):
-        p, items = Period.containing(kind, today), []
-        for _n in range(count):
-            items.append((p.code, p.label))
-            p = p.previous()
+        items = [(p.code, p.label) for p in Period.recent(kind, today, count)]
         if current.kind == kind and current.code not in {c for c, _l in items}:
             items.insert(0, (current.code, current.label))
         groups.append((label, items))
@@ -255,17 +254,12 @@ class Dashboard:
 
 
 def _facts(user: Any) -> QuerySet[Any]:
-    from cpims.reporting.queries import facts_visible_to
-
     return facts_visible_to(user, P.REPORT_VIEW_AGGREGATE)
 
 
 def _months(user: Any, target: Target, start: dt.date, end: dt.date) -> QuerySet[Any]:
     """The target's monthly case roll-up rows for the months in [start, end] (periods are whole
     months, so the months reported in a period are exactly those rows)."""
-    from cpims.reporting.models import CaseMonth
-    from cpims.reporting.queries import rollups_visible_to
-
     return rollups_visible_to(user, CaseMonth).filter(target.facts_filter(), month__gte=start, month__lte=end)
 
 
@@ -284,10 +278,7 @@ def open_closed(user: Any, target: Target, period: Period) -> tuple[int, int]:
 
 def last_months(end: dt.date, count: int) -> list[Period]:
     """The ``count`` months up to the one holding ``end``, oldest first."""
-    months = [Period.containing(MONTH, end)]
-    while len(months) < count:
-        months.insert(0, months[0].previous())
-    return months
+    return Period.recent(MONTH, end, count)[::-1]
 
 
 def _sum_months(monthly: dict[dt.date, int], period: Period) -> int:
@@ -303,9 +294,6 @@ def pct_change(now: int | None, before: int | None) -> float | None:
 def category_counts(user: Any, target: Target, period: Period) -> dict[int | None, int]:
     """Case categories reported in the period, by category: from the county roll-up for the nation
     or a county, from the facts for a sub-county (a few hundred rows)."""
-    from cpims.reporting.models import CategoryMonth
-    from cpims.reporting.queries import fact_counts, rollups_visible_to
-
     if target.level == SUB_COUNTY:
         counts = fact_counts(user, period=period, group_by=["category"], area=target.area)
         return {key[0]: n for key, n in counts.items()}
@@ -366,8 +354,6 @@ def overdue_followups(user: Any, target: Target, *, today: dt.date | None = None
 def referral_counts(user: Any, target: Target, period: Period) -> tuple[int, int]:
     """(referrals sent in the period, referrals completed in the period) on the target's cases,
     counted on the referral facts: two index range counts, whatever the size of the area."""
-    from cpims.reporting.queries import referral_facts_visible_to
-
     facts = referral_facts_visible_to(user).filter(target.facts_filter())
     sent = facts.filter(sent_on__gte=period.start, sent_on__lte=period.end).count()
     completed = facts.filter(
@@ -385,7 +371,7 @@ def care_count(user: Any, target: Target, *, on: dt.date | None = None) -> int |
     return children_in_care(user, area=target.area, on=on)
 
 
-def _completeness_rows(
+def completeness_rows(
     user: Any, target: Target, period: Period, group_by: str | None
 ) -> list[CompletenessFigure] | None:
     try:
@@ -411,7 +397,7 @@ def _completeness_rows(
 
 
 def completeness_summary(user: Any, target: Target, period: Period) -> CompletenessFigure | None:
-    rows = _completeness_rows(user, target, period, None)
+    rows = completeness_rows(user, target, period, None)
     if not rows:
         return None
     if len(rows) == 1:
@@ -430,7 +416,7 @@ def completeness_summary(user: Any, target: Target, period: Period) -> Completen
 
 def completeness_by_area(user: Any, target: Target, period: Period) -> list[CompletenessFigure]:
     group_by = COUNTY if target.level == NATIONAL else SUB_COUNTY
-    return _completeness_rows(user, target, period, group_by) or []
+    return completeness_rows(user, target, period, group_by) or []
 
 
 def child_targets(target: Target) -> list[Target]:

@@ -22,8 +22,8 @@ from django.utils.translation import gettext_lazy
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.core.periods import Period
-from cpims.dashboards import queries as Q
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import queries as Q
 
 DATA = Path(__file__).resolve().parent / "data" / "counties.svgpaths.json"
 CASES, COMPLETENESS, TIMELINESS = "cases", "completeness", "timeliness"
@@ -115,6 +115,69 @@ def _area_key(row: Q.CompletenessFigure, by_id: dict[int, Area], by_code: dict[s
     return None
 
 
+def _partial_links(user: Any, by_id: dict[int, Area], reach: set[str]) -> dict[str, str]:
+    """A sub-county officer reaches part of a county: the county links to their sub-county."""
+    partial: dict[str, str] = {}
+    for g in scope.grants_for(user).with_perm(P.REPORT_VIEW_AGGREGATE):
+        if g.scope == "area" and g.sub_county_id and g.county_id in by_id:
+            code = by_id[g.county_id].code
+            if code not in reach:
+                sub = Area.objects.get(pk=g.sub_county_id)
+                partial[code] = Q.Target(Q.SUB_COUNTY, sub).url
+    return partial
+
+
+def _case_values(
+    user: Any, period: Period, reach: set[str], by_code: dict[str, Area], suppressed: bool
+) -> tuple[dict[str, float | None], list[float], list[tuple[str, str]]]:
+    """Cases per county in reach (small ones hidden from aggregate-only viewers), class bounds, legend."""
+    counts = Q.cases_by_area(user, Q.Target(Q.NATIONAL), period) if reach else {}
+    codes = sorted(reach)
+    shown = Q.hide_parts([counts.get(by_code[c].pk, 0) for c in codes], suppressed)
+    bounds, legend = _case_classes([v for v in shown if v])
+    return dict(zip(codes, shown, strict=True)), bounds, legend
+
+
+def _pct_values(
+    user: Any,
+    period: Period,
+    indicator: str,
+    reach: set[str],
+    by_id: dict[int, Area],
+    by_code: dict[str, Area],
+) -> tuple[dict[str, float | None], bool]:
+    """Completeness or timeliness per county in reach, and whether returns could be measured."""
+    rows = Q.completeness_rows(user, Q.Target(Q.NATIONAL), period, Q.COUNTY) if reach else []
+    if rows is None:
+        return {}, False
+    values: dict[str, float | None] = {}
+    for row in rows:
+        area = _area_key(row, by_id, by_code)
+        if area is not None and area.code in reach:
+            values[area.code] = row.completeness_pct if indicator == COMPLETENESS else row.timeliness_pct
+    return values, True
+
+
+def _pct_legend() -> list[tuple[str, str]]:
+    return [
+        ("dash-c1", _("under 50%")),
+        ("dash-c2", "50–74%"),
+        ("dash-c3", "75–89%"),
+        ("dash-c4", "90–99%"),
+        ("dash-c5", "100%"),
+        ("dash-c-none", _("no return expected")),
+    ]
+
+
+def _colour(indicator: str, value: float | None, bounds: list[float]) -> tuple[str, str]:
+    """(CSS class, text) of a county in reach."""
+    if indicator == CASES:
+        if value is None:
+            return "dash-c-supp", "<5"
+        return _class_for(value, bounds), f"{value:,.0f}"
+    return _pct_class(value), _("no return expected") if value is None else f"{value:g}%"
+
+
 def county_map(user: Any, period: Period, indicator: str = CASES) -> CountyMap:
     """The map for ``user``: values only for counties wholly in their reach, links likewise (or, for
     a sub-county officer, to their own sub-county's dashboard)."""
@@ -132,42 +195,16 @@ def county_map(user: Any, period: Period, indicator: str = CASES) -> CountyMap:
         if Q.covers(user, national)
         else any(Q.aggregate_only(user, targets[c]) for c in reach)
     )
-    # A sub-county officer reaches part of a county: the county links to their sub-county.
-    partial: dict[str, str] = {}
-    for g in scope.grants_for(user).with_perm(P.REPORT_VIEW_AGGREGATE):
-        if g.scope == "area" and g.sub_county_id and g.county_id in by_id:
-            code = by_id[g.county_id].code
-            if code not in reach:
-                sub = Area.objects.get(pk=g.sub_county_id)
-                partial[code] = Q.Target(Q.SUB_COUNTY, sub).url
-
-    values: dict[str, float | None] = {}
+    partial = _partial_links(user, by_id, reach)
     available = True
+    bounds: list[float] = []
     if indicator == CASES:
-        counts = Q.cases_by_area(user, national, period) if reach else {}
-        codes = sorted(reach)
-        shown = Q.hide_parts([counts.get(by_code[c].pk, 0) for c in codes], suppressed)
-        values = dict(zip(codes, shown, strict=True))
-        bounds, legend = _case_classes([v for v in shown if v])
+        values, bounds, legend = _case_values(user, period, reach, by_code, suppressed)
+        if suppressed:
+            legend.append(("dash-c-supp", _("fewer than 5 (hidden)")))
     else:
-        rows = Q._completeness_rows(user, national, period, Q.COUNTY) if reach else []
-        if rows is None:
-            available, rows = False, []
-        for row in rows:
-            area = _area_key(row, by_id, by_code)
-            if area is not None and area.code in reach:
-                values[area.code] = row.completeness_pct if indicator == COMPLETENESS else row.timeliness_pct
-        bounds = []
-        legend = [
-            ("dash-c1", _("under 50%")),
-            ("dash-c2", "50–74%"),
-            ("dash-c3", "75–89%"),
-            ("dash-c4", "90–99%"),
-            ("dash-c5", "100%"),
-            ("dash-c-none", _("no return expected")),
-        ]
-    if indicator == CASES and suppressed:
-        legend.append(("dash-c-supp", _("fewer than 5 (hidden)")))
+        values, available = _pct_values(user, period, indicator, reach, by_id, by_code)
+        legend = _pct_legend()
     legend.append(("dash-c-out", _("outside your area")))
 
     cells: list[CountyCell] = []
@@ -176,14 +213,7 @@ def county_map(user: Any, period: Period, indicator: str = CASES) -> CountyMap:
         name = area.name if area else shape["name"]
         in_scope = code in reach
         value = values.get(code) if in_scope else None
-        if not in_scope:
-            css, text = "dash-c-out", _("outside your area")
-        elif indicator == CASES:
-            css = "dash-c-supp" if value is None else _class_for(value, bounds)
-            text = "<5" if value is None else f"{value:,.0f}"
-        else:
-            css = _pct_class(value)
-            text = _("no return expected") if value is None else f"{value:g}%"
+        css, text = _colour(indicator, value, bounds) if in_scope else ("dash-c-out", _("outside your area"))
         url = targets[code].url if in_scope and area else partial.get(code, "")
         cells.append(CountyCell(code, name, shape["d"], value, css, url, in_scope, text))
     return CountyMap(

@@ -1,6 +1,6 @@
 """Hooks for ``make bench`` (bench/run.py is not this app's): what to time for dashboards and packs.
 
-from cpims.dashboards.bench import dashboard_urls, build_pack
+from cpims.reporting.dashboards.bench import dashboard_urls, build_pack
 for name, url in dashboard_urls(period_code):           # GET each as the matching user
     ...
 build_pack(user, "pack_aac_quarterly", "county-047", "2025/26-Q1", "pdf")   # one pack, in-process
@@ -13,8 +13,8 @@ from typing import Any
 from django.urls import reverse
 
 from cpims.core.periods import Period
-from cpims.dashboards import packs, render
-from cpims.dashboards import queries as Q
+from cpims.reporting.dashboards import packs, render
+from cpims.reporting.dashboards import queries as Q
 
 
 def dashboard_urls(period_code: str, *, county: str = "047", sub_county: str = "274") -> list[tuple[str, str, str]]:

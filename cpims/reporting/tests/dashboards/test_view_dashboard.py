@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from cpims.dashboards.tests.conftest import QUARTER, nairobi_cases, turkana_cases
+from cpims.reporting.tests.dashboards.conftest import QUARTER, nairobi_cases, turkana_cases
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 """Kiswahili pages write dates day-first too (Django's "sw" short formats are month-first)."""
 
-from cpims.formats.en.formats import (  # noqa: F401 - re-exported for Django's format lookup
+from cpims.core.formats.en.formats import (  # noqa: F401 - re-exported for Django's format lookup
     DATE_FORMAT,
     DATE_INPUT_FORMATS,
     DATETIME_FORMAT,

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.dashboards import charts, countymap
-from cpims.dashboards import packs as pack_queries
-from cpims.dashboards import queries as Q
-from cpims.dashboards.forms import PackForm
+from cpims.reporting.dashboards import charts, countymap
+from cpims.reporting.dashboards import packs as pack_queries
+from cpims.reporting.dashboards import queries as Q
+from cpims.reporting.dashboards.forms import PackForm
 
 CHART_ROWS = 10  # longer lists are charted in part; the table below the chart has them all
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cpims.dashboards import views
+from cpims.reporting.dashboards import views
 
 app_name = "dashboards"
 

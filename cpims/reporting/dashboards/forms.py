@@ -10,17 +10,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cpims.core.periods import Period
-from cpims.dashboards import packs as pack_queries
-from cpims.dashboards import queries as Q
 from cpims.geo.models import Area
+from cpims.reporting.dashboards import packs as pack_queries
+from cpims.reporting.dashboards import queries as Q
 
 
-def _recent(kind: str, count: int) -> list[tuple[str, str]]:
-    p, out = Period.containing(kind, timezone.localdate()), []
-    for _n in range(count):
-        out.append((p.code, p.label))
-        p = p.previous()
-    return out
+def _period_groups(offered: set[str]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Recent periods for the pack kinds offered, one group per kind of period."""
+    today = timezone.localdate()
+    return [
+        (
+            str(pack_queries.PERIOD_WORDS[spec.period_kind]).capitalize(),
+            [(p.code, p.label) for p in Period.recent(spec.period_kind, today, 8 if spec.county else 4)],
+        )
+        for spec in pack_queries.KINDS.values()
+        if spec.kind in offered
+    ]
 
 
 class PackForm(forms.Form):
@@ -48,16 +53,7 @@ class PackForm(forms.Form):
         self.fields["county"].queryset = Area.objects.filter(pk__in=[a.pk for a in counties]).order_by("name")
         if len(counties) == 1:
             self.fields["county"].initial = counties[0].code
-        groups: list[tuple[str, list[tuple[str, str]]]] = []
-        for spec in pack_queries.KINDS.values():
-            if any(k == spec.kind for k, _l in kinds):
-                groups.append(
-                    (
-                        str(pack_queries.PERIOD_WORDS[spec.period_kind]).capitalize(),
-                        _recent(spec.period_kind, 8 if spec.county else 4),
-                    )
-                )
-        self.fields["period"].choices = groups
+        self.fields["period"].choices = _period_groups({k for k, _l in kinds})
         # The last complete quarter is what an AAC meets about.
         if kinds:
             previous = Period.containing("quarter", timezone.localdate()).previous()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from cpims.dashboards.narrative import NarrativeInput, narrate
+from cpims.reporting.dashboards.narrative import NarrativeInput, narrate
 
 
 def n(**kw: object) -> list[str]:

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from cpims.cases.tests.conftest import code, ward_in
+from cpims.cases.tests.conftest import ward_in
+from cpims.reporting.tests.conftest import case
 
 # A past quarter, so no test depends on today's date: Q1 of FY 2025/26 (July–September 2025).
 QUARTER = "2025/26-Q1"
@@ -32,22 +33,12 @@ def case_on(
     actor: Any, office: Any, reported_on: dt.date, *cats: str, sex: str = "female", age: int = 9, n: int = 0
 ) -> Any:
     """A case reported on ``reported_on`` with categories ``cats`` (DCS codes; default neglect)."""
-    from cpims.cases.actions import case_open
-
-    return case_open(
-        actor=actor,
-        child=child(actor, office, sex=sex, age=age, n=n),
-        office=office,
+    return case(
+        actor,
+        office,
         reported_on=reported_on,
-        reporter_type=code("case_reporter_id", "CRMO"),
-        categories=[
-            {
-                "category": code("case_category_id", c),
-                "date_of_event": reported_on,
-                "nature": code("case_nature_id", "OOEV"),
-            }
-            for c in (cats or ("CSIC",))
-        ],
+        categories=cats or ("CSIC",),
+        the_child=child(actor, office, sex=sex, age=age, n=n),
         reporter_name="Reporter Testname",
     )
 

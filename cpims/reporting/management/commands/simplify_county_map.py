@@ -3,7 +3,7 @@
     .venv/bin/python manage.py simplify_county_map \
         --source ../shared/reference/kenya-cpims/static/maps/county.geojson
 
-writes ``cpims/dashboards/data/counties.svgpaths.json`` (committed; a few tens of KB), so pages
+writes ``cpims/reporting/dashboards/data/counties.svgpaths.json`` (committed; a few tens of KB), so pages
 never parse the 1.3 MB GeoJSON and never load a map library or tiles from anywhere. Pure Python:
 an equirectangular projection (Kenya straddles the equator, so it barely distorts) and
 Douglas–Peucker per ring.
@@ -18,7 +18,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-OUT = Path(__file__).resolve().parents[2] / "data" / "counties.svgpaths.json"
+from cpims.reporting.dashboards.countymap import DATA as OUT
+
 SCALE = 60.0  # SVG units per degree: Kenya is about 8° wide and 10° tall -> ~500 x 600
 Point = tuple[float, float]
 

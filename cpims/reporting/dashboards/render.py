@@ -9,7 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from cpims.dashboards.packs import Pack, Table
+from cpims.reporting.dashboards.packs import Pack, Table
+from cpims.reporting.exports import workbook
 
 HIDDEN = "<5"
 
@@ -149,10 +150,8 @@ def _write_table(ws: Any, row: int, t: Table, fmt: dict[str, Any]) -> int:
 
 
 def xlsx(pack: Pack) -> bytes:
-    import xlsxwriter
-
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    wb = workbook(buffer)
     fmt = {
         "title": wb.add_format({"bold": True, "font_size": 14}),
         "h": wb.add_format({"bold": True, "font_size": 11}),

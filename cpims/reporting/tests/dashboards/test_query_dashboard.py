@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from cpims.cases.models import Case, CaseCategory
 from cpims.core.periods import Period
-from cpims.dashboards import queries as Q
-from cpims.dashboards.tests.conftest import (
+from cpims.geo.models import Area
+from cpims.reporting.dashboards import queries as Q
+from cpims.reporting.tests.dashboards.conftest import (
     IN_QUARTER,
     LAST_YEAR,
     PREVIOUS_QUARTER,
@@ -21,7 +22,6 @@ from cpims.dashboards.tests.conftest import (
     nairobi_cases,
     turkana_cases,
 )
-from cpims.geo.models import Area
 
 pytestmark = pytest.mark.django_db
 
@@ -170,7 +170,7 @@ def test_period_parsing_falls_back_to_the_current_quarter() -> None:
 def test_children_in_care_from_the_care_records(cast: Any) -> None:
     from cpims.care.models import Placement
     from cpims.care.tests.conftest import admit, turkana_cci, westlands_cci
-    from cpims.dashboards.tests.conftest import child
+    from cpims.reporting.tests.dashboards.conftest import child
 
     home, lodwar = westlands_cci(cast), turkana_cci(cast)
     for i in range(2):

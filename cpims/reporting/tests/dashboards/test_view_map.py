@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from cpims.dashboards import countymap
-from cpims.dashboards.tests.conftest import QUARTER, nairobi_cases, turkana_cases
+from cpims.reporting.dashboards import countymap
+from cpims.reporting.tests.dashboards.conftest import QUARTER, nairobi_cases, turkana_cases
 
 pytestmark = pytest.mark.django_db
 

@@ -1,1 +1,0 @@
-"""Dashboards by role, the county map and report packs."""
