@@ -21,6 +21,6 @@ def django_setup() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    from cpims.core.reference import load_all
+    from cpims.site.reference import load_all
 
     load_all()

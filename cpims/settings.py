@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "cpims.returns",
     "cpims.integrations.dhis2",
     "cpims.api",
+    # The application shell, last: it reads what the apps above registered (cpims.core.hooks).
+    "cpims.site",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +133,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
-                "cpims.core.context_processors.navigation",
+                "cpims.site.context_processors.navigation",
             ],
         },
     }
@@ -186,7 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "site:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lockout: 5 failures for one username within 15 minutes locks it for 15 minutes.

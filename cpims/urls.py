@@ -1,9 +1,10 @@
 from django.urls import include, path
 
-from cpims.core.views import set_language
+from cpims.site.views import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("cpims.site.urls")),
     path("", include("cpims.core.urls")),
     path("accounts/", include("cpims.accounts.urls")),
     path("org-units/", include("cpims.geo.urls")),

@@ -34,24 +34,24 @@ def test_catalogue_is_fully_translated(path: Path) -> None:
 
 def test_language_switch_sets_kiswahili(client, cast, login) -> None:
     login(client, cast.nairobi_officer)
-    response = client.post(reverse("set_language"), {"language": "sw", "next": reverse("core:home")}, follow=True)
+    response = client.post(reverse("set_language"), {"language": "sw", "next": reverse("site:home")}, follow=True)
     assert response.status_code == 200
     content = response.content.decode()
     assert 'lang="sw"' in content
     assert "Majukumu yako" in content  # "Your roles"
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("core:home")}, follow=True)
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("site:home")}, follow=True)
     assert "Your roles" in response.content.decode()
 
 
 def test_language_choice_is_remembered_on_the_profile(client, cast, login) -> None:
     login(client, cast.nairobi_officer)
-    client.post(reverse("set_language"), {"language": "sw", "next": reverse("core:home")})
+    client.post(reverse("set_language"), {"language": "sw", "next": reverse("site:home")})
     cast.nairobi_officer.refresh_from_db()
     assert cast.nairobi_officer.preferred_language == "sw"
 
 
 def test_unknown_language_changes_nothing(client, cast, login) -> None:
     login(client, cast.nairobi_officer)
-    client.post(reverse("set_language"), {"language": "xx", "next": reverse("core:home")})
+    client.post(reverse("set_language"), {"language": "xx", "next": reverse("site:home")})
     cast.nairobi_officer.refresh_from_db()
     assert cast.nairobi_officer.preferred_language == "en"

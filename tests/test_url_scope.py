@@ -88,7 +88,7 @@ def _westlands_officer_assignment(cast: Any) -> dict[str, Any]:
 
 
 ROUTES: dict[str, Route] = {
-    "core:home": Route(ok=STAFF),
+    "site:home": Route(ok=STAFF),
     "core:healthz": Route(ok=EVERYONE, public=True),
     # Reference data and organisation units
     "geo:orgunit_list": Route(ok=USER_ADMINS),

@@ -8,12 +8,12 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import path, reverse
 
-from cpims.core.views import home
+from cpims.site.views import home
 
 
 def test_pages_are_not_stored_and_carry_a_strict_csp(client: Client, cast: Any, login: Any) -> None:
     login(client, cast.nairobi_officer)
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("site:home"))
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     csp = response["Content-Security-Policy"]
@@ -25,7 +25,7 @@ def test_pages_are_not_stored_and_carry_a_strict_csp(client: Client, cast: Any, 
 
 def test_pages_use_only_local_static_files(client: Client, cast: Any, login: Any) -> None:
     login(client, cast.nairobi_officer)
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("site:home")).content.decode()
     assert "https://" not in content and "http://" not in content.replace('xmlns="http://', "")
     assert "/static/vendor/bootstrap/bootstrap.min.css" in content
     assert "/static/vendor/htmx/htmx.min.js" in content
@@ -33,7 +33,7 @@ def test_pages_use_only_local_static_files(client: Client, cast: Any, login: Any
 
 def test_htmx_requests_carry_the_csrf_token(client: Client, cast: Any, login: Any) -> None:
     login(client, cast.nairobi_officer)
-    content = client.get(reverse("core:home")).content.decode()
+    content = client.get(reverse("site:home")).content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in content
 
 

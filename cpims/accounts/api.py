@@ -11,10 +11,10 @@ from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
 from cpims.accounts import queries
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.accounts.models import User
 from cpims.accounts.serializers import MeSerializer, UserSerializer
 from cpims.accounts.types import AuthenticatedApiRequest
-from cpims.api.scoping import ScopedViewSetMixin
 
 
 class UserViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

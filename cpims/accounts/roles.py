@@ -205,3 +205,8 @@ def seed_roles() -> int:
         )
         created += int(was_created)
     return created
+
+
+def role_counts() -> dict[str, int]:
+    """What load_reference reports about the roles."""
+    return {"roles": Role.objects.count()}

@@ -15,9 +15,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.api.actions import token_revoke
 from cpims.api.models import ApiToken
-from cpims.api.scoping import ScopedViewSetMixin
 from cpims.api.serializers import ApiTokenSerializer
 
 

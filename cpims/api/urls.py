@@ -48,7 +48,7 @@ APP_APIS = (care_api, reporting_api, returns_api, dhis2_api)
 for _app_api in APP_APIS:
     _app_api.register_routes(router)
 
-# Each app's viewsets use cpims.api.scoping.ScopedViewSetMixin, except audit events: national and
+# Each app's viewsets use cpims.accounts.drf.ScopedViewSetMixin, except audit events: national and
 # list-only, they have no scope fields and check audit.view themselves.
 
 urlpatterns = [

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.care import actions, queries
 from cpims.care.models import (
     ADMISSION_REASON_LIST,

@@ -19,7 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.cases import actions, queries, workflow
 from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
 from cpims.core.models import Code

@@ -6,6 +6,16 @@ class CasesConfig(AppConfig):
     label = "cases"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from cpims.accounts import permissions as P
+        from cpims.cases.demo import load_demo_cases
+        from cpims.core.hooks import register_demo_loader, register_menu_entry
+
+        register_menu_entry("cases:task_list", _("My tasks"), P.CASE_VIEW, "cases", 30)
+        register_menu_entry("cases:case_list", _("Cases"), P.CASE_VIEW, "cases", 40)
+        register_demo_loader(20, load_demo_cases)
+
         # Registers this app's task sources (follow-ups, approvals).
         from cpims.cases import queries  # noqa: F401
 

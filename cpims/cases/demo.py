@@ -1,6 +1,6 @@
 """Demo cases: a few synthetic children (invented names) with cases in several states.
 
-``load_demo_cases()`` needs the demo users of ``cpims.core.demo.load_demo`` (demo.officer,
+``load_demo_cases()`` needs the demo users of ``cpims.accounts.demo.load_demo_users`` (demo.officer,
 demo.coordinator, demo.partner). Idempotent: does nothing when demo.officer already has cases.
 """
 

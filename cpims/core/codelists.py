@@ -136,3 +136,8 @@ def codes(list_name: str, active_only: bool = True) -> QuerySet[Code]:
     if active_only:
         qs = qs.filter(is_active=True)
     return qs
+
+
+def code_counts() -> dict[str, int]:
+    """What load_reference reports about the code lists."""
+    return {"codes": Code.objects.count()}

@@ -1,25 +1,8 @@
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_POST
-from django.views.i18n import set_language as django_set_language
-
-from cpims.accounts import scope
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    from cpims.accounts.queries import assignments_of
-
-    return render(
-        request,
-        "core/home.html",
-        {"assignments": assignments_of(request.user), "perms_held": scope.grants_for(request.user).all_perms},
-    )
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_GET
 
 
 @require_GET
@@ -28,16 +11,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
-
-
-@require_POST
-def set_language(request: HttpRequest) -> HttpResponse:
-    """Django's language switch, which also remembers the choice on a signed-in user's profile so
-    the next sign-in keeps it."""
-    response = django_set_language(request)
-    language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        from cpims.accounts.actions import preferred_language_set
-
-        preferred_language_set(request=request, user=request.user, language=language)
-    return response

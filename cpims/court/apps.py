@@ -6,6 +6,13 @@ class CourtConfig(AppConfig):
     label = "court"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from cpims.accounts import permissions as P
+        from cpims.core.hooks import register_menu_entry
+
+        register_menu_entry("court:diary", _("Court diary"), P.CASE_VIEW, "cases", 70)
+
         # Next court dates and unhonoured summonses go on the cases task list.
         from cpims.cases.tasks import register_task_source
         from cpims.court.queries import court_tasks

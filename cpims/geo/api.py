@@ -27,7 +27,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.geo import actions, queries
 from cpims.geo.models import Area, OrgUnit
 

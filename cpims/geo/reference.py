@@ -246,3 +246,19 @@ def load_dcs_offices() -> int:
             default_change_reason="load_reference",
         )
     return created
+
+
+def area_counts() -> dict[str, int]:
+    """What load_reference reports about the areas."""
+    levels = {
+        "regions": Area.Level.REGION,
+        "counties": Area.Level.COUNTY,
+        "sub-counties": Area.Level.SUB_COUNTY,
+        "wards": Area.Level.WARD,
+    }
+    return {name: Area.objects.filter(level=level).count() for name, level in levels.items()}
+
+
+def office_counts() -> dict[str, int]:
+    """What load_reference reports about the DCS offices."""
+    return {"DCS offices": OrgUnit.objects.filter(kind__in=OrgUnit.DCS_OFFICE_KINDS).count()}

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.cases import queries as case_queries
 from cpims.cases.api import CodeField
 from cpims.geo.models import OrgUnit

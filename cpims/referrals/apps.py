@@ -6,6 +6,13 @@ class ReferralsConfig(AppConfig):
     label = "referrals"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from cpims.accounts import permissions as P
+        from cpims.core.hooks import register_menu_entry
+
+        register_menu_entry("referrals:inbox", _("Referrals"), P.REFERRAL_RECEIVE, "cases", 80)
+
         # Registers this app's task sources (referrals and transfers awaiting an answer).
         from cpims.cases.panels import register_case_panel
         from cpims.referrals import queries  # noqa: F401

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import actions, queries

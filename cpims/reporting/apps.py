@@ -32,6 +32,16 @@ class ReportingConfig(AppConfig):
     label = "reporting"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from cpims.accounts import permissions as P
+        from cpims.core.hooks import register_demo_loader, register_menu_entry
+        from cpims.reporting.demo import load_demo_reporting
+
+        register_menu_entry("dashboards:home", _("Dashboard"), P.REPORT_VIEW_AGGREGATE, "reports", 120)
+        register_menu_entry("reporting:caseload", _("Caseload reports"), P.REPORT_VIEW_AGGREGATE, "reports", 130)
+        register_demo_loader(50, load_demo_reporting)
+
         from cpims.cases.models import Case, CaseCategory
         from cpims.referrals.models import Referral
         from cpims.registry.models import Person

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.core.periods import Period
 from cpims.returns import queries
 from cpims.returns.models import MonthlyReturn

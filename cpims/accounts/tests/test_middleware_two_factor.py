@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("core:home")
+HOME = reverse("site:home")
 
 
 @pytest.fixture(autouse=True)

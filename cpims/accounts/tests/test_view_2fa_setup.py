@@ -48,7 +48,7 @@ def test_wrong_code_is_refused_and_audited(client: Client, cast: Any, login_unve
     [event] = events("auth.2fa_failed")
     assert event.actor == cast.nairobi_officer and event.details["step"] == "setup"
     assert not StaticToken.objects.filter(device__user=cast.nairobi_officer).exists()
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_right_code_confirms_and_shows_ten_recovery_codes(client: Client, cast: Any, login_unverified: Any) -> None:
@@ -65,7 +65,7 @@ def test_right_code_confirms_and_shows_ten_recovery_codes(client: Client, cast: 
     assert client.session[DEVICE_ID_SESSION_KEY] == device.persistent_id
     [event] = events("auth.2fa_setup")
     assert event.actor == cast.nairobi_officer
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     # Shown once: the recovery-codes page shows only how many are left.
     page = client.get(reverse("accounts:recovery_codes")).content.decode()
     assert not any(code in page for code in codes)

@@ -14,7 +14,7 @@ from cpims.accounts.tests.conftest import code_for, events
 
 pytestmark = pytest.mark.django_db
 URL = reverse("accounts:2fa_verify")
-HOME = reverse("core:home")
+HOME = reverse("site:home")
 
 
 @pytest.fixture(autouse=True)

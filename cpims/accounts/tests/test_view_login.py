@@ -48,14 +48,14 @@ def test_page_renders(client: Client) -> None:
 def test_right_password_signs_in_and_is_audited(client: Client, member: User) -> None:
     response = _post(client, "form_user", PASSWORD)
     assert response.status_code == 302
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sw"
     session_key = client.session.session_key
     assert UserSession.objects.filter(user=member, session_key=session_key).exists()
     assert isinstance(client.session[actions.SESSION_AUTH_AT], int)
     [event] = events("auth.login")
     assert event.actor == member and event.ip == "127.0.0.1"
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 def test_next_is_followed_only_within_the_site(client: Client, member: User) -> None:
@@ -63,7 +63,7 @@ def test_next_is_followed_only_within_the_site(client: Client, member: User) -> 
     assert response["Location"] == reverse("accounts:profile")
     client.logout()
     response = _post(client, "form_user", PASSWORD, next="https://evil.example/")
-    assert response["Location"] == reverse("core:home")
+    assert response["Location"] == reverse("site:home")
 
 
 def test_wrong_password_is_refused_and_audited_without_the_password(client: Client, member: User) -> None:
@@ -142,7 +142,7 @@ def test_officer_signs_in_then_sets_up_two_factor(client: Client, cast: Any, set
     response = client.post(reverse("accounts:2fa_setup"), {"token": code_for(device), "next": "/"})
     assert response.status_code == 200
     assert len(response.context["codes"]) == 10
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
     # The session moved to a new key after the second factor; the old one is gone.
     assert UserSession.objects.filter(user=officer).count() == 1
     assert Session.objects.filter(session_key=UserSession.objects.get(user=officer).session_key).exists()

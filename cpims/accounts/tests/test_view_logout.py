@@ -18,7 +18,7 @@ URL = reverse("accounts:logout")
 def test_get_is_not_allowed(client: Client, cast: Any, login: Any) -> None:
     login(client, cast.nairobi_officer)
     assert client.get(URL).status_code == 405
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("site:home")).status_code == 200
 
 
 def test_post_signs_out(client: Client, cast: Any, login: Any) -> None:
@@ -29,7 +29,7 @@ def test_post_signs_out(client: Client, cast: Any, login: Any) -> None:
     assert not UserSession.objects.filter(user=cast.nairobi_officer).exists()
     [event] = events("auth.logout")
     assert event.actor == cast.nairobi_officer
-    assert client.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 302
 
 
 def test_anonymous_post_is_harmless(client: Client, db: Any) -> None:

@@ -31,8 +31,8 @@ def test_password_change_keeps_this_session_and_ends_others(client: Client, offi
     assert response.status_code == 302
     officer.refresh_from_db()
     assert officer.check_password(NEW) and officer.password.startswith("argon2")
-    assert client.get(reverse("core:home")).status_code == 200
-    assert other.get(reverse("core:home")).status_code == 302
+    assert client.get(reverse("site:home")).status_code == 200
+    assert other.get(reverse("site:home")).status_code == 302
     assert list(UserSession.objects.filter(user=officer).values_list("session_key", flat=True)) == [
         client.session.session_key
     ]

@@ -26,7 +26,7 @@ def test_reset_sends_the_user_to_setup(client: Client, cast: Any, login: Any, se
     assert not TOTPDevice.objects.filter(user=cast.nairobi_officer).exists()
     [event] = events("user.2fa_reset")
     assert event.actor == cast.nairobi_coordinator
-    response = officer.get(reverse("core:home"))
+    response = officer.get(reverse("site:home"))
     assert response["Location"].startswith(reverse("accounts:2fa_setup"))
 
 

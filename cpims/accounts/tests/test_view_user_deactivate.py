@@ -13,7 +13,7 @@ from cpims.accounts.models import UserSession
 from cpims.accounts.tests.conftest import events
 
 pytestmark = pytest.mark.django_db
-HOME = reverse("core:home")
+HOME = reverse("site:home")
 
 
 def _url(user: Any) -> str:

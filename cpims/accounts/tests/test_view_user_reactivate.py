@@ -26,7 +26,7 @@ def test_coordinator_reactivates(client: Client, cast: Any, login: Any) -> None:
     assert cast.nairobi_officer.is_active and cast.nairobi_officer.deactivated_at is None
     [event] = events("user.reactivate")
     assert event.actor == cast.nairobi_coordinator
-    assert login(Client(), cast.nairobi_officer).get(reverse("core:home")).status_code == 200
+    assert login(Client(), cast.nairobi_officer).get(reverse("site:home")).status_code == 200
 
 
 def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from cpims.accounts import permissions as P
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.api.models import ApiToken
-from cpims.api.scoping import ScopedViewSetMixin
 
 pytestmark = pytest.mark.django_db
 

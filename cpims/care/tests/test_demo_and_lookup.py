@@ -15,16 +15,16 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_care_is_idempotent(settings: Any, tmp_path: Any, reference: None) -> None:
+    from cpims.accounts.demo import load_demo_users
     from cpims.accounts.models import User
     from cpims.care import queries
     from cpims.care.demo import load_demo_care
     from cpims.cases.demo import load_demo_cases
-    from cpims.core.demo import load_demo
     from cpims.geo.models import OrgUnit
 
     settings.CPIMS_DEMO = True
     settings.VAR_DIR = tmp_path  # the demo credentials file goes here, not in the shared var/
-    load_demo()
+    load_demo_users()
     load_demo_cases()
     made = load_demo_care()
     assert made >= 5

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
-from cpims.api.scoping import ScopedViewSetMixin
+from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.integrations.dhis2 import queries
 from cpims.integrations.dhis2.models import CategoryOptionComboMapping, OrgUnitMapping, PushLog
 

@@ -168,7 +168,7 @@ def test_mapping_page_and_data_element_edit(
 
 def test_menu_shows_dhis2_to_national_me_only(client: Any, login: Any, cast: Any) -> None:
     login(client, cast.national_me)
-    assert reverse("dhis2:index") in client.get(reverse("core:home")).content.decode()
+    assert reverse("dhis2:index") in client.get(reverse("site:home")).content.decode()
     client.logout()
     login(client, cast.nairobi_coordinator)
-    assert reverse("dhis2:index") not in client.get(reverse("core:home")).content.decode()
+    assert reverse("dhis2:index") not in client.get(reverse("site:home")).content.decode()

@@ -78,8 +78,8 @@ def _write_credentials(creds: dict[str, str]) -> None:
 
 
 @transaction.atomic
-def load_demo() -> dict[str, str]:
-    """Create the demo units and users that do not exist yet; return username -> password."""
+def load_demo_users() -> None:
+    """Create the demo units and users that do not exist yet (their passwords go to the credentials file)."""
     if not settings.CPIMS_DEMO:
         raise RuntimeError("Demo data may only be loaded with CPIMS_DEMO=true.")
     for unit in DEMO_UNITS:
@@ -108,6 +108,11 @@ def load_demo() -> dict[str, str]:
                 user=user, role=Role.objects.get(code=spec.role), org_unit=OrgUnit.objects.get(code=spec.org_unit)
             )
     _write_credentials(creds)
+
+
+def demo_credentials() -> dict[str, str]:
+    """Username -> password of every demo user, as kept on this machine."""
+    creds = _read_credentials()
     return {
         spec.username: creds.get(spec.username, "(set before this machine's credentials file)") for spec in DEMO_USERS
     }

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cpims.core.reference import load_all
+from cpims.site.reference import load_all
 
 
 class Command(BaseCommand):
