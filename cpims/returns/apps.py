@@ -23,3 +23,8 @@ class ReturnsConfig(AppConfig):
 
         register_default_kinds()
         register_task_source(return_tasks)
+
+        from cpims.reporting.dashboards.queries import register_completeness_source
+        from cpims.returns.queries import completeness
+
+        register_completeness_source(completeness)

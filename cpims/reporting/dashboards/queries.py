@@ -13,7 +13,7 @@ plus a second figure where one hidden figure could be worked out from a total.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.care.queries import children_in_care
 from cpims.cases.models import Case, FollowUp
 from cpims.core.models import Code
 from cpims.core.periods import FY, HALF, MONTH, QUARTER, Period
@@ -363,25 +364,31 @@ def referral_counts(user: Any, target: Target, period: Period) -> tuple[int, int
 
 
 def care_count(user: Any, target: Target, *, on: dt.date | None = None) -> int | None:
-    """Children in institutional care (cpims.care); None until the care app provides it."""
-    try:
-        from cpims.care.queries import children_in_care
-    except ImportError:  # FALLBACK: the care app has not landed yet
-        return None
+    """Children in institutional care on ``on`` (cpims.care)."""
     return children_in_care(user, area=target.area, on=on)
+
+
+# Returns completeness comes from cpims.returns, which builds on reporting: it registers its
+# function here when it loads (returns/apps.py), so reporting never imports returns.
+CompletenessSource = Callable[..., Sequence[Any]]
+_completeness_sources: list[CompletenessSource] = []
+
+
+def register_completeness_source(source: CompletenessSource) -> None:
+    """``source(user, *, period, area, group_by)`` -> rows with key, label, expected, received,
+    on_time, completeness_pct and timeliness_pct."""
+    if source not in _completeness_sources:
+        _completeness_sources.append(source)
 
 
 def completeness_rows(
     user: Any, target: Target, period: Period, group_by: str | None
 ) -> list[CompletenessFigure] | None:
-    try:
-        from cpims.returns.queries import completeness
-    except ImportError:
-        try:
-            from cpims.returns.completeness import completeness  # type: ignore[no-redef]
-        except ImportError:  # FALLBACK: the returns app has not landed yet
-            return None
-    rows = completeness(user, period=period, area=target.area, group_by=group_by)
+    if not _completeness_sources:
+        return None
+    rows = [
+        r for source in _completeness_sources for r in source(user, period=period, area=target.area, group_by=group_by)
+    ]
     return [
         CompletenessFigure(
             key=getattr(r, "key", None),
