@@ -5,7 +5,7 @@ written through the cases contract (``case_event_add`` writes the audit event ``
 Access (design):
 
 * A referral gives the receiving unit access to the case when it is **accepted**
-  (``case_access_grant_for_referral``, reason ``"referral"``: given and audited in the name of the
+  (``referral_access_grant``, reason ``"referral"``: given and audited in the name of the
   receiving user, on the authority of the pending referral); the access ends when the referral is
   **completed** (unless another accepted referral to the same unit still uses it). Before it
   answers, the receiving unit sees the referral itself (the child's name, the reason), not the case.
@@ -232,15 +232,48 @@ def _require_status(referral: Referral, *statuses: str) -> None:
         )
 
 
+def referral_access_grant(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> CaseAccess:
+    """Give the receiving unit of a pending ``referral`` access to its case, on the authority of
+    the receiving user who accepts it (``actor``), audited in their name.
+
+    The receiver cannot see the case before accepting, so the actor's own sight of the case cannot
+    be the authority. The referral is: it must still be awaiting an answer and be addressed to a
+    unit where ``actor`` holds ``referral.receive`` there (never through an area above it). The
+    audit details name the referral and who referred. Idempotent like ``case_access_grant``.
+    Called inside ``referral_accept``'s transaction."""
+    with transaction.atomic():
+        pending = (
+            Referral.objects.select_for_update()
+            .select_related("to_unit", "from_user", "case")
+            .filter(pk=getattr(referral, "pk", None))
+            .first()
+        )
+        if pending is None:
+            raise PermissionDenied
+        _require_receiver(actor, pending)
+        if pending.status != Referral.Status.SENT:
+            raise _stale(_("This referral is no longer awaiting an answer."))
+        return case_actions.case_access_grant(
+            actor=actor,
+            case=pending.case,
+            org_unit=pending.to_unit,
+            reason=ACCESS_REFERRAL,
+            authority={
+                "referral": str(pending.public_id),
+                # Who chose to share the case (the referrer) beside who took the access (the actor).
+                "referred_by": str(pending.from_user.public_id),
+            },
+            request=request,
+        )
+
+
 def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> Referral:
     """The receiving unit accepts: it gets access to the case (reason "referral")."""
     with transaction.atomic():
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.SENT)
-        # The receiving user takes the access on the authority of the pending referral addressed
-        # to their unit (they cannot see the case yet); the audit names them.
-        access = case_actions.case_access_grant_for_referral(actor=actor, referral=referral, request=request)
+        access = referral_access_grant(actor=actor, referral=referral, request=request)
         referral.status = Referral.Status.ACCEPTED
         referral.answered_at = timezone.now()
         referral.answered_by = actor
