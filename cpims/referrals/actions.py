@@ -41,6 +41,7 @@ from cpims.audit.actions import audit_record
 from cpims.cases import actions as case_actions
 from cpims.cases.models import Case, CaseAccess, ServiceRecord
 from cpims.core.models import Code
+from cpims.core.validation import in_list, raise_errors
 from cpims.geo.models import OrgUnit
 from cpims.referrals.models import Referral, Transfer
 from cpims.referrals.queries import (
@@ -62,15 +63,6 @@ TRANSFER_OFFICE_KINDS = frozenset({OrgUnit.Kind.SUB_COUNTY_OFFICE, OrgUnit.Kind.
 NON_STATE_KINDS = frozenset({OrgUnit.Kind.NGO, OrgUnit.Kind.CBO, OrgUnit.Kind.FBO, OrgUnit.Kind.CCI})
 STATE_AGENCY, NON_STATE = "RDSA", "RDNA"
 ACCESS_REFERRAL, ACCESS_TRANSFER = "referral", "transfer"
-
-
-def _in_list(code: Any, list_name: str) -> bool:
-    return isinstance(code, Code) and code.code_list.name == list_name
-
-
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _text(value: str | None) -> str:
@@ -134,11 +126,11 @@ def referral_send(
         errors["reason"] = [_("Say why the child is referred.")]
     if urgency not in Referral.Urgency.values:
         errors["urgency"] = [_("Choose the urgency.")]
-    if service_requested is not None and not _in_list(service_requested, "referral_type_id"):
+    if service_requested is not None and not in_list(service_requested, "referral_type_id"):
         errors["service_requested"] = [_("Choose the service requested from the DCS list.")]
-    if destination_class is not None and not _in_list(destination_class, "referral_destination_classification"):
+    if destination_class is not None and not in_list(destination_class, "referral_destination_classification"):
         errors["destination_class"] = [_("Choose the destination from the DCS list.")]
-    _raise(errors)
+    raise_errors(errors)
 
     consent = current_sharing_consent(case.child, to_unit)
     overridden = consent is None
@@ -421,7 +413,7 @@ def transfer_request(
         errors["to_office"] = [_("The case is already at this office.")]
     if not _text(reason):
         errors["reason"] = [_("Say why the case is transferred.")]
-    _raise(errors)
+    raise_errors(errors)
     scope.grants_for(actor)
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("office", "child").get(pk=case.pk)

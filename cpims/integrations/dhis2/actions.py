@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
 from cpims.core.periods import Period
+from cpims.core.validation import clean_text, raise_errors
 from cpims.geo.models import Area, OrgUnit
 from cpims.integrations.dhis2 import client, datavalues, queries
 from cpims.integrations.dhis2.models import (
@@ -185,8 +186,7 @@ def data_element_mapping_update(
         errors.setdefault("name", []).append(_("Use at most %(n)d characters.") % {"n": 230})
     if len(dhis2_code) > 50:
         errors["dhis2_code"] = [_("Use at most %(n)d characters.") % {"n": 50}]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     with transaction.atomic():
         current = DataElementMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
@@ -228,15 +228,6 @@ def _stale(message: str) -> ValidationError:
     return ValidationError({"__all__": [message]})
 
 
-def _text(errors: dict[str, list[str]], field: str, value: str, limit: int, *, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.setdefault(field, []).append(required)
-    if len(value) > limit:
-        errors.setdefault(field, []).append(_("Use at most %(n)d characters.") % {"n": limit})
-    return value
-
-
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The changed fields as {field: [old, new]} (for the audit event)."""
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -251,9 +242,8 @@ def coc_mapping_update(
     uid = (uid or "").strip()
     if not is_uid(uid):
         errors["uid"] = [_uid_error()]
-    name = _text(errors, "name", name, 230, required=_("Enter the category option combo's name in DHIS2."))
-    if errors:
-        raise ValidationError(errors)
+    name = clean_text(errors, "name", name, 230, required=_("Enter the category option combo's name in DHIS2."))
+    raise_errors(errors)
     with transaction.atomic():
         current = CategoryOptionComboMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
@@ -300,10 +290,9 @@ def org_unit_mapping_update(
     uid = (uid or "").strip()
     if not is_uid(uid):
         errors["uid"] = [_uid_error()]
-    code = _text(errors, "code", code, 50)
-    name = _text(errors, "name", name, 230, required=_("Enter the org unit's name in DHIS2."))
-    if errors:
-        raise ValidationError(errors)
+    code = clean_text(errors, "code", code, 50)
+    name = clean_text(errors, "name", name, 230, required=_("Enter the org unit's name in DHIS2."))
+    raise_errors(errors)
     with transaction.atomic():
         current = OrgUnitMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
@@ -317,8 +306,7 @@ def org_unit_mapping_update(
         taken = others.filter(code=code).first() if code else None
         if taken is not None:
             errors["code"] = [_("%(name)s already uses this code.") % {"name": taken.name}]
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
         before = {"uid": current.uid, "code": current.code, "name": current.name, "is_active": current.is_active}
         after = {"uid": uid, "code": code, "name": name, "is_active": bool(is_active)}
         current.uid, current.code, current.name, current.is_active = uid, code, name, bool(is_active)
@@ -424,9 +412,9 @@ def server_update(
     """
     queries.require_pusher(actor)
     errors: dict[str, list[str]] = {}
-    name = _text(errors, "name", name, 120, required=_("Give the server a name."))
+    name = clean_text(errors, "name", name, 120, required=_("Give the server a name."))
     base_url = _check_base_url(errors, base_url)
-    username = _text(errors, "username", username, 120)
+    username = clean_text(errors, "username", username, 120)
     if auth not in Dhis2Server.Auth.values:
         errors["auth"] = [_("Choose how CPIMS signs in to DHIS2.")]
     if auth == Dhis2Server.Auth.BASIC and not username:
@@ -455,8 +443,7 @@ def server_update(
         run_as_user = queries.national_pusher_by_username(run_as)
         if run_as_user is None:
             errors["run_as"] = [_("Enter the username of an active national DHIS2 user.")]
-    if errors:
-        raise ValidationError(errors)
+    raise_errors(errors)
     after = {
         "name": name,
         "base_url": base_url,
