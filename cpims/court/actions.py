@@ -160,7 +160,7 @@ def court_session_record(
     request: HttpRequest | None = None,
 ) -> CourtSession:
     """Record a court session on ``case`` (which must be open)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, case)
         _require_open(case, _("This case is closed: reopen it before recording a court session."))
         raise_errors(
@@ -215,7 +215,7 @@ def court_session_update(
 ) -> CourtSession:
     """Correct a recorded session. ``expected_version`` is the version the editor read; a session
     changed since then is refused (StaleEdit) with what changed and who changed it."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before changing its court sessions."))
         current = CourtSession.objects.select_for_update().get(pk=session.pk)
@@ -300,7 +300,7 @@ def court_order_add(
     """Record an order made at ``session``. The date defaults to the session's; with a period and
     no expiry date, the order expires that many months after it was made."""
     made_on = made_on or session.held_on
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before recording a court order."))
         errors = _validate_order(
@@ -351,7 +351,7 @@ def court_order_update(
 ) -> CourtOrder:
     """Correct a recorded order."""
     session = order.session
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before changing its court orders."))
         errors = _validate_order(
@@ -393,7 +393,7 @@ def summons_issue(
     request: HttpRequest | None = None,
 ) -> Summons:
     """Record a summons issued on ``case`` for a person to appear on ``due_on``."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, case)
         _require_open(case, _("This case is closed: reopen it before issuing a summons."))
         errors: Errors = {}
@@ -442,7 +442,7 @@ def summons_mark(
     request: HttpRequest | None = None,
 ) -> Summons:
     """Record whether the summoned person appeared (and when)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, summons.case)
         _require_open(case, _("This case is closed: reopen it before changing its summons."))
         summons = Summons.objects.select_for_update().get(pk=summons.pk)

@@ -188,7 +188,7 @@ def report_submit_public(*, data: ReportInput) -> IntakeReport:
     """A concern reported on the public page. No request is passed on: the audit event keeps no
     address, so a reporter who chose to stay anonymous is not traceable through our logs."""
     raise_errors(validate_report(data))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         report = _create(channel=IntakeReport.Channel.PUBLIC, data=data)
         _audit_report(None, report, None)
     return report
@@ -199,7 +199,7 @@ def report_record(*, actor: Any, data: ReportInput, request: HttpRequest | None 
     if not (scope.has_perm(actor, P.CASE_CREATE) or scope.has_perm(actor, P.INTAKE_TRIAGE)):
         raise PermissionDenied
     raise_errors(validate_report(data))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         report = _create(channel=IntakeReport.Channel.STAFF, data=data, recorded_by=actor)
         _audit_report(actor, report, request)
     return report
@@ -222,7 +222,7 @@ def report_receive(
         errors.setdefault("external_reference", []).append(_("Use at most %(n)d characters.") % {"n": 100})
     raise_errors(errors)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             report = _create(
                 channel=IntakeReport.Channel.API, data=data, partner=actor, external_reference=external_reference
             )
@@ -327,7 +327,7 @@ def report_open_case(
             reporter_relationship=report.reporter_relationship,
         )
     fields.update(case_fields)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_open(actor, report)
         if new_child is not None:
             child = child_register(actor=actor, org_unit=office, child=new_child, request=request, via="intake").child
@@ -360,7 +360,7 @@ def report_link_case(
     if case.status == "closed":
         raise ValidationError({"case": [_("This case is closed. Reopen it first, or open a new case.")]})
     note = (note or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_open(actor, report)
         _finish(actor=actor, report=locked, status=IntakeReport.Status.LINKED, case=case, note=note, request=request)
         case_event_add(
@@ -389,7 +389,7 @@ def report_dismiss(
     if len(note) > 2000:
         errors["note"] = [_("Use at most %(n)d characters.") % {"n": 2000}]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_open(actor, report)
         _finish(
             actor=actor,

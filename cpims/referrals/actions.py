@@ -90,26 +90,19 @@ def _stale(message: str) -> ValidationError:
 # --- referrals ------------------------------------------------------------------------------------
 
 
-def referral_send(
+def _check_referral(
     *,
     actor: Any,
     case: Case,
     to_unit: OrgUnit,
     reason: str,
-    urgency: str = Referral.Urgency.ROUTINE,
-    service_requested: Code | None = None,
-    destination_class: Code | None = None,
-    from_office: OrgUnit | None = None,
-    consent_override: bool = False,
-    override_reason: str = "",
-    request: HttpRequest | None = None,
-) -> Referral:
-    """Refer ``case`` to ``to_unit``. The child's current consent to share data with that unit is
-    required; without it the actor needs ``consent.override`` over the case and a reason, and the
-    override is audited (``consent.override``)."""
-    if not scope.can(actor, P.CASE_REFER, case):
-        raise PermissionDenied
-    today = timezone.localdate()
+    urgency: str,
+    service_requested: Code | None,
+    destination_class: Code | None,
+    from_office: OrgUnit | None,
+) -> OrgUnit | None:
+    """The unit the actor refers for (by default the first they may refer for); every problem with
+    the referral raised at once."""
     errors: dict[str, list[str]] = {}
     units = referring_units(actor, case)
     if from_office is None:
@@ -131,7 +124,14 @@ def referral_send(
     if destination_class is not None and not in_list(destination_class, "referral_destination_classification"):
         errors["destination_class"] = [_("Choose the destination from the DCS list.")]
     raise_errors(errors)
+    return from_office
 
+
+def _sharing_consent(
+    *, actor: Any, case: Case, to_unit: OrgUnit, consent_override: bool, override_reason: str
+) -> tuple[Consent | None, bool]:
+    """The child's current consent to share data with ``to_unit``, and whether the actor
+    overrides its absence (allowed with ``consent.override`` over the case and a reason)."""
     consent = current_sharing_consent(case.child, to_unit)
     overridden = consent is None
     if overridden:
@@ -152,10 +152,46 @@ def referral_send(
             raise PermissionDenied(_("You may not refer a child without recorded consent."))
         if not _text(override_reason):
             raise ValidationError({"override_reason": [_("Say why the child is referred without consent.")]})
+    return consent, overridden
+
+
+def referral_send(
+    *,
+    actor: Any,
+    case: Case,
+    to_unit: OrgUnit,
+    reason: str,
+    urgency: str = Referral.Urgency.ROUTINE,
+    service_requested: Code | None = None,
+    destination_class: Code | None = None,
+    from_office: OrgUnit | None = None,
+    consent_override: bool = False,
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Refer ``case`` to ``to_unit``. The child's current consent to share data with that unit is
+    required; without it the actor needs ``consent.override`` over the case and a reason, and the
+    override is audited (``consent.override``)."""
+    if not scope.can(actor, P.CASE_REFER, case):
+        raise PermissionDenied
+    today = timezone.localdate()
+    from_office = _check_referral(
+        actor=actor,
+        case=case,
+        to_unit=to_unit,
+        reason=reason,
+        urgency=urgency,
+        service_requested=service_requested,
+        destination_class=destination_class,
+        from_office=from_office,
+    )
+    consent, overridden = _sharing_consent(
+        actor=actor, case=case, to_unit=to_unit, consent_override=consent_override, override_reason=override_reason
+    )
     destination_type = destination_type_for(to_unit, destination_class)
     scope.grants_for(actor)  # read the actor's grants before anything changes
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
         if Referral.objects.filter(
             case=case, to_unit=to_unit, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
@@ -261,7 +297,7 @@ def referral_access_grant(*, actor: Any, referral: Referral, request: HttpReques
 
 def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> Referral:
     """The receiving unit accepts: it gets access to the case (reason "referral")."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.SENT)
@@ -285,7 +321,7 @@ def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | No
 def referral_decline(*, actor: Any, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the referral is declined.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.SENT)
@@ -317,7 +353,7 @@ def referral_service_record(
 ) -> ServiceRecord:
     """The receiving unit records a service given under an accepted referral (cases
     ``service_record``: provider = the receiving unit; it writes the timeline row and audit)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.ACCEPTED)
@@ -340,7 +376,7 @@ def referral_complete(
     *, actor: Any, referral: Referral, notes: str = "", request: HttpRequest | None = None
 ) -> Referral:
     """The receiving unit marks an accepted referral complete; its access to the case ends."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.ACCEPTED)
@@ -372,7 +408,7 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str, request: H
     """The referring side takes back a referral still awaiting an answer (no access was given yet)."""
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the referral is withdrawn.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         if not may_withdraw_referral(actor, referral):
             raise PermissionDenied(_("Only the referring side withdraws a referral."))
@@ -415,7 +451,7 @@ def transfer_request(
         errors["reason"] = [_("Say why the case is transferred.")]
     raise_errors(errors)
     scope.grants_for(actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().select_related("office", "child").get(pk=case.pk)
         if Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).exists():
             raise ValidationError(
@@ -473,7 +509,7 @@ def _end_review_access(actor: Any, access: CaseAccess | None, request: HttpReque
 
 def transfer_accept(*, actor: Any, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
     """The receiving office takes the case over: ownership moves, the history stays."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
         _require_transfer_receiver(actor, transfer)
         _require_pending(transfer)
@@ -502,7 +538,7 @@ def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: H
     review access ends."""
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the transfer is withdrawn.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
         if not may_withdraw_transfer(actor, transfer):
             raise PermissionDenied(_("Only the sending office withdraws a transfer."))
@@ -527,7 +563,7 @@ def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: H
 def transfer_decline(*, actor: Any, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the transfer is declined.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
         _require_transfer_receiver(actor, transfer)
         _require_pending(transfer)

@@ -180,6 +180,62 @@ def _check_admission(
     return caregiver_name, notes, expires_on
 
 
+def _insert_placement(
+    *,
+    actor: Any,
+    child: Any,
+    case: Any,
+    care_type: Code,
+    institution: OrgUnit | None,
+    caregiver_name: str,
+    location: Area | None,
+    admitted_on: dt.date,
+    admission_type: Code,
+    admission_reason: Code,
+    order: OrderInput,
+    expires_on: dt.date | None,
+    notes: str,
+    previous: Placement | None,
+) -> Placement:
+    """The new placement row, scoped to where the child is placed (else the case's office)."""
+    if institution is None and location is None:
+        location = child.ward  # family care: where the family lives, by default the child's home
+    where = institution or location
+    office = case.office if case is not None else None
+    county_id = where.county_id if where is not None else (office.county_id if office else None)
+    sub_county_id = where.sub_county_id if where is not None else (office.sub_county_id if office else None)
+    try:
+        with transaction.atomic():
+            placement = Placement.objects.create(
+                child=child,
+                case=case,
+                care_type=care_type,
+                institution=institution,
+                caregiver_name=caregiver_name,
+                location=location,
+                office=office,
+                county_id=county_id,
+                sub_county_id=sub_county_id,
+                admitted_on=admitted_on,
+                admission_type=admission_type,
+                admission_reason=admission_reason,
+                court=order.court,
+                court_name="" if order.court else order.court_name.strip(),
+                order_number=order.number.strip(),
+                order_date=order.date,
+                order_period_months=order.period_months,
+                order_expires_on=expires_on,
+                status=Placement.Status.RESIDENT,
+                status_on=admitted_on,
+                previous=previous,
+                notes=notes,
+                created_by=actor,
+            )
+    except IntegrityError as exc:  # a concurrent admission won the race
+        raise ValidationError({"child": [_("This child is already in care: reload the page.")]}) from exc
+    return placement
+
+
 def _admit(
     *,
     actor: Any,
@@ -227,41 +283,22 @@ def _admit(
             add_error(errors, "child", _overlap_message(other))
     raise_errors(errors)
 
-    if institution is None and location is None:
-        location = child.ward  # family care: where the family lives, by default the child's home
-    where = institution or location
-    office = case.office if case is not None else None
-    county_id = where.county_id if where is not None else (office.county_id if office else None)
-    sub_county_id = where.sub_county_id if where is not None else (office.sub_county_id if office else None)
-    try:
-        with transaction.atomic():
-            placement = Placement.objects.create(
-                child=child,
-                case=case,
-                care_type=care_type,
-                institution=institution,
-                caregiver_name=caregiver_name,
-                location=location,
-                office=office,
-                county_id=county_id,
-                sub_county_id=sub_county_id,
-                admitted_on=admitted_on,
-                admission_type=admission_type,
-                admission_reason=admission_reason,
-                court=order.court,
-                court_name="" if order.court else order.court_name.strip(),
-                order_number=order.number.strip(),
-                order_date=order.date,
-                order_period_months=order.period_months,
-                order_expires_on=expires_on,
-                status=Placement.Status.RESIDENT,
-                status_on=admitted_on,
-                previous=previous,
-                notes=notes,
-                created_by=actor,
-            )
-    except IntegrityError as exc:  # a concurrent admission won the race
-        raise ValidationError({"child": [_("This child is already in care: reload the page.")]}) from exc
+    placement = _insert_placement(
+        actor=actor,
+        child=child,
+        case=case,
+        care_type=care_type,
+        institution=institution,
+        caregiver_name=caregiver_name,
+        location=location,
+        admitted_on=admitted_on,
+        admission_type=admission_type,
+        admission_reason=admission_reason,
+        order=order,
+        expires_on=expires_on,
+        notes=notes,
+        previous=previous,
+    )
     # The actor must manage placements where this one lands (the institution, the area or the
     # responsible office); otherwise the whole transaction is undone.
     if previous is None and not scope.can(actor, P.PLACEMENT_MANAGE, placement):

@@ -32,7 +32,7 @@ def followup_add(
     if not (purpose or "").strip():
         errors["purpose"] = [_("Say what the follow-up is for.")]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock(case, None)
         _require(actor, P.CASE_UPDATE, case)
         if case.status == Case.Status.CLOSED:
@@ -67,7 +67,7 @@ def followup_complete(
     if done_on is not None and done_on > today:
         errors["done_on"] = [_("The date cannot be in the future.")]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock(followup.case, None)
         _require(actor, P.CASE_UPDATE, case)
         item = FollowUp.objects.select_for_update().get(pk=followup.pk)

@@ -284,6 +284,53 @@ def case_open(
     return case
 
 
+def _replace_categories(case: Case, categories: Sequence[dict[str, Any]]) -> bool:
+    """Replace the case's categories when they differ (a category keeps its recorded intervention
+    when it stays); whether they changed."""
+    old = {c.category_id: c for c in case.categories.all()}
+    wanted = [
+        (
+            c["category"].pk,
+            getattr(c.get("sub_category"), "pk", None),
+            c.get("date_of_event"),
+            getattr(c.get("nature"), "pk", None),
+            getattr(c.get("place_of_event"), "pk", None),
+        )
+        for c in categories
+    ]
+    current = [
+        (c.category_id, c.sub_category_id, c.date_of_event, c.nature_id, c.place_of_event_id) for c in old.values()
+    ]
+    if sorted(wanted, key=str) == sorted(current, key=str):
+        return False
+    case.categories.all().delete()
+    _create_categories(case, categories)
+    for row in case.categories.all():
+        if row.category_id in old and old[row.category_id].intervention_id:
+            row.intervention_id = old[row.category_id].intervention_id
+            row.save(update_fields=["intervention"])
+    return True
+
+
+def _replace_perpetrators(case: Case, perpetrators: Sequence[dict[str, Any]]) -> bool:
+    """Replace the case's perpetrators when they differ; whether they changed."""
+    current_p = [(p.name, p.relationship_id, p.sex, p.age) for p in case.perpetrators.all()]
+    wanted_p = [
+        (
+            (p.get("name") or "").strip(),
+            getattr(p.get("relationship"), "pk", None),
+            p.get("sex") or "unknown",
+            p.get("age"),
+        )
+        for p in perpetrators
+    ]
+    if current_p == wanted_p:
+        return False
+    case.perpetrators.all().delete()
+    _create_perpetrators(case, perpetrators)
+    return True
+
+
 def case_update(
     *,
     actor: Any,
@@ -303,7 +350,7 @@ def case_update(
     if perpetrators is not None:
         errors.update(_validate_perpetrators(perpetrators))
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock(case, expected_version)
         _require(actor, P.CASE_UPDATE, case)
         if case.status == Case.Status.CLOSED:
@@ -313,45 +360,10 @@ def case_update(
             raise PermissionDenied(_("You may not change sensitive case details."))
         changed = _apply_fields(case, fields)
         changed += _set_multi(case, fields)
-        if categories is not None:
-            old = {c.category_id: c for c in case.categories.all()}
-            wanted = [
-                (
-                    c["category"].pk,
-                    getattr(c.get("sub_category"), "pk", None),
-                    c.get("date_of_event"),
-                    getattr(c.get("nature"), "pk", None),
-                    getattr(c.get("place_of_event"), "pk", None),
-                )
-                for c in categories
-            ]
-            current = [
-                (c.category_id, c.sub_category_id, c.date_of_event, c.nature_id, c.place_of_event_id)
-                for c in old.values()
-            ]
-            if sorted(wanted, key=str) != sorted(current, key=str):
-                case.categories.all().delete()
-                _create_categories(case, categories)
-                for row in case.categories.all():
-                    if row.category_id in old and old[row.category_id].intervention_id:
-                        row.intervention_id = old[row.category_id].intervention_id
-                        row.save(update_fields=["intervention"])
-                changed.append("categories")
-        if perpetrators is not None:
-            current_p = [(p.name, p.relationship_id, p.sex, p.age) for p in case.perpetrators.all()]
-            wanted_p = [
-                (
-                    (p.get("name") or "").strip(),
-                    getattr(p.get("relationship"), "pk", None),
-                    p.get("sex") or "unknown",
-                    p.get("age"),
-                )
-                for p in perpetrators
-            ]
-            if current_p != wanted_p:
-                case.perpetrators.all().delete()
-                _create_perpetrators(case, perpetrators)
-                changed.append("perpetrators")
+        if categories is not None and _replace_categories(case, categories):
+            changed.append("categories")
+        if perpetrators is not None and _replace_perpetrators(case, perpetrators):
+            changed.append("perpetrators")
         if not changed:
             return case
         labels = [

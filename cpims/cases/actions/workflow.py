@@ -36,7 +36,7 @@ def _transition(
 def case_assessment_start(
     *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> Case:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="start_assessment", expected_version=expected_version)
         case.status = t.target
         _record(case=case, actor=actor, kind="start_assessment", summary=_("Assessment started"), request=request)
@@ -63,7 +63,7 @@ def case_assessment_complete(
     if risk_level is not None and not in_list(risk_level, "risk_level_id"):
         errors["risk_level"] = [_("Choose a value from the DCS list.")]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="complete_assessment", expected_version=expected_version)
         case.status = t.target
         case.assessment_summary = summary.strip()
@@ -107,7 +107,7 @@ def case_plan_goal_add(
     if due_on is None:
         errors["due_on"] = [_("Enter the due date.")]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock(case, expected_version)
         _require(actor, P.CASE_UPDATE, case)
         if case.status != Case.Status.PLAN:
@@ -142,7 +142,7 @@ def case_plan_goal_add(
 def case_plan_submit(
     *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> CasePlan:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="submit_plan", expected_version=expected_version)
         plan = CasePlan.objects.select_for_update().filter(case=case).first()
         if plan is None or plan.status != CasePlan.Status.DRAFT:
@@ -163,7 +163,7 @@ def case_plan_submit(
 def case_plan_approve(
     *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> CasePlan:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="approve_plan", expected_version=expected_version)
         plan = CasePlan.objects.select_for_update().filter(case=case).first()
         if plan is None or plan.status != CasePlan.Status.SUBMITTED:
@@ -186,7 +186,7 @@ def case_plan_return(
 ) -> CasePlan:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the plan is returned.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="return_plan", expected_version=expected_version)
         plan = CasePlan.objects.select_for_update().filter(case=case).first()
         if plan is None or plan.status != CasePlan.Status.SUBMITTED:
@@ -218,7 +218,7 @@ def case_closure_propose(
     if not all(in_list(code, "intervention_id") for code in interventions.values()):
         errors["interventions"] = [_("Choose each intervention from the DCS list.")]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="propose_closure", expected_version=expected_version)
         if CaseClosure.objects.filter(case=case, decision=CaseClosure.Decision.PENDING).exists():
             raise workflow.TransitionRefused(_("A closure is already awaiting approval."), code="pending")
@@ -253,7 +253,7 @@ def _pending_closure(case: Case) -> CaseClosure:
 def case_closure_approve(
     *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> Case:
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="approve_closure", expected_version=expected_version)
         closure = _pending_closure(case)
         if closure.proposed_by_id == actor.pk:
@@ -279,7 +279,7 @@ def case_closure_reject(
 ) -> CaseClosure:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the closure is rejected.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="reject_closure", expected_version=expected_version)
         closure = _pending_closure(case)
         closure.decision = CaseClosure.Decision.REJECTED
@@ -296,7 +296,7 @@ def case_reopen(
 ) -> Case:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the case is reopened.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="reopen", expected_version=expected_version)
         case.status = t.target
         case.closed_on = None

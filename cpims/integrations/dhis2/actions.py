@@ -70,7 +70,7 @@ def push(
     targets = queries.targets_for(server, org_units)
     if not targets:
         raise ValidationError({"org_units": _("No DHIS2 org unit is mapped.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         log = PushLog.objects.create(
             server=server,
             actor=actor,
@@ -187,7 +187,7 @@ def data_element_mapping_update(
     if len(dhis2_code) > 50:
         errors["dhis2_code"] = [_("Use at most %(n)d characters.") % {"n": 50}]
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = DataElementMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
             raise ValidationError(
@@ -244,7 +244,7 @@ def coc_mapping_update(
         errors["uid"] = [_uid_error()]
     name = clean_text(errors, "name", name, 230, required=_("Enter the category option combo's name in DHIS2."))
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = CategoryOptionComboMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
             raise _stale(
@@ -293,7 +293,7 @@ def org_unit_mapping_update(
     code = clean_text(errors, "code", code, 50)
     name = clean_text(errors, "name", name, 230, required=_("Enter the org unit's name in DHIS2."))
     raise_errors(errors)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = OrgUnitMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
             raise _stale(
@@ -383,6 +383,48 @@ def _number(errors: dict[str, list[str]], field: str, value: Any, low: float, hi
     return number
 
 
+def _check_sign_in(errors: dict[str, list[str]], *, auth: str, username: str, password_env: str) -> str:
+    """How CPIMS signs in to DHIS2; the name of the variable holding the secret, stripped."""
+    if auth not in Dhis2Server.Auth.values:
+        errors["auth"] = [_("Choose how CPIMS signs in to DHIS2.")]
+    if auth == Dhis2Server.Auth.BASIC and not username:
+        errors.setdefault("username", []).append(_("Enter the DHIS2 username (needed for a password)."))
+    password_env = (password_env or "").strip()
+    try:
+        validate_env_name(password_env)
+    except ValidationError as exc:
+        errors["password_env"] = list(exc.messages)
+    return password_env
+
+
+def _check_optional_uid(errors: dict[str, list[str]], field: str, value: str) -> str:
+    value = (value or "").strip()
+    if value and not is_uid(value):
+        errors[field] = [_uid_error()]
+    return value
+
+
+def _run_as_user(errors: dict[str, list[str]], run_as: str) -> Any:
+    """The national DHIS2 user the command acts as (None for none)."""
+    if not run_as:
+        return None
+    user = queries.national_pusher_by_username(run_as)
+    if user is None:
+        errors["run_as"] = [_("Enter the username of an active national DHIS2 user.")]
+    return user
+
+
+def _deactivate_others(current: Dhis2Server) -> list[str]:
+    """One server is active at a time: the names of those switched off for ``current``."""
+    deactivated = []
+    for other in Dhis2Server.objects.select_for_update().filter(is_active=True).exclude(pk=current.pk):
+        other.is_active = False
+        other.version += 1
+        other.save(update_fields=["is_active", "version", "updated_at"])
+        deactivated.append(other.name)
+    return deactivated
+
+
 def server_update(
     *,
     actor: Any,
@@ -415,21 +457,9 @@ def server_update(
     name = clean_text(errors, "name", name, 120, required=_("Give the server a name."))
     base_url = _check_base_url(errors, base_url)
     username = clean_text(errors, "username", username, 120)
-    if auth not in Dhis2Server.Auth.values:
-        errors["auth"] = [_("Choose how CPIMS signs in to DHIS2.")]
-    if auth == Dhis2Server.Auth.BASIC and not username:
-        errors.setdefault("username", []).append(_("Enter the DHIS2 username (needed for a password)."))
-    password_env = (password_env or "").strip()
-    try:
-        validate_env_name(password_env)
-    except ValidationError as exc:
-        errors["password_env"] = list(exc.messages)
-    data_set_uid = (data_set_uid or "").strip()
-    if data_set_uid and not is_uid(data_set_uid):
-        errors["data_set_uid"] = [_uid_error()]
-    attribute_option_combo_uid = (attribute_option_combo_uid or "").strip()
-    if attribute_option_combo_uid and not is_uid(attribute_option_combo_uid):
-        errors["attribute_option_combo_uid"] = [_uid_error()]
+    password_env = _check_sign_in(errors, auth=auth, username=username, password_env=password_env)
+    data_set_uid = _check_optional_uid(errors, "data_set_uid", data_set_uid)
+    attribute_option_combo_uid = _check_optional_uid(errors, "attribute_option_combo_uid", attribute_option_combo_uid)
     if org_unit_level not in Dhis2Server.Level.values:
         errors["org_unit_level"] = [_("Choose the org unit level.")]
     if org_unit_id_scheme not in Dhis2Server.IdScheme.values:
@@ -437,12 +467,8 @@ def server_update(
     timeout_seconds = _number(errors, "timeout_seconds", timeout_seconds, 1, 600, int)
     max_attempts = _number(errors, "max_attempts", max_attempts, 1, 10, int)
     retry_backoff_seconds = _number(errors, "retry_backoff_seconds", retry_backoff_seconds, 0, 300, float)
-    run_as_user = None
     run_as = (run_as or "").strip()
-    if run_as:
-        run_as_user = queries.national_pusher_by_username(run_as)
-        if run_as_user is None:
-            errors["run_as"] = [_("Enter the username of an active national DHIS2 user.")]
+    run_as_user = _run_as_user(errors, run_as)
     raise_errors(errors)
     after = {
         "name": name,
@@ -460,7 +486,7 @@ def server_update(
         "retry_backoff_seconds": retry_backoff_seconds,
         "is_active": bool(is_active),
     }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Dhis2Server.objects.select_for_update(of=("self",)).select_related("run_as").get(pk=server.pk)
         if current.version != version:
             raise _stale(
@@ -473,13 +499,7 @@ def server_update(
         current.run_as = run_as_user
         after["run_as"] = run_as
         changes = _changes(before, after)
-        deactivated = []
-        if current.is_active:
-            for other in Dhis2Server.objects.select_for_update().filter(is_active=True).exclude(pk=current.pk):
-                other.is_active = False
-                other.version += 1
-                other.save(update_fields=["is_active", "version", "updated_at"])
-                deactivated.append(other.name)
+        deactivated = _deactivate_others(current) if current.is_active else []
         current.version += 1
         current.save()
         details: dict[str, Any] = {"changes": changes}
