@@ -11,10 +11,8 @@ The actions live in modules by subject (``placements``, ``reviews``, ``instituti
 import them from here.
 """
 
-from cpims.care.actions._helpers import institution_closed_message
 from cpims.care.actions.institutions import CapacityInput, institution_save
 from cpims.care.actions.placements import (
-    ALLOWED,
     OrderInput,
     placement_admit,
     placement_status_change,
@@ -24,11 +22,9 @@ from cpims.care.actions.placements import (
 from cpims.care.actions.reviews import followup_record, review_add
 
 __all__ = [
-    "ALLOWED",
     "CapacityInput",
     "OrderInput",
     "followup_record",
-    "institution_closed_message",
     "institution_save",
     "placement_admit",
     "placement_status_change",

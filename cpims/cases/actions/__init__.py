@@ -14,17 +14,8 @@ The actions live in modules by subject (``record``, ``access``, ``workflow``, ``
 from cpims.cases.actions._helpers import StaleEdit
 from cpims.cases.actions.access import case_access_grant, case_access_revoke, case_office_change
 from cpims.cases.actions.followups import followup_add, followup_complete
-from cpims.cases.actions.record import (
-    AREA_FIELDS,
-    CODE_FIELDS,
-    EDITABLE_FIELDS,
-    MULTI_CODE_FIELDS,
-    TEXT_FIELDS,
-    case_event_add,
-    case_open,
-    case_update,
-)
-from cpims.cases.actions.services import SERVICE_LIST, service_record, service_units
+from cpims.cases.actions.record import case_event_add, case_open, case_update
+from cpims.cases.actions.services import service_record, service_units
 from cpims.cases.actions.workflow import (
     case_assessment_complete,
     case_assessment_start,
@@ -39,12 +30,6 @@ from cpims.cases.actions.workflow import (
 )
 
 __all__ = [
-    "AREA_FIELDS",
-    "CODE_FIELDS",
-    "EDITABLE_FIELDS",
-    "MULTI_CODE_FIELDS",
-    "SERVICE_LIST",
-    "TEXT_FIELDS",
     "StaleEdit",
     "case_access_grant",
     "case_access_revoke",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
-from cpims.cases.models import Case, CaseEvent, CaseNumberCounter
-from cpims.geo.models import OrgUnit
+from cpims.cases.models import Case, CaseEvent
 
 
 class StaleEdit(ValidationError):
@@ -81,15 +79,3 @@ def _lock(case: Case, expected_version: int | None) -> Case:
 def _require(actor: Any, perm: str, obj: Any) -> None:
     if not scope.can(actor, perm, obj):
         raise PermissionDenied
-
-
-def _next_case_number(office: OrgUnit, year: int) -> tuple[int, str]:
-    """Take the next serial for ``office`` in ``year``; the counter row stays locked until the
-    creating transaction ends, so concurrent openings queue and each gets its own number."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("_next_case_number must run inside the creating transaction")
-    CaseNumberCounter.objects.get_or_create(office=office, year=year)
-    counter = CaseNumberCounter.objects.select_for_update().get(office=office, year=year)
-    counter.value += 1
-    counter.save(update_fields=["value"])
-    return counter.value, f"{office.code}/{year}/{counter.value:05d}"

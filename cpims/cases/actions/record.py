@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import workflow
-from cpims.cases.actions._helpers import _lock, _next_case_number, _record, _require
-from cpims.cases.models import Case, CaseCategory, CaseEvent, Perpetrator
+from cpims.cases.actions._helpers import _lock, _record, _require
+from cpims.cases.models import Case, CaseCategory, CaseEvent, CaseNumberCounter, Perpetrator
 from cpims.core.models import Code
 from cpims.core.validation import Errors, in_list, raise_errors
 from cpims.geo.models import Area, OrgUnit
@@ -210,6 +210,18 @@ def _create_perpetrators(case: Case, perpetrators: Iterable[dict[str, Any]]) -> 
             for item in perpetrators
         ]
     )
+
+
+def _next_case_number(office: OrgUnit, year: int) -> tuple[int, str]:
+    """Take the next serial for ``office`` in ``year``; the counter row stays locked until the
+    creating transaction ends, so concurrent openings queue and each gets its own number."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("_next_case_number must run inside the creating transaction")
+    CaseNumberCounter.objects.get_or_create(office=office, year=year)
+    counter = CaseNumberCounter.objects.select_for_update().get(office=office, year=year)
+    counter.value += 1
+    counter.save(update_fields=["value"])
+    return counter.value, f"{office.code}/{year}/{counter.value:05d}"
 
 
 def case_open(

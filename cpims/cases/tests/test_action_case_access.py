@@ -42,3 +42,29 @@ def test_office_change_moves_scope(cast: Any, westlands_case: Any) -> None:
     assert queries.cases_visible_to(cast.turkana_officer).filter(pk=case.pk).exists()
     assert Case.objects.get(pk=case.pk).case_number == westlands_case.case_number
     assert not queries.cases_visible_to(cast.nairobi_coordinator).filter(pk=case.pk).exists()
+
+
+def test_grant_on_the_callers_authority(cast: Any, westlands_case: Any) -> None:
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from cpims.audit.models import AuditEvent
+
+    # Without an authority the actor must see the case; the partner does not yet.
+    with pytest.raises(PermissionDenied):
+        actions.case_access_grant(actor=cast.partner, case=westlands_case, org_unit=cast.nairobi_ngo, reason="referral")
+    access = actions.case_access_grant(
+        actor=cast.partner,
+        case=westlands_case,
+        org_unit=cast.nairobi_ngo,
+        reason="referral",
+        authority={"referral": "checked-by-the-caller"},
+    )
+    event = AuditEvent.objects.filter(action="case.access_grant").latest("id")
+    assert event.actor_id == cast.partner.pk
+    assert event.details == {
+        "org_unit": str(cast.nairobi_ngo.public_id),
+        "reason": "referral",
+        "access": str(access.public_id),
+        "referral": "checked-by-the-caller",
+    }
