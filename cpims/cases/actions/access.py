@@ -42,6 +42,8 @@ def case_access_grant(
     """
     if not reason or len(reason) > 40:
         raise ValidationError({"reason": [_("Give the reason for the access.")]})
+    if authority is not None and set(authority) & {"org_unit", "reason", "access"}:
+        raise TypeError("authority may not overwrite the grant's own audit details")
     with transaction.atomic():
         case = _lock(case, None)
         if authority is None:
