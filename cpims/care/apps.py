@@ -31,27 +31,3 @@ class CareConfig(AppConfig):
         register_timeline_provider(queries.child_timeline)
         # An institution may open the record of a child placed with it, while the child is there.
         register_person_access(queries.person_access)
-        self._register_return()
-
-    @staticmethod
-    def _register_return() -> None:
-        """The monthly institution population return (due by the 2nd): figures from placements."""
-        from django.utils.translation import gettext_lazy as _
-
-        from cpims.care.queries import institution_return_figures, return_labels
-        from cpims.geo.models import OrgUnit
-        from cpims.returns.registry import register_return_kind
-
-        register_return_kind(
-            "institution",
-            org_unit_kinds=set(OrgUnit.INSTITUTION_KINDS),
-            due_day=2,
-            prefill=institution_return_figures,
-            fields=[
-                ("staff_caregivers", _("Caregivers on the staff")),
-                ("children_in_school", _("Children attending school")),
-                ("family_visits", _("Family visits received")),
-            ],
-            label=_("Institution population return"),  # type: ignore[arg-type]
-            prefill_labels=return_labels(),
-        )

@@ -10,7 +10,6 @@ ValidationError: someone changed the session since the editor read it), ``Permis
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from typing import Any
 
@@ -26,6 +25,7 @@ from cpims.accounts import scope
 from cpims.cases.actions import StaleEdit, case_event_add
 from cpims.cases.models import Case, CaseEvent
 from cpims.core.models import Code
+from cpims.core.validation import Errors, add_error, add_months, in_list, raise_errors, short_date
 from cpims.court.models import (
     ADJOURNMENT_CODE,
     ORDER_LIST,
@@ -38,9 +38,6 @@ from cpims.court.models import (
     Summons,
 )
 from cpims.geo.models import OrgUnit
-
-Errors = dict[str, list[str]]
-
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -56,30 +53,6 @@ def _require_open(case: Case, message: str) -> None:
         raise ValidationError(message, code="closed")
 
 
-def _in_list(code: Any, list_name: str) -> bool:
-    return isinstance(code, Code) and code.code_list.name == list_name
-
-
-def _add(errors: Errors, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _raise(errors: Errors) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
-def _short(day: dt.date) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (the last day of the month when it is shorter)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def _validate_session(
     *,
     session_type: Any,
@@ -93,47 +66,47 @@ def _validate_session(
 ) -> Errors:
     errors: Errors = {}
     today = timezone.localdate()
-    if not _in_list(session_type, SESSION_TYPE_LIST):
-        _add(errors, "session_type", _("Choose the type of session from the DCS list."))
+    if not in_list(session_type, SESSION_TYPE_LIST):
+        add_error(errors, "session_type", _("Choose the type of session from the DCS list."))
     if held_on is None:
-        _add(errors, "held_on", _("Enter the date of the session."))
+        add_error(errors, "held_on", _("Enter the date of the session."))
     elif held_on > today:
-        _add(
+        add_error(
             errors, "held_on", _("The session date cannot be in the future: put a coming date as the next court date.")
         )
     if court is not None and (
         not isinstance(court, OrgUnit) or court.kind != OrgUnit.Kind.COURT or not court.is_active
     ):
-        _add(errors, "court", _("Choose a children's court from the list."))
+        add_error(errors, "court", _("Choose a children's court from the list."))
     if court is None and not (court_name or "").strip():
-        _add(errors, "court", _("Choose the court, or type its name if it is not in the list."))
+        add_error(errors, "court", _("Choose the court, or type its name if it is not in the list."))
     if len(court_name or "") > CourtSession._meta.get_field("court_name").max_length:
-        _add(errors, "court_name", _("Use at most %(n)d characters.") % {"n": 200})
+        add_error(errors, "court_name", _("Use at most %(n)d characters.") % {"n": 200})
     if plea is not None:
-        if not _in_list(plea, PLEA_LIST):
-            _add(errors, "plea", _("Choose the plea from the DCS list."))
-        elif _in_list(session_type, SESSION_TYPE_LIST) and session_type.code != PLEA_SESSION_CODE:
-            _add(errors, "plea", _("A plea is recorded only at a plea-taking session."))
-    if outcome is not None and not _in_list(outcome, OUTCOME_LIST):
-        _add(errors, "outcome", _("Choose the outcome from the DCS list."))
+        if not in_list(plea, PLEA_LIST):
+            add_error(errors, "plea", _("Choose the plea from the DCS list."))
+        elif in_list(session_type, SESSION_TYPE_LIST) and session_type.code != PLEA_SESSION_CODE:
+            add_error(errors, "plea", _("A plea is recorded only at a plea-taking session."))
+    if outcome is not None and not in_list(outcome, OUTCOME_LIST):
+        add_error(errors, "outcome", _("Choose the outcome from the DCS list."))
     if next_date is not None and held_on is not None and next_date <= held_on:
-        _add(errors, "next_date", _("The next court date must come after the date of the session."))
+        add_error(errors, "next_date", _("The next court date must come after the date of the session."))
     if (
         next_date is None
-        and _in_list(outcome, OUTCOME_LIST)
+        and in_list(outcome, OUTCOME_LIST)
         and outcome.code == ADJOURNMENT_CODE
         and "next_date" not in errors
     ):
-        _add(errors, "next_date", _("An adjourned session needs the next court date."))
+        add_error(errors, "next_date", _("An adjourned session needs the next court date."))
     if len(notes or "") > 5000:
-        _add(errors, "notes", _("Use at most %(n)d characters.") % {"n": 5000})
+        add_error(errors, "notes", _("Use at most %(n)d characters.") % {"n": 5000})
     return errors
 
 
 def _session_summary(session: CourtSession, verb: str) -> str:
-    parts = [verb % {"type": session.session_type.label, "date": _short(session.held_on)}]
+    parts = [verb % {"type": session.session_type.label, "date": short_date(session.held_on)}]
     if session.next_date:
-        parts.append(_("next date %(date)s") % {"date": _short(session.next_date)})
+        parts.append(_("next date %(date)s") % {"date": short_date(session.next_date)})
     return "; ".join(parts)
 
 
@@ -187,10 +160,10 @@ def court_session_record(
     request: HttpRequest | None = None,
 ) -> CourtSession:
     """Record a court session on ``case`` (which must be open)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, case)
         _require_open(case, _("This case is closed: reopen it before recording a court session."))
-        _raise(
+        raise_errors(
             _validate_session(
                 session_type=session_type,
                 held_on=held_on,
@@ -242,13 +215,13 @@ def court_session_update(
 ) -> CourtSession:
     """Correct a recorded session. ``expected_version`` is the version the editor read; a session
     changed since then is refused (StaleEdit) with what changed and who changed it."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before changing its court sessions."))
         current = CourtSession.objects.select_for_update().get(pk=session.pk)
         if expected_version is not None and current.version != expected_version:
             raise StaleEdit(_stale_message(current), code="stale")
-        _raise(
+        raise_errors(
             _validate_session(
                 session_type=session_type,
                 held_on=held_on,
@@ -298,18 +271,18 @@ def _validate_order(
     *, order_type: Any, made_on: dt.date | None, period_months: int | None, expires_on: dt.date | None, notes: str
 ) -> Errors:
     errors: Errors = {}
-    if not _in_list(order_type, ORDER_LIST):
-        _add(errors, "order_type", _("Choose the order from the DCS list."))
+    if not in_list(order_type, ORDER_LIST):
+        add_error(errors, "order_type", _("Choose the order from the DCS list."))
     if made_on is None:
-        _add(errors, "made_on", _("Enter the date of the order."))
+        add_error(errors, "made_on", _("Enter the date of the order."))
     elif made_on > timezone.localdate():
-        _add(errors, "made_on", _("The date of the order cannot be in the future."))
+        add_error(errors, "made_on", _("The date of the order cannot be in the future."))
     if period_months is not None and not (1 <= period_months <= 240):
-        _add(errors, "period_months", _("Enter a period between 1 and 240 months."))
+        add_error(errors, "period_months", _("Enter a period between 1 and 240 months."))
     if expires_on is not None and made_on is not None and expires_on < made_on:
-        _add(errors, "expires_on", _("An order cannot expire before the date it was made."))
+        add_error(errors, "expires_on", _("An order cannot expire before the date it was made."))
     if len(notes or "") > 5000:
-        _add(errors, "notes", _("Use at most %(n)d characters.") % {"n": 5000})
+        add_error(errors, "notes", _("Use at most %(n)d characters.") % {"n": 5000})
     return errors
 
 
@@ -327,15 +300,15 @@ def court_order_add(
     """Record an order made at ``session``. The date defaults to the session's; with a period and
     no expiry date, the order expires that many months after it was made."""
     made_on = made_on or session.held_on
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before recording a court order."))
         errors = _validate_order(
             order_type=order_type, made_on=made_on, period_months=period_months, expires_on=expires_on, notes=notes
         )
         if made_on is not None and made_on < session.held_on and "made_on" not in errors:
-            _add(errors, "made_on", _("An order cannot be dated before the session that made it."))
-        _raise(errors)
+            add_error(errors, "made_on", _("An order cannot be dated before the session that made it."))
+        raise_errors(errors)
         if expires_on is None and period_months:
             expires_on = add_months(made_on, period_months)
         order = CourtOrder.objects.create(
@@ -352,7 +325,7 @@ def court_order_add(
             kind="court_order_add",
             actor=actor,
             summary=_("Court order recorded: %(order)s on %(date)s")
-            % {"order": order_type.label, "date": _short(made_on)},
+            % {"order": order_type.label, "date": short_date(made_on)},
             details={
                 "order": str(order.public_id),
                 "session": str(session.public_id),
@@ -378,15 +351,15 @@ def court_order_update(
 ) -> CourtOrder:
     """Correct a recorded order."""
     session = order.session
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before changing its court orders."))
         errors = _validate_order(
             order_type=order_type, made_on=made_on, period_months=period_months, expires_on=expires_on, notes=notes
         )
         if made_on is not None and made_on < session.held_on and "made_on" not in errors:
-            _add(errors, "made_on", _("An order cannot be dated before the session that made it."))
-        _raise(errors)
+            add_error(errors, "made_on", _("An order cannot be dated before the session that made it."))
+        raise_errors(errors)
         if expires_on is None and period_months:
             expires_on = add_months(made_on, period_months)
         order = CourtOrder.objects.select_for_update().get(pk=order.pk)
@@ -398,7 +371,7 @@ def court_order_update(
             kind="court_order_edit",
             actor=actor,
             summary=_("Court order corrected: %(order)s on %(date)s")
-            % {"order": order_type.label, "date": _short(made_on)},
+            % {"order": order_type.label, "date": short_date(made_on)},
             details={"order": str(order.public_id), "order_type": order_type.code, "made_on": made_on.isoformat()},
             request=request,
         )
@@ -420,25 +393,25 @@ def summons_issue(
     request: HttpRequest | None = None,
 ) -> Summons:
     """Record a summons issued on ``case`` for a person to appear on ``due_on``."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, case)
         _require_open(case, _("This case is closed: reopen it before issuing a summons."))
         errors: Errors = {}
         if not (person_role or "").strip():
-            _add(errors, "person_role", _("Say who is summoned (e.g. parent, witness)."))
+            add_error(errors, "person_role", _("Say who is summoned (e.g. parent, witness)."))
         elif len(person_role) > 120:
-            _add(errors, "person_role", _("Use at most %(n)d characters.") % {"n": 120})
+            add_error(errors, "person_role", _("Use at most %(n)d characters.") % {"n": 120})
         if len(person_name or "") > 200:
-            _add(errors, "person_name", _("Use at most %(n)d characters.") % {"n": 200})
+            add_error(errors, "person_name", _("Use at most %(n)d characters.") % {"n": 200})
         if issued_on is None:
-            _add(errors, "issued_on", _("Enter the date the summons was issued."))
+            add_error(errors, "issued_on", _("Enter the date the summons was issued."))
         elif issued_on > timezone.localdate():
-            _add(errors, "issued_on", _("The date of issue cannot be in the future."))
+            add_error(errors, "issued_on", _("The date of issue cannot be in the future."))
         if due_on is None:
-            _add(errors, "due_on", _("Enter the date the person must appear."))
+            add_error(errors, "due_on", _("Enter the date the person must appear."))
         elif issued_on is not None and due_on < issued_on:
-            _add(errors, "due_on", _("The date to appear cannot be before the date of issue."))
-        _raise(errors)
+            add_error(errors, "due_on", _("The date to appear cannot be before the date of issue."))
+        raise_errors(errors)
         summons = Summons.objects.create(
             case=case,
             person_role=person_role.strip(),
@@ -453,7 +426,7 @@ def summons_issue(
             kind="summons_issue",
             actor=actor,
             summary=_("Summons issued to %(role)s, to appear on %(date)s")
-            % {"role": summons.person_role, "date": _short(due_on)},
+            % {"role": summons.person_role, "date": short_date(due_on)},
             details={"summons": str(summons.public_id), "due_on": due_on.isoformat()},
             request=request,
         )
@@ -469,7 +442,7 @@ def summons_mark(
     request: HttpRequest | None = None,
 ) -> Summons:
     """Record whether the summoned person appeared (and when)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = _lock_case(actor, summons.case)
         _require_open(case, _("This case is closed: reopen it before changing its summons."))
         summons = Summons.objects.select_for_update().get(pk=summons.pk)
@@ -478,19 +451,19 @@ def summons_mark(
         if honoured:
             honoured_on = honoured_on or today
             if honoured_on > today:
-                _add(errors, "honoured_on", _("The date honoured cannot be in the future."))
+                add_error(errors, "honoured_on", _("The date honoured cannot be in the future."))
             elif honoured_on < summons.issued_on:
-                _add(errors, "honoured_on", _("A summons cannot be honoured before it was issued."))
+                add_error(errors, "honoured_on", _("A summons cannot be honoured before it was issued."))
         else:
             honoured_on = None
-        _raise(errors)
+        raise_errors(errors)
         summons.status = Summons.Status.HONOURED if honoured else Summons.Status.NOT_HONOURED
         summons.honoured_on = honoured_on
         summons.save()
         if honoured:
             summary = _("Summons to %(role)s honoured on %(date)s") % {
                 "role": summons.person_role,
-                "date": _short(honoured_on),  # type: ignore[arg-type]
+                "date": short_date(honoured_on),  # type: ignore[arg-type]
             }
         else:
             summary = _("Summons to %(role)s not honoured") % {"role": summons.person_role}

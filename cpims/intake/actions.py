@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
+from cpims.core.validation import raise_errors
 from cpims.geo.models import Area, OrgUnit
 from cpims.intake.models import IntakeReport
 from cpims.intake.references import new_reference
@@ -112,11 +113,6 @@ def validate_report(data: ReportInput, today: dt.date | None = None) -> dict[str
     return errors
 
 
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
-
-
 def triage_office(county: Area, sub_county: Area | None) -> OrgUnit | None:
     """The DCS office whose queue a report lands in: the sub-county office, else the county office."""
     if sub_county is not None:
@@ -191,8 +187,8 @@ def _audit_report(actor: Any, report: IntakeReport, request: HttpRequest | None,
 def report_submit_public(*, data: ReportInput) -> IntakeReport:
     """A concern reported on the public page. No request is passed on: the audit event keeps no
     address, so a reporter who chose to stay anonymous is not traceable through our logs."""
-    _raise(validate_report(data))
-    with transaction.atomic():
+    raise_errors(validate_report(data))
+    with transaction.atomic(durable=True):
         report = _create(channel=IntakeReport.Channel.PUBLIC, data=data)
         _audit_report(None, report, None)
     return report
@@ -202,8 +198,8 @@ def report_record(*, actor: Any, data: ReportInput, request: HttpRequest | None 
     """An officer or partner records a concern into the triage queue."""
     if not (scope.has_perm(actor, P.CASE_CREATE) or scope.has_perm(actor, P.INTAKE_TRIAGE)):
         raise PermissionDenied
-    _raise(validate_report(data))
-    with transaction.atomic():
+    raise_errors(validate_report(data))
+    with transaction.atomic(durable=True):
         report = _create(channel=IntakeReport.Channel.STAFF, data=data, recorded_by=actor)
         _audit_report(actor, report, request)
     return report
@@ -224,9 +220,9 @@ def report_receive(
         errors.setdefault("external_reference", []).append(_("Send your own reference for this report."))
     elif len(external_reference) > 100:
         errors.setdefault("external_reference", []).append(_("Use at most %(n)d characters.") % {"n": 100})
-    _raise(errors)
+    raise_errors(errors)
     try:
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             report = _create(
                 channel=IntakeReport.Channel.API, data=data, partner=actor, external_reference=external_reference
             )
@@ -331,7 +327,7 @@ def report_open_case(
             reporter_relationship=report.reporter_relationship,
         )
     fields.update(case_fields)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_open(actor, report)
         if new_child is not None:
             child = child_register(actor=actor, org_unit=office, child=new_child, request=request, via="intake").child
@@ -364,7 +360,7 @@ def report_link_case(
     if case.status == "closed":
         raise ValidationError({"case": [_("This case is closed. Reopen it first, or open a new case.")]})
     note = (note or "").strip()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         locked = _lock_open(actor, report)
         _finish(actor=actor, report=locked, status=IntakeReport.Status.LINKED, case=case, note=note, request=request)
         case_event_add(
@@ -392,8 +388,8 @@ def report_dismiss(
         errors["note"] = [_("Explain the reason.")]
     if len(note) > 2000:
         errors["note"] = [_("Use at most %(n)d characters.") % {"n": 2000}]
-    _raise(errors)
-    with transaction.atomic():
+    raise_errors(errors)
+    with transaction.atomic(durable=True):
         locked = _lock_open(actor, report)
         _finish(
             actor=actor,

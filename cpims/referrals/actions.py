@@ -5,7 +5,7 @@ written through the cases contract (``case_event_add`` writes the audit event ``
 Access (design):
 
 * A referral gives the receiving unit access to the case when it is **accepted**
-  (``case_access_grant_for_referral``, reason ``"referral"``: given and audited in the name of the
+  (``referral_access_grant``, reason ``"referral"``: given and audited in the name of the
   receiving user, on the authority of the pending referral); the access ends when the referral is
   **completed** (unless another accepted referral to the same unit still uses it). Before it
   answers, the receiving unit sees the referral itself (the child's name, the reason), not the case.
@@ -41,6 +41,7 @@ from cpims.audit.actions import audit_record
 from cpims.cases import actions as case_actions
 from cpims.cases.models import Case, CaseAccess, ServiceRecord
 from cpims.core.models import Code
+from cpims.core.validation import in_list, raise_errors
 from cpims.geo.models import OrgUnit
 from cpims.referrals.models import Referral, Transfer
 from cpims.referrals.queries import (
@@ -62,15 +63,6 @@ TRANSFER_OFFICE_KINDS = frozenset({OrgUnit.Kind.SUB_COUNTY_OFFICE, OrgUnit.Kind.
 NON_STATE_KINDS = frozenset({OrgUnit.Kind.NGO, OrgUnit.Kind.CBO, OrgUnit.Kind.FBO, OrgUnit.Kind.CCI})
 STATE_AGENCY, NON_STATE = "RDSA", "RDNA"
 ACCESS_REFERRAL, ACCESS_TRANSFER = "referral", "transfer"
-
-
-def _in_list(code: Any, list_name: str) -> bool:
-    return isinstance(code, Code) and code.code_list.name == list_name
-
-
-def _raise(errors: dict[str, list[str]]) -> None:
-    if errors:
-        raise ValidationError(errors)
 
 
 def _text(value: str | None) -> str:
@@ -98,26 +90,19 @@ def _stale(message: str) -> ValidationError:
 # --- referrals ------------------------------------------------------------------------------------
 
 
-def referral_send(
+def _check_referral(
     *,
     actor: Any,
     case: Case,
     to_unit: OrgUnit,
     reason: str,
-    urgency: str = Referral.Urgency.ROUTINE,
-    service_requested: Code | None = None,
-    destination_class: Code | None = None,
-    from_office: OrgUnit | None = None,
-    consent_override: bool = False,
-    override_reason: str = "",
-    request: HttpRequest | None = None,
-) -> Referral:
-    """Refer ``case`` to ``to_unit``. The child's current consent to share data with that unit is
-    required; without it the actor needs ``consent.override`` over the case and a reason, and the
-    override is audited (``consent.override``)."""
-    if not scope.can(actor, P.CASE_REFER, case):
-        raise PermissionDenied
-    today = timezone.localdate()
+    urgency: str,
+    service_requested: Code | None,
+    destination_class: Code | None,
+    from_office: OrgUnit | None,
+) -> OrgUnit | None:
+    """The unit the actor refers for (by default the first they may refer for); every problem with
+    the referral raised at once."""
     errors: dict[str, list[str]] = {}
     units = referring_units(actor, case)
     if from_office is None:
@@ -134,12 +119,19 @@ def referral_send(
         errors["reason"] = [_("Say why the child is referred.")]
     if urgency not in Referral.Urgency.values:
         errors["urgency"] = [_("Choose the urgency.")]
-    if service_requested is not None and not _in_list(service_requested, "referral_type_id"):
+    if service_requested is not None and not in_list(service_requested, "referral_type_id"):
         errors["service_requested"] = [_("Choose the service requested from the DCS list.")]
-    if destination_class is not None and not _in_list(destination_class, "referral_destination_classification"):
+    if destination_class is not None and not in_list(destination_class, "referral_destination_classification"):
         errors["destination_class"] = [_("Choose the destination from the DCS list.")]
-    _raise(errors)
+    raise_errors(errors)
+    return from_office
 
+
+def _sharing_consent(
+    *, actor: Any, case: Case, to_unit: OrgUnit, consent_override: bool, override_reason: str
+) -> tuple[Consent | None, bool]:
+    """The child's current consent to share data with ``to_unit``, and whether the actor
+    overrides its absence (allowed with ``consent.override`` over the case and a reason)."""
     consent = current_sharing_consent(case.child, to_unit)
     overridden = consent is None
     if overridden:
@@ -160,10 +152,46 @@ def referral_send(
             raise PermissionDenied(_("You may not refer a child without recorded consent."))
         if not _text(override_reason):
             raise ValidationError({"override_reason": [_("Say why the child is referred without consent.")]})
+    return consent, overridden
+
+
+def referral_send(
+    *,
+    actor: Any,
+    case: Case,
+    to_unit: OrgUnit,
+    reason: str,
+    urgency: str = Referral.Urgency.ROUTINE,
+    service_requested: Code | None = None,
+    destination_class: Code | None = None,
+    from_office: OrgUnit | None = None,
+    consent_override: bool = False,
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Refer ``case`` to ``to_unit``. The child's current consent to share data with that unit is
+    required; without it the actor needs ``consent.override`` over the case and a reason, and the
+    override is audited (``consent.override``)."""
+    if not scope.can(actor, P.CASE_REFER, case):
+        raise PermissionDenied
+    today = timezone.localdate()
+    from_office = _check_referral(
+        actor=actor,
+        case=case,
+        to_unit=to_unit,
+        reason=reason,
+        urgency=urgency,
+        service_requested=service_requested,
+        destination_class=destination_class,
+        from_office=from_office,
+    )
+    consent, overridden = _sharing_consent(
+        actor=actor, case=case, to_unit=to_unit, consent_override=consent_override, override_reason=override_reason
+    )
     destination_type = destination_type_for(to_unit, destination_class)
     scope.grants_for(actor)  # read the actor's grants before anything changes
 
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
         if Referral.objects.filter(
             case=case, to_unit=to_unit, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
@@ -232,15 +260,48 @@ def _require_status(referral: Referral, *statuses: str) -> None:
         )
 
 
+def referral_access_grant(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> CaseAccess:
+    """Give the receiving unit of a pending ``referral`` access to its case, on the authority of
+    the receiving user who accepts it (``actor``), audited in their name.
+
+    The receiver cannot see the case before accepting, so the actor's own sight of the case cannot
+    be the authority. The referral is: it must still be awaiting an answer and be addressed to a
+    unit where ``actor`` holds ``referral.receive`` there (never through an area above it). The
+    audit details name the referral and who referred. Idempotent like ``case_access_grant``.
+    Called inside ``referral_accept``'s transaction."""
+    with transaction.atomic():
+        pending = (
+            Referral.objects.select_for_update()
+            .select_related("to_unit", "from_user", "case")
+            .filter(pk=getattr(referral, "pk", None))
+            .first()
+        )
+        if pending is None:
+            raise PermissionDenied
+        _require_receiver(actor, pending)
+        if pending.status != Referral.Status.SENT:
+            raise _stale(_("This referral is no longer awaiting an answer."))
+        return case_actions.case_access_grant(
+            actor=actor,
+            case=pending.case,
+            org_unit=pending.to_unit,
+            reason=ACCESS_REFERRAL,
+            authority={
+                "referral": str(pending.public_id),
+                # Who chose to share the case (the referrer) beside who took the access (the actor).
+                "referred_by": str(pending.from_user.public_id),
+            },
+            request=request,
+        )
+
+
 def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> Referral:
     """The receiving unit accepts: it gets access to the case (reason "referral")."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.SENT)
-        # The receiving user takes the access on the authority of the pending referral addressed
-        # to their unit (they cannot see the case yet); the audit names them.
-        access = case_actions.case_access_grant_for_referral(actor=actor, referral=referral, request=request)
+        access = referral_access_grant(actor=actor, referral=referral, request=request)
         referral.status = Referral.Status.ACCEPTED
         referral.answered_at = timezone.now()
         referral.answered_by = actor
@@ -260,7 +321,7 @@ def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | No
 def referral_decline(*, actor: Any, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the referral is declined.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.SENT)
@@ -292,7 +353,7 @@ def referral_service_record(
 ) -> ServiceRecord:
     """The receiving unit records a service given under an accepted referral (cases
     ``service_record``: provider = the receiving unit; it writes the timeline row and audit)."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.ACCEPTED)
@@ -315,7 +376,7 @@ def referral_complete(
     *, actor: Any, referral: Referral, notes: str = "", request: HttpRequest | None = None
 ) -> Referral:
     """The receiving unit marks an accepted referral complete; its access to the case ends."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
         _require_status(referral, Referral.Status.ACCEPTED)
@@ -347,7 +408,7 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str, request: H
     """The referring side takes back a referral still awaiting an answer (no access was given yet)."""
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the referral is withdrawn.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         if not may_withdraw_referral(actor, referral):
             raise PermissionDenied(_("Only the referring side withdraws a referral."))
@@ -388,9 +449,9 @@ def transfer_request(
         errors["to_office"] = [_("The case is already at this office.")]
     if not _text(reason):
         errors["reason"] = [_("Say why the case is transferred.")]
-    _raise(errors)
+    raise_errors(errors)
     scope.grants_for(actor)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().select_related("office", "child").get(pk=case.pk)
         if Transfer.objects.filter(case=case, status=Transfer.Status.PENDING).exists():
             raise ValidationError(
@@ -448,7 +509,7 @@ def _end_review_access(actor: Any, access: CaseAccess | None, request: HttpReque
 
 def transfer_accept(*, actor: Any, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
     """The receiving office takes the case over: ownership moves, the history stays."""
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
         _require_transfer_receiver(actor, transfer)
         _require_pending(transfer)
@@ -477,7 +538,7 @@ def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: H
     review access ends."""
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the transfer is withdrawn.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
         if not may_withdraw_transfer(actor, transfer):
             raise PermissionDenied(_("Only the sending office withdraws a transfer."))
@@ -502,7 +563,7 @@ def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: H
 def transfer_decline(*, actor: Any, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the transfer is declined.")]})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
         _require_transfer_receiver(actor, transfer)
         _require_pending(transfer)

@@ -1,5 +1,6 @@
 """The return kinds this app registers: ``subcounty`` (DCS sub-county offices) and ``partner``
-(NGOs, CBOs, FBOs). ``institution`` is registered by ``cpims.care``.
+(NGOs, CBOs, FBOs); and ``institution``, which ``cpims.care`` defines as plain data
+(``cpims.care.return_kind``) and this app registers, so the dependency points from returns to care.
 
 Deadlines follow the DCS guidelines for data collection and reporting (2016): sub-county offices
 report by the 5th of the new month, partners ("designated CP officers for NGO/FBO/CBO") on the last
@@ -135,6 +136,9 @@ def partner_prefill(unit: OrgUnit, period: Period) -> dict[str, int]:
 
 
 def register_default_kinds() -> None:
+    from cpims.care.return_kind import institution_return
+
+    register_return_kind(INSTITUTION, **institution_return())
     register_return_kind(
         SUBCOUNTY,
         org_unit_kinds={OrgUnit.Kind.SUB_COUNTY_OFFICE},

@@ -1,7 +1,7 @@
 """Registry of monthly return kinds (contract: cpims/reporting/CONTRACTS.md §3).
 
-Apps register the kinds of returns they own at import time (in their ``AppConfig.ready``):
-``subcounty`` and ``partner`` by this app, ``institution`` by ``cpims.care``. A kind says which
+The returns app registers the kinds at start-up (``AppConfig.ready``, ``kinds.register_default_kinds``):
+``subcounty`` and ``partner``, and ``institution`` as ``cpims.care`` defines it. A kind says which
 org-unit kinds must file it, when it is due, how its figures are pre-filled from the records and
 which figures only exist on paper.
 """

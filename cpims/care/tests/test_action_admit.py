@@ -34,7 +34,7 @@ def test_admit_records_placement_status_and_audit(cast: Any, child: Any, cci: An
     )
     assert p.status == Placement.Status.RESIDENT and p.ended_on is None
     assert (p.county_id, p.sub_county_id, p.office_id) == (cci.county_id, cci.sub_county_id, case.office_id)
-    from cpims.court.actions import add_months
+    from cpims.core.validation import add_months
 
     assert p.order_expires_on == add_months(days(-40), 6)
     assert list(p.status_changes.values_list("status", flat=True)) == ["resident"]

@@ -51,7 +51,7 @@ def test_ended_placement_raises_no_expiry_alert(cast: Any, placement: Any) -> No
 
 
 def test_expiry_from_period_matches_court_convention(cast: Any, child: Any, cci: Any) -> None:
-    from cpims.court.actions import add_months
+    from cpims.core.validation import add_months
 
     p = admit(cast.nairobi_officer, child, cci, order=OrderInput(court_name="C", date=days(-40), period_months=1))
     assert p.order_expires_on == add_months(days(-40), 1)

@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 
 from cpims.audit.models import AuditEvent
-from cpims.court.actions import add_months, court_order_add, court_order_update
+from cpims.core.validation import add_months
+from cpims.court.actions import court_order_add, court_order_update
 from cpims.court.models import CourtOrder
 from cpims.court.tests.conftest import advance, days, order_type, session_type
 

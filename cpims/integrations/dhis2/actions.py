@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
 from cpims.core.periods import Period
+from cpims.core.validation import clean_text, raise_errors
 from cpims.geo.models import Area, OrgUnit
 from cpims.integrations.dhis2 import client, datavalues, queries
 from cpims.integrations.dhis2.models import (
@@ -69,7 +70,7 @@ def push(
     targets = queries.targets_for(server, org_units)
     if not targets:
         raise ValidationError({"org_units": _("No DHIS2 org unit is mapped.")})
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         log = PushLog.objects.create(
             server=server,
             actor=actor,
@@ -185,9 +186,8 @@ def data_element_mapping_update(
         errors.setdefault("name", []).append(_("Use at most %(n)d characters.") % {"n": 230})
     if len(dhis2_code) > 50:
         errors["dhis2_code"] = [_("Use at most %(n)d characters.") % {"n": 50}]
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+    raise_errors(errors)
+    with transaction.atomic(durable=True):
         current = DataElementMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
             raise ValidationError(
@@ -228,15 +228,6 @@ def _stale(message: str) -> ValidationError:
     return ValidationError({"__all__": [message]})
 
 
-def _text(errors: dict[str, list[str]], field: str, value: str, limit: int, *, required: str = "") -> str:
-    value = (value or "").strip()
-    if required and not value:
-        errors.setdefault(field, []).append(required)
-    if len(value) > limit:
-        errors.setdefault(field, []).append(_("Use at most %(n)d characters.") % {"n": limit})
-    return value
-
-
 def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The changed fields as {field: [old, new]} (for the audit event)."""
     return {k: [before[k], after[k]] for k in after if before[k] != after[k]}
@@ -251,10 +242,9 @@ def coc_mapping_update(
     uid = (uid or "").strip()
     if not is_uid(uid):
         errors["uid"] = [_uid_error()]
-    name = _text(errors, "name", name, 230, required=_("Enter the category option combo's name in DHIS2."))
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+    name = clean_text(errors, "name", name, 230, required=_("Enter the category option combo's name in DHIS2."))
+    raise_errors(errors)
+    with transaction.atomic(durable=True):
         current = CategoryOptionComboMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
             raise _stale(
@@ -300,11 +290,10 @@ def org_unit_mapping_update(
     uid = (uid or "").strip()
     if not is_uid(uid):
         errors["uid"] = [_uid_error()]
-    code = _text(errors, "code", code, 50)
-    name = _text(errors, "name", name, 230, required=_("Enter the org unit's name in DHIS2."))
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
+    code = clean_text(errors, "code", code, 50)
+    name = clean_text(errors, "name", name, 230, required=_("Enter the org unit's name in DHIS2."))
+    raise_errors(errors)
+    with transaction.atomic(durable=True):
         current = OrgUnitMapping.objects.select_for_update().get(pk=mapping.pk)
         if current.version != version:
             raise _stale(
@@ -317,8 +306,7 @@ def org_unit_mapping_update(
         taken = others.filter(code=code).first() if code else None
         if taken is not None:
             errors["code"] = [_("%(name)s already uses this code.") % {"name": taken.name}]
-        if errors:
-            raise ValidationError(errors)
+        raise_errors(errors)
         before = {"uid": current.uid, "code": current.code, "name": current.name, "is_active": current.is_active}
         after = {"uid": uid, "code": code, "name": name, "is_active": bool(is_active)}
         current.uid, current.code, current.name, current.is_active = uid, code, name, bool(is_active)
@@ -395,6 +383,48 @@ def _number(errors: dict[str, list[str]], field: str, value: Any, low: float, hi
     return number
 
 
+def _check_sign_in(errors: dict[str, list[str]], *, auth: str, username: str, password_env: str) -> str:
+    """How CPIMS signs in to DHIS2; the name of the variable holding the secret, stripped."""
+    if auth not in Dhis2Server.Auth.values:
+        errors["auth"] = [_("Choose how CPIMS signs in to DHIS2.")]
+    if auth == Dhis2Server.Auth.BASIC and not username:
+        errors.setdefault("username", []).append(_("Enter the DHIS2 username (needed for a password)."))
+    password_env = (password_env or "").strip()
+    try:
+        validate_env_name(password_env)
+    except ValidationError as exc:
+        errors["password_env"] = list(exc.messages)
+    return password_env
+
+
+def _check_optional_uid(errors: dict[str, list[str]], field: str, value: str) -> str:
+    value = (value or "").strip()
+    if value and not is_uid(value):
+        errors[field] = [_uid_error()]
+    return value
+
+
+def _run_as_user(errors: dict[str, list[str]], run_as: str) -> Any:
+    """The national DHIS2 user the command acts as (None for none)."""
+    if not run_as:
+        return None
+    user = queries.national_pusher_by_username(run_as)
+    if user is None:
+        errors["run_as"] = [_("Enter the username of an active national DHIS2 user.")]
+    return user
+
+
+def _deactivate_others(current: Dhis2Server) -> list[str]:
+    """One server is active at a time: the names of those switched off for ``current``."""
+    deactivated = []
+    for other in Dhis2Server.objects.select_for_update().filter(is_active=True).exclude(pk=current.pk):
+        other.is_active = False
+        other.version += 1
+        other.save(update_fields=["is_active", "version", "updated_at"])
+        deactivated.append(other.name)
+    return deactivated
+
+
 def server_update(
     *,
     actor: Any,
@@ -424,24 +454,12 @@ def server_update(
     """
     queries.require_pusher(actor)
     errors: dict[str, list[str]] = {}
-    name = _text(errors, "name", name, 120, required=_("Give the server a name."))
+    name = clean_text(errors, "name", name, 120, required=_("Give the server a name."))
     base_url = _check_base_url(errors, base_url)
-    username = _text(errors, "username", username, 120)
-    if auth not in Dhis2Server.Auth.values:
-        errors["auth"] = [_("Choose how CPIMS signs in to DHIS2.")]
-    if auth == Dhis2Server.Auth.BASIC and not username:
-        errors.setdefault("username", []).append(_("Enter the DHIS2 username (needed for a password)."))
-    password_env = (password_env or "").strip()
-    try:
-        validate_env_name(password_env)
-    except ValidationError as exc:
-        errors["password_env"] = list(exc.messages)
-    data_set_uid = (data_set_uid or "").strip()
-    if data_set_uid and not is_uid(data_set_uid):
-        errors["data_set_uid"] = [_uid_error()]
-    attribute_option_combo_uid = (attribute_option_combo_uid or "").strip()
-    if attribute_option_combo_uid and not is_uid(attribute_option_combo_uid):
-        errors["attribute_option_combo_uid"] = [_uid_error()]
+    username = clean_text(errors, "username", username, 120)
+    password_env = _check_sign_in(errors, auth=auth, username=username, password_env=password_env)
+    data_set_uid = _check_optional_uid(errors, "data_set_uid", data_set_uid)
+    attribute_option_combo_uid = _check_optional_uid(errors, "attribute_option_combo_uid", attribute_option_combo_uid)
     if org_unit_level not in Dhis2Server.Level.values:
         errors["org_unit_level"] = [_("Choose the org unit level.")]
     if org_unit_id_scheme not in Dhis2Server.IdScheme.values:
@@ -449,14 +467,9 @@ def server_update(
     timeout_seconds = _number(errors, "timeout_seconds", timeout_seconds, 1, 600, int)
     max_attempts = _number(errors, "max_attempts", max_attempts, 1, 10, int)
     retry_backoff_seconds = _number(errors, "retry_backoff_seconds", retry_backoff_seconds, 0, 300, float)
-    run_as_user = None
     run_as = (run_as or "").strip()
-    if run_as:
-        run_as_user = queries.national_pusher_by_username(run_as)
-        if run_as_user is None:
-            errors["run_as"] = [_("Enter the username of an active national DHIS2 user.")]
-    if errors:
-        raise ValidationError(errors)
+    run_as_user = _run_as_user(errors, run_as)
+    raise_errors(errors)
     after = {
         "name": name,
         "base_url": base_url,
@@ -473,7 +486,7 @@ def server_update(
         "retry_backoff_seconds": retry_backoff_seconds,
         "is_active": bool(is_active),
     }
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         current = Dhis2Server.objects.select_for_update(of=("self",)).select_related("run_as").get(pk=server.pk)
         if current.version != version:
             raise _stale(
@@ -486,13 +499,7 @@ def server_update(
         current.run_as = run_as_user
         after["run_as"] = run_as
         changes = _changes(before, after)
-        deactivated = []
-        if current.is_active:
-            for other in Dhis2Server.objects.select_for_update().filter(is_active=True).exclude(pk=current.pk):
-                other.is_active = False
-                other.version += 1
-                other.save(update_fields=["is_active", "version", "updated_at"])
-                deactivated.append(other.name)
+        deactivated = _deactivate_others(current) if current.is_active else []
         current.version += 1
         current.save()
         details: dict[str, Any] = {"changes": changes}

@@ -1,0 +1,81 @@
+"""What every cases action shares: the stale-edit error, the locked case row, the permission check
+and the timeline row written with its audit event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cpims.accounts import scope
+from cpims.audit.actions import audit_record
+from cpims.cases.models import Case, CaseEvent
+
+
+class StaleEdit(ValidationError):
+    """The case changed since the editor read it; nothing was written."""
+
+
+def _record(
+    *,
+    case: Case,
+    actor: Any,
+    kind: str,
+    summary: str,
+    details: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    bump: bool = True,
+) -> CaseEvent:
+    """Bump the case version (if ``bump``) and write one CaseEvent and one audit event."""
+    if bump:
+        case.version += 1
+        case.save()
+    event = CaseEvent.objects.create(
+        case=case, kind=kind, actor=actor, summary=summary[:255], details=details or {}, version=case.version
+    )
+    audit_record(
+        actor=actor,
+        action=f"case.{kind}" if not kind.startswith("case.") else kind,
+        obj=case,
+        object_label=case.case_number,
+        request=request,
+        details=details or {},
+    )
+    return event
+
+
+def _stale_message(case: Case, expected_version: int) -> str:
+    events = list(
+        CaseEvent.objects.filter(case=case, version__gt=expected_version)
+        .select_related("actor")
+        .order_by("at", "id")[:5]
+    )
+    changes = "; ".join(
+        "{} ({}, {})".format(
+            e.summary,
+            e.actor.get_username() if e.actor else "-",
+            date_format(timezone.localtime(e.at), "SHORT_DATETIME_FORMAT"),
+        )
+        for e in events
+    )
+    return _(
+        "Someone else changed this case after you opened it: %(changes)s. Nothing was saved: reload the page, "
+        "check their changes and make yours again."
+    ) % {"changes": changes or _("unknown change")}
+
+
+def _lock(case: Case, expected_version: int | None) -> Case:
+    """The case row, locked for this transaction; StaleEdit if it moved past ``expected_version``."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleEdit(_stale_message(locked, expected_version), code="stale")
+    return locked
+
+
+def _require(actor: Any, perm: str, obj: Any) -> None:
+    if not scope.can(actor, perm, obj):
+        raise PermissionDenied
