@@ -328,11 +328,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"forbidden_one_line": {"()": "cpims.core.logfilters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes logs the typed user name of every failed sign-in at WARNING; our audit log
-    # already records sign-ins, and logs must not hold personal data.
-    "loggers": {"axes": {"level": "ERROR"}},
+    "loggers": {
+        # django-axes logs the typed user name of every failed sign-in at WARNING; our audit log
+        # already records sign-ins, and logs must not hold personal data.
+        "axes": {"level": "ERROR"},
+        # Every 403 as one line (method, path, user id), not a traceback per refusal.
+        "django.request": {"filters": ["forbidden_one_line"]},
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

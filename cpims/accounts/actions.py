@@ -38,9 +38,6 @@ SESSION_SEEN_AT = "cpims_seen_at"
 RECOVERY_CODE_COUNT = 10
 USER_EDITABLE_FIELDS = ("first_name", "last_name", "email", "phone", "preferred_language")
 
-_SCOPE_RANK = {Role.Scope.OWN: 0, Role.Scope.ORG_UNIT: 1, Role.Scope.AREA: 2, Role.Scope.NATIONAL: 3}
-
-
 # --- Sessions --------------------------------------------------------------------------------
 
 
@@ -281,8 +278,8 @@ def _check_grant(actor: User, role: Role, org_unit: OrgUnit) -> None:
             % {"role": role.name},
             code="role_not_grantable",
         )
-    widest = max((_SCOPE_RANK.get(g.scope, -1) for g in grants.with_perm(P.USER_MANAGE)), default=-1)
-    if _SCOPE_RANK.get(role.scope, 99) > widest:
+    widest = max((queries.SCOPE_RANK.get(g.scope, -1) for g in grants.with_perm(P.USER_MANAGE)), default=-1)
+    if queries.SCOPE_RANK.get(role.scope, 99) > widest:
         raise ValidationError(
             _("You cannot grant the role “%(role)s”: it reaches wider than your own scope.") % {"role": role.name},
             code="role_scope_too_wide",

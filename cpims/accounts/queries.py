@@ -138,13 +138,24 @@ def org_units_manageable_by(actor: User) -> QuerySet[OrgUnit]:
     return scope.restrict(actor, OrgUnit.objects.filter(is_active=True), P.USER_MANAGE).order_by("name")
 
 
+# How far a role reaches: a user manager may not grant a role reaching wider than their own grant.
+SCOPE_RANK = {Role.Scope.OWN: 0, Role.Scope.ORG_UNIT: 1, Role.Scope.AREA: 2, Role.Scope.NATIONAL: 3}
+
+
 def roles_grantable_by(actor: User) -> QuerySet[Role]:
-    """Roles whose every permission the actor holds (a superuser may grant any role)."""
+    """Roles the actor may offer: every role for a superuser or a holder of user.grant_any_role
+    (the system administrator: granting roles is that role's job, docs/security.md); otherwise the
+    roles whose every permission the actor holds, reaching no wider than their user management.
+    ``actions._check_grant`` checks the same again, with the org unit, when the grant is made."""
     roles = Role.objects.order_by("name")
     if getattr(actor, "is_superuser", False):
         return roles
-    held = scope.grants_for(actor).all_perms
-    ids = [r.pk for r in roles if set(r.permissions) <= held]
+    grants = scope.grants_for(actor)
+    if grants.with_perm(P.USER_GRANT_ANY_ROLE):
+        return roles
+    held = grants.all_perms
+    widest = max((SCOPE_RANK.get(g.scope, -1) for g in grants.with_perm(P.USER_MANAGE)), default=-1)
+    ids = [r.pk for r in roles if set(r.permissions) <= held and SCOPE_RANK.get(r.scope, 99) <= widest]
     return roles.filter(pk__in=ids)
 
 

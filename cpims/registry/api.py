@@ -270,7 +270,12 @@ def _candidates_data(candidates: list[queries.Candidate]) -> list[dict[str, Any]
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Search children and caregivers",
+        summary="List or search children and caregivers",
+        description=(
+            "Without any parameter: every child and caregiver in your scope, newest first, "
+            f"{queries.PAGE_SIZE} a page (`page`). With names, a number, an identifier or filters: "
+            "the matches in your scope. Audited either way."
+        ),
         parameters=[SearchQuerySerializer],
         responses=SearchResultSerializer,
     ),
@@ -318,7 +323,12 @@ class ChildViewSet(
         query = SearchQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         result = queries.search_people(
-            request.user, query.to_filters(), page=query.validated_data["page"], request=request._request, via="api"
+            request.user,
+            query.to_filters(),
+            page=query.validated_data["page"],
+            request=request._request,
+            via="api",
+            list_when_empty=True,
         )
         body = {
             "count": result.total,

@@ -368,9 +368,12 @@ def search_people(
     page_size: int = PAGE_SIZE,
     request: HttpRequest | None = None,
     via: str = "web",
+    list_when_empty: bool = False,
 ) -> SearchResult:
     """Search the people ``user`` may see. Always audited ("person.search": which filters were used
-    and how many results, never the names or numbers typed)."""
+    and how many results, never the names or numbers typed). With no filters at all the result is
+    empty (the search page waits for a query), unless ``list_when_empty``: then it pages through
+    everyone in scope, newest first (what an API client asking for the list expects)."""
     base = _filtered(people_visible_to(user), filters)
     page = max(page, 1)
     text = filters.q.strip()
@@ -406,7 +409,7 @@ def search_people(
         ids = [row[0] for row in rows]
         scores = {row[0]: row[5] for row in rows}
         capped = len(rows) >= CANDIDATE_CAP
-    elif filters.used():
+    elif filters.used() or list_when_empty:
         mode = "list"
         paginator = Paginator(base.order_by("-id").values_list("pk", flat=True), page_size)
         page_obj = paginator.get_page(page)

@@ -115,3 +115,28 @@ def test_users_without_user_manage_get_403(client: Client, cast: Any, login: Any
 
 def test_anonymous_goes_to_login(client: Client, cast: Any) -> None:
     assert client.get(URL)["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("role", [r.code for r in R.DEFAULT_ROLES])
+def test_system_admin_creates_a_user_of_every_default_role(client: Client, cast: Any, login: Any, role: str) -> None:
+    # docs/security.md: the system administrator may grant any role, the helpline's partner-system
+    # account (intake_system) and roles carrying permissions the administrator does not hold included.
+    login(client, cast.admin)
+    offered = [str(c) for c, _ in client.get(URL).context["form"].fields["role"].choices if c]
+    assert sorted(offered) == sorted(r.code for r in R.DEFAULT_ROLES)
+    response = client.post(URL, _data(cast, username=f"new_{role}", role=role))
+    assert response.status_code == 302, response.context["form"].errors
+    assignment = Assignment.objects.get(user__username=f"new_{role}")
+    assert assignment.role.code == role and assignment.created_by == cast.admin
+
+
+def test_coordinator_is_offered_no_national_role_and_cannot_grant_one(client: Client, cast: Any, login: Any) -> None:
+    login(client, cast.nairobi_coordinator)
+    offered = {str(c) for c, _ in client.get(URL).context["form"].fields["role"].choices if c}
+    national = {r.code for r in R.DEFAULT_ROLES if r.scope == "national"}
+    assert offered and not offered & national
+    assert R.SUBCOUNTY_OFFICER in offered and R.VOLUNTEER_OFFICER in offered
+    for role in sorted(national):
+        response = client.post(URL, _data(cast, username=f"new_{role}", role=role))
+        assert response.status_code == 200 and response.context["form"].errors["role"]
+    assert not User.objects.filter(username__startswith="new_").exists()

@@ -116,3 +116,22 @@ def test_tampered_receipt_is_404(client: Any, cast: Any) -> None:
 def test_kiswahili(client: Any, cast: Any) -> None:
     response = client.get(URL, HTTP_ACCEPT_LANGUAGE="sw")
     assert "Ripoti" in response.content.decode()
+
+
+TEL_LINKS = ('href="tel:116"', 'href="tel:999"', 'href="tel:112"')
+
+
+@pytest.mark.parametrize("language", ["en", "sw"])
+def test_helpline_and_police_numbers_are_tap_to_call(client: Any, cast: Any, settings: Any, language: str) -> None:
+    settings.CPIMS_INTAKE_PUBLIC_PER_HOUR = 1
+    form = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    received = client.post(URL, form_data(), follow=True, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    throttled = client.post(URL, form_data(), HTTP_ACCEPT_LANGUAGE=language)
+    assert throttled.status_code == 429
+    for html in (form, received, throttled.content.decode()):
+        for link in TEL_LINKS:
+            assert link in html
+        assert html.count("aria-label=") >= 3  # each number says what it calls
+    assert received.count('href="tel:116"') == 2  # also in "keep this number"
+    if language == "sw":
+        assert "Piga simu polisi, 999" in form

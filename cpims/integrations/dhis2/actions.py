@@ -3,7 +3,9 @@
 ``push`` checks and records the request (a ``PushLog`` row and an audit event, one transaction)
 and hands the work to the task queue; ``push_run`` does the work: builds the data value set as
 the requesting user (scope re-checked in the task), POSTs it, and records DHIS2's answer with a
-second audit event. The payload is never stored, only its SHA-256.
+second audit event. A dry run builds the same set and checks it here (mapping complete, DHIS2
+identifiers, value types) without contacting any server, so it works before a server is
+configured or while it is down. The payload is never stored, only its SHA-256.
 
 The mapping and server edits (national DHIS2 users only) share one pattern: check the input
 before writing, lock the row, refuse a stale edit (the form's ``version`` is not the row's),
@@ -26,6 +28,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
@@ -65,9 +68,9 @@ def push(
     if period.start > timezone.localdate():
         raise ValidationError({"period": _("%(period)s has not started yet.") % {"period": period.label}})
     server = queries.active_server()
-    if server is None:
+    if server is None and not dry_run:  # a dry run contacts no server, so needs none
         raise ValidationError({"server": _("No DHIS2 server is configured: ask the system administrator.")})
-    targets = queries.targets_for(server, org_units)
+    targets = queries.targets_for(server or queries.unconfigured_server(), org_units)
     if not targets:
         raise ValidationError({"org_units": _("No DHIS2 org unit is mapped.")})
     with transaction.atomic(durable=True):
@@ -86,7 +89,12 @@ def push(
             obj=log,
             object_label=f"{period.code} ({len(targets)})",
             request=request,
-            details={"period": period.code, "org_units": len(targets), "dry_run": dry_run, "server": server.name},
+            details={
+                "period": period.code,
+                "org_units": len(targets),
+                "dry_run": dry_run,
+                "server": server.name if server else "",
+            },
         )
     if run:
         return push_run(log=log)
@@ -99,11 +107,13 @@ def push(
 
 
 def _finish(log: PushLog, result: client.PushResult, *, values: int, sha: str) -> PushLog:
+    """Record the outcome; ``values`` is the number built, counted as sent only if DHIS2 answered."""
     with transaction.atomic():
         for name in ("status", "http_status", "attempts", "imported", "updated", "ignored", "deleted", "conflicts"):
             setattr(log, name, getattr(result, name))
         log.message = result.message
-        log.values_sent = values
+        log.values_built = values
+        log.values_sent = values if result.http_status is not None else 0
         log.payload_sha256 = sha
         log.finished_at = timezone.now()
         log.save()
@@ -122,6 +132,7 @@ def _finish(log: PushLog, result: client.PushResult, *, values: int, sha: str) -
                 "status": result.status,
                 "http_status": result.http_status,
                 "values": values,
+                "values_sent": log.values_sent,
                 "imported": result.imported,
                 "updated": result.updated,
                 "ignored": result.ignored,
@@ -131,6 +142,19 @@ def _finish(log: PushLog, result: client.PushResult, *, values: int, sha: str) -
             },
         )
     return log
+
+
+def _dry_run_result(dvs: datavalues.DataValueSet) -> client.PushResult:
+    """A dry run checks the payload here and sends nothing: DHIS2 need not be configured or up."""
+    problems = datavalues.check(dvs, placeholders=queries.placeholder_uids())
+    message = ngettext(
+        "Dry run: %(n)d value built, nothing sent.", "Dry run: %(n)d values built, nothing sent.", len(dvs.values)
+    ) % {"n": len(dvs.values)}
+    if problems:
+        message += " " + ngettext(
+            "%(n)d problem to fix before pushing.", "%(n)d problems to fix before pushing.", len(problems)
+        ) % {"n": len(problems)}
+    return client.PushResult(status="warning" if problems else "success", conflicts=problems, message=message)
 
 
 def push_run(*, log: PushLog) -> PushLog:
@@ -152,14 +176,17 @@ def push_run(*, log: PushLog) -> PushLog:
     try:
         period = Period.parse(log.period)
         targets = [datavalues.Target(**t) for t in log.org_units]
-        dvs = datavalues.build(actor, period=period, targets=targets, server=log.server)
+        server = log.server or queries.unconfigured_server()
+        dvs = datavalues.build(actor, period=period, targets=targets, server=server)
         payload = dvs.json_bytes()
-        if not dvs.values:
+        if log.dry_run:
+            result = _dry_run_result(dvs)
+        elif not dvs.values:
             result = client.PushResult(
                 status="success", message=_("Nothing to send: no cases in this period for these org units.")
             )
         else:
-            result = client.post_data_value_set(log.server, payload, dry_run=log.dry_run)
+            result = client.post_data_value_set(server, payload)
     except Exception:  # a failed background job must still close its log row
         logger.exception("DHIS2 push %s failed", log.pk)
         return _finish(

@@ -30,7 +30,7 @@ from cpims.integrations.dhis2.models import CategoryOptionComboMapping, OrgUnitM
 
 
 class PushLogSerializer(serializers.ModelSerializer):
-    server = serializers.CharField(source="server.name", read_only=True)
+    server = serializers.CharField(source="server.name", read_only=True, allow_null=True)
     by = serializers.CharField(source="actor_username", read_only=True)
     conflicts = serializers.ListField(child=serializers.DictField(child=serializers.CharField()), read_only=True)
     org_units = serializers.SerializerMethodField()
@@ -48,6 +48,7 @@ class PushLogSerializer(serializers.ModelSerializer):
             "status",
             "http_status",
             "attempts",
+            "values_built",
             "values_sent",
             "imported",
             "updated",

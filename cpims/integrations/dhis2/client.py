@@ -1,8 +1,7 @@
 """Talking to DHIS2: POST a data value set to ``<base>/api/dataValueSets`` and read the import summary.
 
-* ``importStrategy=CREATE_AND_UPDATE`` always; ``dryRun=true`` for a dry run (DHIS2 checks and
-  answers with a summary but saves nothing); ``orgUnitIdScheme=CODE`` when org units are sent by
-  code.
+* ``importStrategy=CREATE_AND_UPDATE`` and ``dryRun=false`` always (our dry run checks the payload
+  in CPIMS and contacts no server); ``orgUnitIdScheme=CODE`` when org units are sent by code.
 * Timeouts from the server configuration. Connection errors, timeouts and 5xx answers are retried
   with exponential backoff (``retry_backoff_seconds`` x 1, 2, 4 …) up to ``max_attempts``; a 4xx
   answer (bad credentials, 409 conflict) is final — sending the same payload again cannot help.
@@ -125,7 +124,6 @@ def post_data_value_set(
     server: Any,
     payload: bytes,
     *,
-    dry_run: bool,
     sleep: Callable[[float], None] = time.sleep,
     transport: httpx.BaseTransport | None = None,
 ) -> PushResult:
@@ -138,7 +136,7 @@ def post_data_value_set(
             "The DHIS2 secret is not set: set the environment variable %(name)s (or %(name)s_FILE) on the server."
         ) % {"name": server.password_env}
         return result
-    params = {"importStrategy": "CREATE_AND_UPDATE", "dryRun": "true" if dry_run else "false"}
+    params = {"importStrategy": "CREATE_AND_UPDATE", "dryRun": "false"}
     if server.org_unit_id_scheme == "code":
         params["orgUnitIdScheme"] = "CODE"
     headers = {**headers, "Content-Type": "application/json", "Accept": "application/json"}

@@ -258,3 +258,42 @@ def build(
     ]
     result.unmapped = dict(unmapped)
     return result
+
+
+def check(dvs: DataValueSet, *, placeholders: frozenset[str] = frozenset()) -> list[dict[str, str]]:
+    """What DHIS2 would refuse or lose in ``dvs``, found without asking DHIS2 (the dry run).
+
+    Each problem is ``{"object", "value"}``, the shape of a DHIS2 import conflict: figures with no
+    mapping, identifiers that are not DHIS2 UIDs (or org unit codes), identifiers still the
+    shipped placeholders (``placeholders``: not yet aligned with KHIS), and values that are not
+    whole numbers of zero or more (DHIS2's INTEGER_ZERO_OR_POSITIVE).
+    """
+    from django.utils.translation import gettext as _
+
+    from cpims.integrations.dhis2.uids import is_uid
+
+    problems: dict[tuple[str, str], str] = {}
+
+    def identifier(kind: str, value: str, *, code_ok: bool = False) -> None:
+        if not (is_uid(value) or (code_ok and value)):
+            problems[(kind, value)] = _("%(kind)s “%(id)s” is not a DHIS2 identifier.") % {"kind": kind, "id": value}
+        elif value in placeholders:
+            problems[(kind, value)] = _("%(kind)s “%(id)s” is a placeholder: map it to KHIS first.") % {
+                "kind": kind,
+                "id": value,
+            }
+
+    for reason, n in sorted(dvs.unmapped.items()):
+        problems[("unmapped", reason)] = _("%(n)d figures have no mapping (%(reason)s).") % {"n": n, "reason": reason}
+    if dvs.data_set and not is_uid(dvs.data_set):
+        identifier(_("Data set"), dvs.data_set)
+    code_ok = dvs.org_unit_id_scheme == "code"
+    for t in dvs.targets:
+        identifier(_("Org unit"), t.identifier(dvs.org_unit_id_scheme), code_ok=code_ok)
+    for v in dvs.values:
+        identifier(_("Data element"), v.data_element)
+        identifier(_("Category option combo"), v.category_option_combo)
+        if not isinstance(v.value, int) or isinstance(v.value, bool) or v.value < 0:
+            key = ("value", f"{v.data_element}.{v.category_option_combo}.{v.org_unit}")
+            problems[key] = _("The value %(value)s is not a whole number of zero or more.") % {"value": v.value}
+    return [{"object": obj, "value": message} for (_kind, obj), message in problems.items()]

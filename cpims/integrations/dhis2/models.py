@@ -233,7 +233,15 @@ class PushLog(BaseModel):
 
     FINISHED = frozenset({"success", "warning", "error", "failed"})
 
-    server = models.ForeignKey(Dhis2Server, verbose_name=_("server"), on_delete=models.PROTECT, related_name="pushes")
+    # Empty for a dry run made before any server was configured (a dry run contacts no server).
+    server = models.ForeignKey(
+        Dhis2Server,
+        verbose_name=_("server"),
+        on_delete=models.PROTECT,
+        related_name="pushes",
+        null=True,
+        blank=True,
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -245,7 +253,8 @@ class PushLog(BaseModel):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    values_sent = models.PositiveIntegerField(_("values sent"), default=0)
+    values_built = models.PositiveIntegerField(_("values built"), default=0)
+    values_sent = models.PositiveIntegerField(_("values sent"), default=0)  # 0 unless DHIS2 answered
     imported = models.PositiveIntegerField(_("imported"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     ignored = models.PositiveIntegerField(_("ignored"), default=0)

@@ -50,6 +50,14 @@ def unconfigured_server() -> Dhis2Server:
     return Dhis2Server(name="", base_url="", data_set_uid=default_document()["data_set"]["uid"])
 
 
+def placeholder_uids() -> frozenset[str]:
+    """The UIDs of the mapping still at the shipped placeholders (not yet aligned with KHIS)."""
+    uids: set[str] = set()
+    for model in (DataElementMapping, CategoryOptionComboMapping, OrgUnitMapping):
+        uids.update(model.objects.filter(is_placeholder=True).values_list("uid", flat=True))
+    return frozenset(uids)
+
+
 def push_logs_visible_to(user: Any) -> QuerySet[PushLog]:
     return scope.restrict(user, PushLog.objects.select_related("server"), P.DHIS2_PUSH)
 

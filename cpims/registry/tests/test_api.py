@@ -142,3 +142,30 @@ def test_schema_is_clean() -> None:
     assert {"/api/v1/children/", "/api/v1/children/{public_id}/", "/api/v1/children/search/"} <= set(paths)
     assert "/api/v1/children/duplicates/" in paths
     assert "409" in paths["/api/v1/children/"]["post"]["responses"]
+
+
+def test_list_without_filters_pages_through_the_scope(
+    api: Any, cast: Any, people: Any, django_assert_max_num_queries: Any
+) -> None:
+    from cpims.registry.queries import PAGE_SIZE
+
+    names = ["Amani", "Baraka", "Chebet"]
+    for name in names:
+        people.nairobi_child(name, "Otieno")
+    people.turkana_child()
+    client = api(cast.nairobi_officer)
+    with django_assert_max_num_queries(20) as few:
+        body = client.get(BASE).json()
+    assert body["count"] == 3 and body["pages"] == 1
+    assert [r["first_name"] for r in body["results"]] == names[::-1]  # newest first
+    for i in range(PAGE_SIZE):
+        people.nairobi_child(f"Child{i}", "Otieno")
+    with django_assert_max_num_queries(len(few.captured_queries)):  # a full page costs no more
+        body = client.get(BASE).json()
+    assert body["count"] == PAGE_SIZE + 3 and body["pages"] == 2 and len(body["results"]) == PAGE_SIZE
+    assert len(client.get(BASE, {"page": 2}).json()["results"]) == 3
+    event = AuditEvent.objects.filter(action="person.search").latest("id")
+    assert event.details == {"filters": [], "mode": "list", "results": PAGE_SIZE + 3, "via": "api"}
+    # Another county's officer sees only their own county's children.
+    turkana = api(cast.turkana_officer).get(BASE).json()
+    assert turkana["count"] == 1 and [r["first_name"] for r in turkana["results"]] == ["Akai"]

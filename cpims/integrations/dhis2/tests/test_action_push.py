@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from cpims.integrations.dhis2 import actions
+from cpims.integrations.dhis2.datavalues import check
 from cpims.integrations.dhis2.tests.conftest import SECRET, basic_auth_header, summary
 
 pytestmark = pytest.mark.django_db
@@ -48,17 +49,75 @@ def test_push_sends_the_data_value_set_and_records_the_import_summary(
     assert "dataValues" not in json.dumps(done.details)
 
 
-def test_dry_run_sends_the_dry_run_flag(
+def test_dry_run_builds_and_checks_without_contacting_dhis2(
     cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any
 ) -> None:
     nairobi = cast.nairobi_office.county
     log = actions.push(actor=cast.national_me, period=period, org_units=[nairobi], dry_run=True)
-    [request] = fake_dhis2.requests
-    assert request.query["dryRun"] == ["true"]
-    assert {v["orgUnit"] for v in request.json()["dataValues"]} == {log.org_units[0]["uid"]}
+    assert fake_dhis2.requests == []
     assert [ou["key"] for ou in log.org_units] == ["county-047"]
-    assert log.dry_run and log.status == "success"
+    assert log.dry_run and (log.values_built, log.values_sent, log.http_status, log.attempts) == (3, 0, None, 0)
+    assert log.message.startswith("Dry run: 3 values built, nothing sent.")
+    # The Kenya default mapping ships placeholders: the dry run says which to map first.
+    assert log.status == "warning" and log.conflicts
+    assert all("placeholder" in c["value"] for c in log.conflicts)
     assert len(_events("dhis2.dry_run")) == 1 and not _events("dhis2.push")
+
+
+def _align_mapping() -> None:
+    from cpims.integrations.dhis2.models import CategoryOptionComboMapping, DataElementMapping, OrgUnitMapping
+
+    for model in (DataElementMapping, CategoryOptionComboMapping, OrgUnitMapping):
+        model.objects.update(is_placeholder=False)
+
+
+def test_dry_run_needs_no_configured_server(
+    cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any
+) -> None:
+    _align_mapping()
+    server.is_active = False
+    server.save()
+    log = actions.push(actor=cast.national_me, period=period, dry_run=True)
+    assert log.server is None and fake_dhis2.requests == []
+    assert (log.status, log.values_built, log.values_sent, log.conflicts) == ("success", 6, 0, [])
+    assert log.message == "Dry run: 6 values built, nothing sent."
+
+
+def test_dry_run_works_while_dhis2_is_unreachable(
+    cast: Any, server: Any, closed_port_url: str, nairobi_cases: Any, period: Any
+) -> None:
+    _align_mapping()
+    server.base_url = closed_port_url
+    server.save()
+    log = actions.push(actor=cast.national_me, period=period, dry_run=True)
+    assert (log.status, log.values_built, log.values_sent, log.attempts) == ("success", 6, 0, 0)
+    assert "nothing sent" in log.message and "could not be reached" not in log.message
+
+
+def test_dry_run_reports_unmapped_figures_bad_identifiers_and_values() -> None:
+    import datetime as dt
+
+    from cpims.core.periods import Period
+    from cpims.integrations.dhis2.datavalues import DataValue, DataValueSet, Target
+
+    target = Target("county", 1, "county-047", "Nairobi", "bad uid", "")
+    dvs = DataValueSet(
+        period=Period.parse("2026/27-Q1"),
+        data_set="",
+        attribute_option_combo="",
+        complete_date=dt.date(2026, 10, 1),
+        org_unit_id_scheme="uid",
+        targets=[target],
+        values=[DataValue("deAAAAAAAAA", "cocAAAAAAAA", "bad uid", -1), DataValue("deAAAAAAAAA", "x", "bad uid", 2)],
+        unmapped={"category_option_combo": 4},
+    )
+    problems = check(dvs, placeholders=frozenset({"deAAAAAAAAA"}))
+    by_object = {p["object"]: p["value"] for p in problems}
+    assert "4 figures have no mapping" in by_object["category_option_combo"]
+    assert "not a DHIS2 identifier" in by_object["bad uid"] and "not a DHIS2 identifier" in by_object["x"]
+    assert "placeholder" in by_object["deAAAAAAAAA"]
+    assert "not a whole number" in by_object["deAAAAAAAAA.cocAAAAAAAA.bad uid"]
+    assert len(problems) == 5  # each problem once, however many values share it
 
 
 def test_warning_import_keeps_the_conflicts(
@@ -134,14 +193,14 @@ def test_retry_waits_grow(server: Any, closed_port_url: str) -> None:
     server.base_url = closed_port_url
     server.retry_backoff_seconds = 1.5
     waits: list[float] = []
-    result = client.post_data_value_set(server, b"{}", dry_run=True, sleep=waits.append)
+    result = client.post_data_value_set(server, b"{}", sleep=waits.append)
     assert result.status == "failed" and waits == [1.5, 3.0]
 
 
 def test_token_authentication_header(cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any) -> None:
     server.auth = "token"
     server.save()
-    actions.push(actor=cast.national_me, period=period, dry_run=True)
+    actions.push(actor=cast.national_me, period=period, dry_run=False)
     assert fake_dhis2.requests[0].headers["authorization"] == f"ApiToken {SECRET}"
 
 
@@ -150,7 +209,7 @@ def test_org_units_by_code_adds_the_id_scheme(
 ) -> None:
     server.org_unit_id_scheme = "code"
     server.save()
-    actions.push(actor=cast.national_me, period=period, dry_run=True)
+    actions.push(actor=cast.national_me, period=period, dry_run=False)
     request = fake_dhis2.requests[0]
     assert request.query["orgUnitIdScheme"] == ["CODE"]
     assert {v["orgUnit"] for v in request.json()["dataValues"]} == {"KE_C047", "KE_C023"}
@@ -170,7 +229,7 @@ def test_sub_county_level_reports_each_sub_county(
 ) -> None:
     server.org_unit_level = "sub_county"
     server.save()
-    log = actions.push(actor=cast.national_me, period=period, org_units=[cast.nairobi_office.county], dry_run=True)
+    log = actions.push(actor=cast.national_me, period=period, org_units=[cast.nairobi_office.county], dry_run=False)
     keys = [ou["key"] for ou in log.org_units]
     assert "sub_county-274" in keys and all(k.startswith("sub_county-") for k in keys)
     westlands = next(ou["uid"] for ou in log.org_units if ou["key"] == "sub_county-274")
@@ -212,7 +271,7 @@ def test_bad_requests_write_nothing(cast: Any, period: Any, server: Any) -> None
     server.is_active = False
     server.save()
     with pytest.raises(ValidationError) as no_server:
-        actions.push(actor=cast.national_me, period=Period.parse("2025/26"), dry_run=True)
+        actions.push(actor=cast.national_me, period=Period.parse("2025/26"), dry_run=False)
     assert "server" in no_server.value.message_dict
     assert not PushLog.objects.exists()
 
@@ -227,7 +286,7 @@ def test_unmapped_org_unit_is_refused(cast: Any, server: Any, period: Any) -> No
 
 
 def test_a_log_runs_once(cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any) -> None:
-    log = actions.push(actor=cast.national_me, period=period, dry_run=True)
+    log = actions.push(actor=cast.national_me, period=period, dry_run=False)
     again = actions.push_run(log=log)
     assert again.status == "success" and len(fake_dhis2.requests) == 1
 

@@ -101,11 +101,33 @@ def test_push_button_queues_runs_and_shows_the_result(
     response = client.post(reverse("dhis2:push"), {"period": period.code, "county": "047", "dry_run": "on"})
     log = PushLog.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("dhis2:log_detail", args=[log.public_id])
-    assert log.status == "success" and log.dry_run  # the test task backend runs it at once
-    assert fake_dhis2.requests[0].query["dryRun"] == ["true"]
+    assert log.status == "warning" and log.dry_run  # the test task backend runs it at once
+    assert fake_dhis2.requests == []  # a dry run sends nothing
     page = client.get(response["Location"]).content.decode()
-    assert "DHIS2 dry run" in page and "Success" in page and log.payload_sha256 in page
+    assert "DHIS2 dry run" in page and "Problems found" in page and log.payload_sha256 in page
+    assert "Dry run: 3 values built, nothing sent." in page and "none (dry run)" in page
+    assert "Imported" not in page  # nothing was sent, so nothing was imported
     assert "hx-trigger" not in page  # finished: no more polling
+    history = client.get(reverse("dhis2:index")).content.decode()
+    assert "3 values built, nothing sent" in history
+
+
+def test_dry_run_page_without_a_server(
+    client: Any, login: Any, cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any
+) -> None:
+    from cpims.integrations.dhis2.models import PushLog
+
+    server.is_active = False
+    server.save()
+    login(client, cast.national_me)
+    preview = client.get(reverse("dhis2:preview"), {"period": period.code}).content.decode()
+    assert "Dry run" in preview and "Push to DHIS2" not in preview
+    response = client.post(reverse("dhis2:push"), {"period": period.code, "county": "047", "dry_run": "on"})
+    log = PushLog.objects.get()
+    page = client.get(response["Location"]).content.decode()
+    assert log.server is None and fake_dhis2.requests == []
+    assert "no DHIS2 server configured" in page and "values built, nothing sent" in page
+    assert client.post(reverse("dhis2:push"), {"period": period.code}).status_code == 400  # a push needs one
 
 
 def test_a_running_push_polls_with_htmx(client: Any, login: Any, cast: Any, server: Any, period: Any) -> None:

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError("That user may not push to DHIS2 (a national role with dhis2.push is needed).") from exc
         self.stdout.write(
             f"{'Dry run' if log.dry_run else 'Push'} {log.period} ({log.period_dhis2}), {len(log.org_units)} org units,"
-            f" {log.values_sent} values: {log.status.upper()}"
+            f" {log.values_built} values built, {log.values_sent} sent: {log.status.upper()}"
             f" imported={log.imported} updated={log.updated} ignored={log.ignored} deleted={log.deleted}"
             f" conflicts={len(log.conflicts)}"
         )
