@@ -94,19 +94,28 @@ def orgunit_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "geo/orgunit_form.html", {"form": form, "unit": unit})
 
 
-_ELEMENT_ID = re.compile(r"id_[a-z_]{1,40}")
+# An element id a form may give (``id_`` + field name, a form prefix allowed): nothing else is echoed back.
+_ELEMENT_ID = re.compile(r"id_[a-z0-9_-]{1,60}")
+# Which query-string names may carry the parent area, by the level asked for (none: any of them).
+_PARENT_NAMES = {
+    Area.Level.SUB_COUNTY: ("county",),
+    Area.Level.WARD: ("sub_county",),
+    None: ("parent", "county", "sub_county"),
+}
 
 
-@login_required
 @require_GET
 def area_options(request: HttpRequest) -> HttpResponse:
-    """``<option>``s of the areas under ``?parent=<id>`` for the cascading area pickers (htmx).
+    """``<option>``s of the areas under a county or sub-county for the cascading area pickers (htmx).
 
-    The picker's own select may send its value under its name (``county`` or ``sub_county``)
-    instead of ``parent``. ``clear=<element id>`` also empties a lower picker (the ward select
-    when the county changes).
+    Public: area names are reference data, and the public report-a-concern form uses it too. The
+    parent comes as ``?parent=<id>`` or as the picker's own value under its name (``county`` or
+    ``sub_county``, possibly form-prefixed like ``child-county``); ``level`` says which one to read.
+    ``clear=<element id>`` also empties a lower picker (the ward select when the county changes).
     """
-    raw = request.GET.get("parent") or request.GET.get("county") or request.GET.get("sub_county") or ""
+    names = _PARENT_NAMES.get(request.GET.get("level"), _PARENT_NAMES[None])
+    sent = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
+    raw = next((sent[name] for name in names if sent.get(name)), "")
     parent = Area.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
     clear = request.GET.get("clear", "")
     return render(

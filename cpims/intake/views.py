@@ -6,7 +6,6 @@ never read a record: they answer with the new report's reference number and noth
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +24,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import forms as case_forms
 from cpims.cases import queries as case_queries
-from cpims.geo.models import Area, OrgUnit
+from cpims.geo.models import OrgUnit
 from cpims.intake import actions, forms, queries, throttle
 from cpims.intake.models import IntakeReport
 from cpims.registry import queries as registry_queries
@@ -34,7 +33,6 @@ from cpims.registry.numbers import normalise_number
 
 RECEIPT_SALT = "cpims.intake.receipt"
 RECEIPT_MAX_AGE = 24 * 60 * 60
-_ELEMENT_ID = re.compile(r"id_[a-z_]{1,40}")
 # The cases app's category form, with a second (optional) row: a concern often has two categories.
 CategoryFormSet = formset_factory(case_forms.CategoryForm, extra=1, min_num=1, max_num=10)
 
@@ -77,23 +75,6 @@ def public_received(request: HttpRequest, token: str) -> HttpResponse:
     except signing.BadSignature as exc:
         raise Http404 from exc
     return render(request, "intake/public_received.html", {"reference": reference})
-
-
-@require_GET
-def public_areas(request: HttpRequest) -> HttpResponse:
-    """``<option>``s of the sub-counties of a county or the wards of a sub-county (public data)."""
-    level = request.GET.get("level")
-    parent_name = "sub_county" if level == Area.Level.WARD else "county"
-    raw = request.GET.get(parent_name, "")
-    areas = Area.objects.none()
-    if level in (Area.Level.SUB_COUNTY, Area.Level.WARD) and raw.isascii() and raw.isdigit() and len(raw) < 12:
-        areas = Area.objects.filter(level=level, parent_id=int(raw)).order_by("name").only("pk", "name")
-    clear = request.GET.get("clear", "")
-    return render(
-        request,
-        "intake/_area_options.html",
-        {"areas": areas, "clear": clear if _ELEMENT_ID.fullmatch(clear) else ""},
-    )
 
 
 # --- Officers and partners ------------------------------------------------------------------------

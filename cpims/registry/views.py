@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.geo.models import Area
 from cpims.registry import actions, forms, queries
 from cpims.registry.models import Person
 from cpims.registry.numbers import normalise_number
@@ -48,23 +47,6 @@ def _as_page(value: Any) -> int:
         return max(int(value), 1)
     except (TypeError, ValueError):
         return 1
-
-
-@login_required
-@require_GET
-def area_options(request: HttpRequest) -> HttpResponse:
-    """<option>s of the areas under a county or sub-county (htmx fills the next select)."""
-    level = request.GET.get("level")
-    # The parent select sends its own (possibly prefixed) name, e.g. "child-county=12".
-    suffix = "sub_county" if level == Area.Level.WARD else "county"
-    parent_id = next(
-        (v for k, v in request.GET.items() if k.endswith(suffix) and (suffix != "county" or "sub_county" not in k)),
-        "",
-    )
-    areas = Area.objects.none()
-    if level in (Area.Level.SUB_COUNTY, Area.Level.WARD) and parent_id.isdigit():
-        areas = Area.objects.filter(level=level, parent_id=int(parent_id)).order_by("name").only("pk", "name")
-    return render(request, "registry/_area_options.html", {"areas": areas})
 
 
 def _relatives_from(formset: Any, siblings: Any) -> list[actions.RelativeInput]:
