@@ -19,6 +19,7 @@ from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
 from cpims.cases.tasks import tasks_for
+from cpims.core.formviews import form_view
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 from cpims.registry.models import Person
@@ -334,26 +335,25 @@ def transition(request: HttpRequest, public_id: Any, name: str) -> HttpResponse:
 def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.GoalForm(request.POST or None, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.case_plan_goal_add(
-                actor=request.user,
-                case=case,
-                domain=d["domain"],
-                goal=d["goal"],
-                actions=d["actions"],
-                responsible=d["responsible"],
-                due_on=d["due_on"],
-                expected_version=d.get("version"),
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Goal added to the plan."))
-            return _detail(case)
-    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Add a plan goal")})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.case_plan_goal_add(
+            actor=request.user,
+            case=case,
+            domain=d["domain"],
+            goal=d["goal"],
+            actions=d["actions"],
+            responsible=d["responsible"],
+            due_on=d["due_on"],
+            expected_version=d.get("version"),
+            request=request,
+        ),
+        then=lambda _result: _detail(case),
+        success=_("Goal added to the plan."),
+        template="cases/simple_form.html",
+        context={"case": case, "title": _("Add a plan goal")},
+    )
 
 
 @login_required
@@ -361,18 +361,17 @@ def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.followup_add(
-                actor=request.user, case=case, due_on=d["due_on"], purpose=d["purpose"], request=request
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Follow-up planned."))
-            return _detail(case)
-    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Plan a follow-up")})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.followup_add(
+            actor=request.user, case=case, due_on=d["due_on"], purpose=d["purpose"], request=request
+        ),
+        then=lambda _result: _detail(case),
+        success=_("Follow-up planned."),
+        template="cases/simple_form.html",
+        context={"case": case, "title": _("Plan a follow-up")},
+    )
 
 
 @login_required
@@ -383,18 +382,17 @@ def followup_done(request: HttpRequest, public_id: Any, followup_id: Any) -> Htt
     if followup is None:
         raise Http404
     form = forms.FollowUpDoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.followup_complete(
-                actor=request.user, followup=followup, outcome=d["outcome"], done_on=d["done_on"], request=request
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Follow-up recorded."))
-            return _detail(case)
-    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Record a follow-up")})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.followup_complete(
+            actor=request.user, followup=followup, outcome=d["outcome"], done_on=d["done_on"], request=request
+        ),
+        then=lambda _result: _detail(case),
+        success=_("Follow-up recorded."),
+        template="cases/simple_form.html",
+        context={"case": case, "title": _("Record a follow-up")},
+    )
 
 
 @login_required

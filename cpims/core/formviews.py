@@ -28,13 +28,14 @@ def submit(
     action: Callable[[dict[str, Any]], T],
     *,
     then: Callable[[T], HttpResponse],
-    success: str = "",
+    success: str | Callable[[T], str] = "",
     refused: Callable[[ValidationError], HttpResponse | None] | None = None,
     attach: Callable[[ValidationError], None] | None = None,
 ) -> HttpResponse | None:
-    """On a valid POST, run ``action(form.cleaned_data)``; if it succeeds, show ``success`` and
-    answer ``then(result)``. A ValidationError goes onto the form (through ``attach`` if given)
-    unless ``refused`` answers it with a response. None means: render the form (again)."""
+    """On a valid POST, run ``action(form.cleaned_data)``; if it succeeds, show ``success`` (a text,
+    or a function of the result to name what was made) and answer ``then(result)``. A
+    ValidationError goes onto the form (through ``attach`` if given) unless ``refused`` answers it
+    with a response. None means: render the form (again)."""
     if request.method != "POST" or not form.is_valid():
         return None
     try:
@@ -48,8 +49,9 @@ def submit(
         else:
             attach_errors(form, exc)
         return None
-    if success:
-        messages.success(request, success)
+    message = success(result) if callable(success) else success
+    if message:
+        messages.success(request, message)
     return then(result)
 
 
@@ -74,7 +76,7 @@ def form_view(
     then: Callable[[T], HttpResponse],
     template: str,
     context: Mapping[str, Any] | None = None,
-    success: str = "",
+    success: str | Callable[[T], str] = "",
     invalid_status: int = 200,
     refused: Callable[[ValidationError], HttpResponse | None] | None = None,
     attach: Callable[[ValidationError], None] | None = None,

@@ -24,6 +24,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import forms as case_forms
 from cpims.cases import queries as case_queries
+from cpims.core.formviews import form_view
 from cpims.geo.models import OrgUnit
 from cpims.intake import actions, forms, queries, throttle
 from cpims.intake.models import IntakeReport
@@ -268,18 +269,18 @@ def report_dismiss(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not report.is_open and request.method == "GET":
         return _already_triaged(request, report)
     form = forms.DismissForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_dismiss(
-                actor=request.user,
-                report=report,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Report %(reference)s dismissed.") % {"reference": report.reference})
-            return redirect("intake:queue")
-    return render(request, "intake/report_dismiss.html", {"report": report, "form": form})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.report_dismiss(
+            actor=request.user,
+            report=report,
+            reason=d["reason"],
+            note=d["note"],
+            request=request,
+        ),
+        then=lambda _result: redirect("intake:queue"),
+        success=_("Report %(reference)s dismissed.") % {"reference": report.reference},
+        template="intake/report_dismiss.html",
+        context={"report": report},
+    )

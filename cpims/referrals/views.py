@@ -18,6 +18,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
 from cpims.cases.forms import attach_errors
+from cpims.core.formviews import form_view
 from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, forms, queries
 from cpims.referrals.models import Referral, Transfer
@@ -121,31 +122,26 @@ def create(request: HttpRequest, case_id: Any) -> HttpResponse:
         may_override=may_override,
         initial={"urgency": Referral.Urgency.ROUTINE},
     )
-    if data is not None and form.is_valid():
-        d = form.cleaned_data
-        try:
-            referral = actions.referral_send(
-                actor=request.user,
-                case=case,
-                to_unit=d["to_unit"],
-                reason=d["reason"],
-                urgency=d["urgency"],
-                service_requested=d["service_requested"],
-                destination_class=d["destination_class"],
-                from_office=d["from_office"],
-                consent_override=bool(d.get("consent_override")),
-                override_reason=d.get("override_reason", ""),
-                request=request,
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name})
-            return redirect("cases:case_detail", public_id=case.public_id)
-    return render(
+    return form_view(
         request,
-        "referrals/referral_form.html",
-        {"case": case, "form": form, "county_form": county_form, "title": _("Refer the case")},
+        form,
+        lambda d: actions.referral_send(
+            actor=request.user,
+            case=case,
+            to_unit=d["to_unit"],
+            reason=d["reason"],
+            urgency=d["urgency"],
+            service_requested=d["service_requested"],
+            destination_class=d["destination_class"],
+            from_office=d["from_office"],
+            consent_override=bool(d.get("consent_override")),
+            override_reason=d.get("override_reason", ""),
+            request=request,
+        ),
+        then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
+        success=lambda referral: _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name},
+        template="referrals/referral_form.html",
+        context={"case": case, "county_form": county_form, "title": _("Refer the case")},
     )
 
 
@@ -283,22 +279,20 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_TRANSFER)
     form = forms.TransferForm(request.POST or None, exclude_office=case.office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer = actions.transfer_request(
-                actor=request.user,
-                case=case,
-                to_office=form.cleaned_data["to_office"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name})
-            return redirect("cases:case_detail", public_id=case.public_id)
-    return render(
-        request, "referrals/transfer_form.html", {"case": case, "form": form, "title": _("Transfer the case")}
+    return form_view(
+        request,
+        form,
+        lambda d: actions.transfer_request(
+            actor=request.user,
+            case=case,
+            to_office=d["to_office"],
+            reason=d["reason"],
+            request=request,
+        ),
+        then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
+        success=lambda transfer: _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name},
+        template="referrals/transfer_form.html",
+        context={"case": case, "title": _("Transfer the case")},
     )
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.core.formviews import form_view
 from cpims.registry import actions, forms, queries
 from cpims.registry.models import Person
 from cpims.registry.numbers import normalise_number
@@ -184,21 +185,21 @@ def child_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.PersonEditForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.person_update(
-                actor=request.user,
-                person=person,
-                data=form.to_input(),
-                expected_updated_at=form.cleaned_data["updated_at"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return _detail(person)
-    return render(request, "registry/person_edit.html", {"form": form, "person": person})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.person_update(
+            actor=request.user,
+            person=person,
+            data=form.to_input(),
+            expected_updated_at=d["updated_at"],
+            request=request,
+        ),
+        then=lambda _result: _detail(person),
+        success=_("Changes saved."),
+        template="registry/person_edit.html",
+        context={"person": person},
+    )
 
 
 @login_required
@@ -209,15 +210,15 @@ def caregiver_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not child.is_active or child.kind != Person.Kind.CHILD:
         raise Http404
     form = forms.RelativeAddForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.relative_add(actor=request.user, child=child, relative=form.to_relative(), request=request)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Added to the child's record."))
-            return _detail(child)
-    return render(request, "registry/caregiver_form.html", {"form": form, "person": child})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.relative_add(actor=request.user, child=child, relative=form.to_relative(), request=request),
+        then=lambda _result: _detail(child),
+        success=_("Added to the child's record."),
+        template="registry/caregiver_form.html",
+        context={"person": child},
+    )
 
 
 @login_required
@@ -228,25 +229,21 @@ def relationship_edit(request: HttpRequest, public_id: Any, relationship_id: Any
         raise Http404
     initial = {"parent_status": relationship.parent_status, "lives_with_child": relationship.lives_with_child}
     form = forms.RelationshipForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.relationship_update(
-                actor=request.user,
-                relationship=relationship,
-                parent_status=form.cleaned_data["parent_status"],
-                lives_with_child=form.cleaned_data["lives_with_child"],
-                is_active=not form.cleaned_data["ended"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return _detail(relationship.child)
-    return render(
+    return form_view(
         request,
-        "registry/relationship_form.html",
-        {"form": form, "person": relationship.child, "relationship": relationship},
+        form,
+        lambda d: actions.relationship_update(
+            actor=request.user,
+            relationship=relationship,
+            parent_status=d["parent_status"],
+            lives_with_child=d["lives_with_child"],
+            is_active=not d["ended"],
+            request=request,
+        ),
+        then=lambda _result: _detail(relationship.child),
+        success=_("Changes saved."),
+        template="registry/relationship_form.html",
+        context={"person": relationship.child, "relationship": relationship},
     )
 
 
@@ -257,21 +254,21 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.IdentifierForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.identifier_add(
-                actor=request.user,
-                person=person,
-                id_type=form.cleaned_data["id_type"],
-                value=form.cleaned_data["value"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Identifier added."))
-            return _detail(person)
-    return render(request, "registry/simple_form.html", _simple(form, person, _("Add an identifier")))
+    return form_view(
+        request,
+        form,
+        lambda d: actions.identifier_add(
+            actor=request.user,
+            person=person,
+            id_type=d["id_type"],
+            value=d["value"],
+            request=request,
+        ),
+        then=lambda _result: _detail(person),
+        success=_("Identifier added."),
+        template="registry/simple_form.html",
+        context=_simple(form, person, _("Add an identifier")),
+    )
 
 
 def _simple(form: Any, person: Person, title: str, **extra: Any) -> dict[str, Any]:
@@ -285,15 +282,15 @@ def consent_give(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.ConsentForm(request.POST or None, person=person, initial={"purpose": request.GET.get("purpose")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.consent_give(actor=request.user, person=person, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return _detail(person)
-    return render(request, "registry/simple_form.html", _simple(form, person, _("Record consent")))
+    return form_view(
+        request,
+        form,
+        lambda d: actions.consent_give(actor=request.user, person=person, request=request, **form.cleaned_data),
+        then=lambda _result: _detail(person),
+        success=_("Consent recorded."),
+        template="registry/simple_form.html",
+        context=_simple(form, person, _("Record consent")),
+    )
 
 
 @login_required
@@ -343,15 +340,15 @@ def photo_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.PhotoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.photo_set(actor=request.user, person=person, photo=form.cleaned_data["photo"], request=request)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Photo saved."))
-            return _detail(person)
-    return render(request, "registry/simple_form.html", _simple(form, person, _("Photo"), multipart=True))
+    return form_view(
+        request,
+        form,
+        lambda d: actions.photo_set(actor=request.user, person=person, photo=d["photo"], request=request),
+        then=lambda _result: _detail(person),
+        success=_("Photo saved."),
+        template="registry/simple_form.html",
+        context=_simple(form, person, _("Photo"), multipart=True),
+    )
 
 
 @login_required
