@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
-from cpims.cases.forms import attach_errors
 from cpims.core.formviews import form_view
 from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, forms, queries
@@ -55,6 +55,19 @@ def _to_transfer(transfer: Transfer) -> HttpResponse:
 def _refused(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _if_stale(request: HttpRequest, back: HttpResponse) -> Callable[[ValidationError], HttpResponse | None]:
+    """A stale answer (someone else answered first) is a message and ``back``; other refusals go
+    onto the form."""
+
+    def refused(exc: ValidationError) -> HttpResponse | None:
+        if getattr(exc, "code", None) != "stale":
+            return None
+        _refused(request, exc)
+        return back
+
+    return refused
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -176,19 +189,24 @@ def _answer_form(
     initial: dict[str, Any] | None = None,
 ) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, answer=True)
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(referral, form.cleaned_data)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_detail(referral)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return _to_detail(referral)
-    return render(request, "referrals/answer_form.html", {"referral": referral, "form": form, "title": title})
+    return _referral_form(
+        request, referral, form_class(request.POST or None, initial=initial), run, title=title, done=done
+    )
+
+
+def _referral_form(
+    request: HttpRequest, referral: Referral, form: Any, run: Any, *, title: str, done: str, **context: Any
+) -> HttpResponse:
+    return form_view(
+        request,
+        form,
+        lambda d: run(referral, d),
+        then=lambda _result: _to_detail(referral),
+        success=done,
+        refused=_if_stale(request, _to_detail(referral)),
+        template="referrals/answer_form.html",
+        context={"referral": referral, "title": title, **context},
+    )
 
 
 @login_required
@@ -208,24 +226,14 @@ def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, withdraw=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.referral_withdraw(
-                actor=request.user, referral=referral, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_detail(referral)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Referral withdrawn."))
-            return _to_detail(referral)
-    return render(
+    return _referral_form(
         request,
-        "referrals/answer_form.html",
-        {"referral": referral, "form": form, "title": _("Withdraw the referral"), "danger": True},
+        referral,
+        forms.ReasonForm(request.POST or None),
+        lambda r, d: actions.referral_withdraw(actor=request.user, referral=r, reason=d["reason"], request=request),
+        title=_("Withdraw the referral"),
+        done=_("Referral withdrawn."),
+        danger=True,
     )
 
 
@@ -326,28 +334,26 @@ def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect("cases:case_detail", public_id=transfer.case.public_id)
 
 
+def _transfer_answer(request: HttpRequest, transfer: Transfer, action: Any, *, title: str, done: str) -> HttpResponse:
+    """Decline or withdraw a transfer, with a reason."""
+    return form_view(
+        request,
+        forms.ReasonForm(request.POST or None),
+        lambda d: action(actor=request.user, transfer=transfer, reason=d["reason"], request=request),
+        then=lambda _result: _to_transfer(transfer),
+        success=done,
+        refused=_if_stale(request, _to_transfer(transfer)),
+        template="referrals/transfer_answer_form.html",
+        context={"transfer": transfer, "title": title},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, answer=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.transfer_decline(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_transfer(transfer)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer declined."))
-            return _to_transfer(transfer)
-    return render(
-        request,
-        "referrals/transfer_answer_form.html",
-        {"transfer": transfer, "form": form, "title": _("Decline the transfer")},
+    return _transfer_answer(
+        request, transfer, actions.transfer_decline, title=_("Decline the transfer"), done=_("Transfer declined.")
     )
 
 
@@ -355,22 +361,6 @@ def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, withdraw=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.transfer_withdraw(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_transfer(transfer)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer withdrawn."))
-            return _to_transfer(transfer)
-    return render(
-        request,
-        "referrals/transfer_answer_form.html",
-        {"transfer": transfer, "form": form, "title": _("Withdraw the transfer")},
+    return _transfer_answer(
+        request, transfer, actions.transfer_withdraw, title=_("Withdraw the transfer"), done=_("Transfer withdrawn.")
     )

@@ -247,6 +247,21 @@ def relationship_edit(request: HttpRequest, public_id: Any, relationship_id: Any
     )
 
 
+def _simple_form(
+    request: HttpRequest, person: Person, form: Any, action: Any, *, title: str, success: str, **extra: Any
+) -> HttpResponse:
+    """One short form about a person (identifier, consent, photo); back to the person's page."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=lambda _result: _detail(person),
+        success=success,
+        template="registry/simple_form.html",
+        context={"person": person, "title": title, **extra},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
@@ -254,8 +269,9 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.IdentifierForm(request.POST or None)
-    return form_view(
+    return _simple_form(
         request,
+        person,
         form,
         lambda d: actions.identifier_add(
             actor=request.user,
@@ -264,15 +280,9 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
             value=d["value"],
             request=request,
         ),
-        then=lambda _result: _detail(person),
+        title=_("Add an identifier"),
         success=_("Identifier added."),
-        template="registry/simple_form.html",
-        context=_simple(form, person, _("Add an identifier")),
     )
-
-
-def _simple(form: Any, person: Person, title: str, **extra: Any) -> dict[str, Any]:
-    return {"form": form, "person": person, "title": title, **extra}
 
 
 @login_required
@@ -282,14 +292,13 @@ def consent_give(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.ConsentForm(request.POST or None, person=person, initial={"purpose": request.GET.get("purpose")})
-    return form_view(
+    return _simple_form(
         request,
+        person,
         form,
         lambda d: actions.consent_give(actor=request.user, person=person, request=request, **form.cleaned_data),
-        then=lambda _result: _detail(person),
+        title=_("Record consent"),
         success=_("Consent recorded."),
-        template="registry/simple_form.html",
-        context=_simple(form, person, _("Record consent")),
     )
 
 
@@ -300,22 +309,18 @@ def consent_withdraw(request: HttpRequest, public_id: Any, consent_id: Any) -> H
     if str(consent.person.public_id) != str(public_id):
         raise Http404
     form = forms.ConsentWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.consent_withdraw(
-                actor=request.user,
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Consent withdrawn."))
-            return _detail(consent.person)
     title = _("Withdraw consent: %(purpose)s") % {"purpose": consent.get_purpose_display()}
-    return render(request, "registry/simple_form.html", _simple(form, consent.person, title, danger=True))
+    return _simple_form(
+        request,
+        consent.person,
+        form,
+        lambda d: actions.consent_withdraw(
+            actor=request.user, consent=consent, withdrawn_on=d["withdrawn_on"], reason=d["reason"], request=request
+        ),
+        title=title,
+        success=_("Consent withdrawn."),
+        danger=True,
+    )
 
 
 @login_required
@@ -340,14 +345,14 @@ def photo_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.PhotoForm(request.POST or None, request.FILES or None)
-    return form_view(
+    return _simple_form(
         request,
+        person,
         form,
         lambda d: actions.photo_set(actor=request.user, person=person, photo=d["photo"], request=request),
-        then=lambda _result: _detail(person),
+        title=_("Photo"),
         success=_("Photo saved."),
-        template="registry/simple_form.html",
-        context=_simple(form, person, _("Photo"), multipart=True),
+        multipart=True,
     )
 
 
