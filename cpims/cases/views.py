@@ -19,7 +19,7 @@ from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
 from cpims.cases.tasks import tasks_for
-from cpims.core.formviews import form_view
+from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 from cpims.registry.models import Person
@@ -341,13 +341,9 @@ def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         lambda d: actions.case_plan_goal_add(
             actor=request.user,
             case=case,
-            domain=d["domain"],
-            goal=d["goal"],
-            actions=d["actions"],
-            responsible=d["responsible"],
-            due_on=d["due_on"],
             expected_version=d.get("version"),
             request=request,
+            **pick(d, "domain", "goal", "actions", "responsible", "due_on"),
         ),
         then=lambda _result: _detail(case),
         success=_("Goal added to the plan."),

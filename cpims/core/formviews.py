@@ -55,6 +55,12 @@ def submit(
     return then(result)
 
 
+def pick(data: Mapping[str, Any], *names: str) -> dict[str, Any]:
+    """The named fields of a form's cleaned data, passed to an action as keyword arguments of the
+    same names."""
+    return {name: data[name] for name in names}
+
+
 def render_form(
     request: HttpRequest,
     template: str,

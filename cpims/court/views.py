@@ -15,7 +15,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
 from cpims.cases.models import Case
-from cpims.core.formviews import form_view
+from cpims.core.formviews import form_view, pick
 from cpims.court import actions, forms, queries
 
 
@@ -121,12 +121,8 @@ def order_create(request: HttpRequest, public_id: Any) -> HttpResponse:
         lambda d: actions.court_order_add(
             actor=request.user,
             session=session,
-            order_type=d["order_type"],
-            made_on=d["made_on"],
-            period_months=d["period_months"],
-            expires_on=d["expires_on"],
-            notes=d["notes"],
             request=request,
+            **pick(d, "order_type", "made_on", "period_months", "expires_on", "notes"),
         ),
         case=session.case,
         title=_("Add a court order"),
@@ -145,12 +141,8 @@ def summons_create(request: HttpRequest, public_id: Any) -> HttpResponse:
         lambda d: actions.summons_issue(
             actor=request.user,
             case=case,
-            person_role=d["person_role"],
-            person_name=d["person_name"],
-            issued_on=d["issued_on"],
-            due_on=d["due_on"],
-            notes=d["notes"],
             request=request,
+            **pick(d, "person_role", "person_name", "issued_on", "due_on", "notes"),
         ),
         case=case,
         title=_("Issue a summons"),

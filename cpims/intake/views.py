@@ -24,7 +24,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import forms as case_forms
 from cpims.cases import queries as case_queries
-from cpims.core.formviews import form_view
+from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.intake import actions, forms, queries, throttle
 from cpims.intake.models import IntakeReport
@@ -275,9 +275,8 @@ def report_dismiss(request: HttpRequest, public_id: Any) -> HttpResponse:
         lambda d: actions.report_dismiss(
             actor=request.user,
             report=report,
-            reason=d["reason"],
-            note=d["note"],
             request=request,
+            **pick(d, "reason", "note"),
         ),
         then=lambda _result: redirect("intake:queue"),
         success=_("Report %(reference)s dismissed.") % {"reference": report.reference},

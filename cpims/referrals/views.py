@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
-from cpims.core.formviews import form_view
+from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, forms, queries
 from cpims.referrals.models import Referral, Transfer
@@ -141,15 +141,10 @@ def create(request: HttpRequest, case_id: Any) -> HttpResponse:
         lambda d: actions.referral_send(
             actor=request.user,
             case=case,
-            to_unit=d["to_unit"],
-            reason=d["reason"],
-            urgency=d["urgency"],
-            service_requested=d["service_requested"],
-            destination_class=d["destination_class"],
-            from_office=d["from_office"],
             consent_override=bool(d.get("consent_override")),
             override_reason=d.get("override_reason", ""),
             request=request,
+            **pick(d, "to_unit", "reason", "urgency", "service_requested", "destination_class", "from_office"),
         ),
         then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
         success=lambda referral: _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name},
@@ -249,10 +244,8 @@ def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         run=lambda r, d: actions.referral_service_record(
             actor=request.user,
             referral=r,
-            service=d["service"],
-            given_on=d["given_on"],
-            notes=d["notes"],
             request=request,
+            **pick(d, "service", "given_on", "notes"),
         ),
         done=_("Service recorded."),
     )
@@ -293,9 +286,8 @@ def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
         lambda d: actions.transfer_request(
             actor=request.user,
             case=case,
-            to_office=d["to_office"],
-            reason=d["reason"],
             request=request,
+            **pick(d, "to_office", "reason"),
         ),
         then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
         success=lambda transfer: _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name},

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.core.formviews import form_view
+from cpims.core.formviews import form_view, pick
 from cpims.registry import actions, forms, queries
 from cpims.registry.models import Person
 from cpims.registry.numbers import normalise_number
@@ -235,10 +235,9 @@ def relationship_edit(request: HttpRequest, public_id: Any, relationship_id: Any
         lambda d: actions.relationship_update(
             actor=request.user,
             relationship=relationship,
-            parent_status=d["parent_status"],
-            lives_with_child=d["lives_with_child"],
             is_active=not d["ended"],
             request=request,
+            **pick(d, "parent_status", "lives_with_child"),
         ),
         then=lambda _result: _detail(relationship.child),
         success=_("Changes saved."),
@@ -276,9 +275,8 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         lambda d: actions.identifier_add(
             actor=request.user,
             person=person,
-            id_type=d["id_type"],
-            value=d["value"],
             request=request,
+            **pick(d, "id_type", "value"),
         ),
         title=_("Add an identifier"),
         success=_("Identifier added."),
