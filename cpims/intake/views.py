@@ -273,10 +273,7 @@ def report_dismiss(request: HttpRequest, public_id: Any) -> HttpResponse:
         request,
         form,
         lambda d: actions.report_dismiss(
-            actor=request.user,
-            report=report,
-            request=request,
-            **pick(d, "reason", "note"),
+            actor=request.user, report=report, request=request, **pick(d, "reason", "note")
         ),
         then=lambda _result: redirect("intake:queue"),
         success=_("Report %(reference)s dismissed.") % {"reference": report.reference},

@@ -242,10 +242,7 @@ def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         title=_("Record a service"),
         initial={"given_on": timezone.localdate()},
         run=lambda r, d: actions.referral_service_record(
-            actor=request.user,
-            referral=r,
-            request=request,
-            **pick(d, "service", "given_on", "notes"),
+            actor=request.user, referral=r, request=request, **pick(d, "service", "given_on", "notes")
         ),
         done=_("Service recorded."),
     )
@@ -284,10 +281,7 @@ def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
         request,
         form,
         lambda d: actions.transfer_request(
-            actor=request.user,
-            case=case,
-            request=request,
-            **pick(d, "to_office", "reason"),
+            actor=request.user, case=case, request=request, **pick(d, "to_office", "reason")
         ),
         then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
         success=lambda transfer: _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name},

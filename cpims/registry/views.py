@@ -273,10 +273,7 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         person,
         form,
         lambda d: actions.identifier_add(
-            actor=request.user,
-            person=person,
-            request=request,
-            **pick(d, "id_type", "value"),
+            actor=request.user, person=person, request=request, **pick(d, "id_type", "value")
         ),
         title=_("Add an identifier"),
         success=_("Identifier added."),
