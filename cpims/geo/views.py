@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.core.formviews import form_view
 from cpims.geo import actions, queries
 from cpims.geo.forms import OrgUnitFilterForm, OrgUnitForm
-from cpims.geo.models import Area
+from cpims.geo.models import Area, OrgUnit
 
 PAGE_SIZE = 25
 
@@ -61,15 +61,13 @@ def orgunit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def orgunit_create(request: HttpRequest) -> HttpResponse:
     scope.require_perm(request.user, P.ORGUNIT_MANAGE)
     form = OrgUnitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = actions.orgunit_create(actor=request.user, request=request, **form.action_fields())
-        except ValidationError as exc:
-            form.add_action_error(exc)
-        else:
-            messages.success(request, _("Organisation unit created."))
-            return redirect("geo:orgunit_detail", public_id=unit.public_id)
-    return render(request, "geo/orgunit_form.html", {"form": form, "unit": None})
+    return _orgunit_form(
+        request,
+        form,
+        lambda d: actions.orgunit_create(actor=request.user, request=request, **form.action_fields()),
+        unit=None,
+        success=_("Organisation unit created."),
+    )
 
 
 @login_required
@@ -77,21 +75,35 @@ def orgunit_create(request: HttpRequest) -> HttpResponse:
 def orgunit_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     unit = queries.orgunit_for(request.user, public_id, write=True)
     form = OrgUnitForm(request.POST or None, user=request.user, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.orgunit_update(
-                actor=request.user,
-                org_unit=unit,
-                expected_updated_at=form.cleaned_data["updated_at"],
-                request=request,
-                **form.action_fields(),
-            )
-        except ValidationError as exc:
-            form.add_action_error(exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("geo:orgunit_detail", public_id=unit.public_id)
-    return render(request, "geo/orgunit_form.html", {"form": form, "unit": unit})
+    return _orgunit_form(
+        request,
+        form,
+        lambda d: actions.orgunit_update(
+            actor=request.user,
+            org_unit=unit,
+            expected_updated_at=d["updated_at"],
+            request=request,
+            **form.action_fields(),
+        ),
+        unit=unit,
+        success=_("Changes saved."),
+    )
+
+
+def _orgunit_form(
+    request: HttpRequest, form: OrgUnitForm, action: Any, *, unit: OrgUnit | None, success: str
+) -> HttpResponse:
+    """The org-unit form; the action's errors on the area go under the area pickers."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=lambda saved: redirect("geo:orgunit_detail", public_id=saved.public_id),
+        success=success,
+        attach=form.add_action_error,
+        template="geo/orgunit_form.html",
+        context={"unit": unit},
+    )
 
 
 # An element id a form may give (``id_`` + field name, a form prefix allowed): nothing else is echoed back.

@@ -91,21 +91,23 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         initial = {"county": unit.county_id, "sub_county": unit.sub_county_id}
     form = forms.ReportForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = actions.report_record(actor=request.user, data=form.to_input(), request=request)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The concern was recorded with reference %(reference)s and waits for triage.")
-                % {"reference": report.reference},
-            )
-            if scope.can(request.user, P.INTAKE_TRIAGE, report):
-                return redirect("intake:report_detail", public_id=report.public_id)
-            return redirect("intake:report_new")
-    return render(request, "intake/report_form.html", {"form": form})
+
+    def recorded(report: Any) -> HttpResponse:
+        if scope.can(request.user, P.INTAKE_TRIAGE, report):
+            return redirect("intake:report_detail", public_id=report.public_id)
+        return redirect("intake:report_new")
+
+    return form_view(
+        request,
+        form,
+        lambda d: actions.report_record(actor=request.user, data=form.to_input(), request=request),
+        then=recorded,
+        success=lambda report: (
+            _("The concern was recorded with reference %(reference)s and waits for triage.")
+            % {"reference": report.reference}
+        ),
+        template="intake/report_form.html",
+    )
 
 
 def _home_unit(user: Any) -> OrgUnit | None:
