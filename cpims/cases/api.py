@@ -23,6 +23,7 @@ from cpims.api.common import CodeField, code_ref, public_id_ref, validated
 from cpims.api.scoping import ScopedViewSetMixin
 from cpims.cases import actions, queries, workflow
 from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
+from cpims.core.formviews import pick
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import queries as registry_queries
@@ -377,11 +378,8 @@ class ServiceRecordViewSet(
             actor=request.user,
             child=child,
             case=case,
-            service=d["service"],
-            given_on=d["given_on"],
-            provider=d["provider"],
-            notes=d["notes"],
             request=request,
             via="api",
+            **pick(d, "service", "given_on", "provider", "notes"),
         )
         return Response(ServiceRecordSerializer(self.get_base_queryset().get(pk=record.pk)).data, status=201)

@@ -25,6 +25,7 @@ from cpims.accounts import permissions as P
 from cpims.api.common import CodeField, code_ref, public_id_ref, validated
 from cpims.api.scoping import ScopedViewSetMixin
 from cpims.cases import queries as case_queries
+from cpims.core.formviews import pick
 from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, queries
 from cpims.referrals.models import Referral, Transfer
@@ -161,15 +162,11 @@ class ReferralViewSet(
         referral = actions.referral_send(
             actor=request.user,
             case=case,
-            to_unit=d["to_unit"],
-            reason=d["reason"],
-            urgency=d["urgency"],
             service_requested=d.get("service_requested"),
             destination_class=d.get("destination_class"),
             from_office=d.get("from_office"),
-            consent_override=d["consent_override"],
-            override_reason=d["override_reason"],
             request=request,
+            **pick(d, "to_unit", "reason", "urgency", "consent_override", "override_reason"),
         )
         return self._out(referral, status=201)
 
