@@ -134,6 +134,21 @@ class IdentifierReadSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
+# Who the person is: the same first fields in the full record and in a search result.
+_NAME_FIELDS = [
+    "public_id",
+    "cpims_number",
+    "kind",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "other_names",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_estimated",
+]
+
+
 class ChildSerializer(serializers.ModelSerializer):
     """A child or caregiver as the API returns it."""
 
@@ -150,16 +165,7 @@ class ChildSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "public_id",
-            "cpims_number",
-            "kind",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "other_names",
-            "sex",
-            "date_of_birth",
-            "date_of_birth_estimated",
+            *_NAME_FIELDS,
             "age",
             "ward",
             "sub_county",
@@ -187,20 +193,7 @@ class ChildSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "public_id",
-            "cpims_number",
-            "kind",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "other_names",
-            "sex",
-            "date_of_birth",
-            "date_of_birth_estimated",
-            "ward",
-            "county",
-        ]
+        fields = [*_NAME_FIELDS, "ward", "county"]
         read_only_fields = fields
 
 
