@@ -28,6 +28,7 @@ from cpims.accounts import permissions as P
 from cpims.api.common import CodeField, code_ref, public_id_ref, validated
 from cpims.api.scoping import ScopedViewSetMixin
 from cpims.care import actions, queries
+from cpims.care.forms import ADMISSION_FIELDS
 from cpims.care.models import (
     ADMISSION_REASON_LIST,
     ADMISSION_TYPE_LIST,
@@ -66,12 +67,7 @@ class PlacementSerializer(serializers.ModelSerializer):
             "public_id",
             "child",
             "case",
-            "care_type",
-            "institution",
-            "caregiver_name",
-            "admitted_on",
-            "admission_type",
-            "admission_reason",
+            *ADMISSION_FIELDS,
             "court",
             "court_name",
             "order_number",
