@@ -13,32 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts import queries
 from cpims.accounts.models import Role, User
+from cpims.core.forms import style
 from cpims.geo.models import OrgUnit
 
 
-class _BootstrapMixin:
-    """Bootstrap 5 classes on every widget."""
-
-    def _style(self) -> None:
-        for field in self.fields.values():  # type: ignore[attr-defined]
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class LoginForm(_BootstrapMixin, AuthenticationForm):
+class LoginForm(AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocorrect": "off"})
-        self._style()
+        style(self)
 
 
-class TokenForm(_BootstrapMixin, forms.Form):
+class TokenForm(forms.Form):
     token = forms.CharField(
         label=_("Code"),
         max_length=32,
@@ -47,7 +33,7 @@ class TokenForm(_BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._style()
+        style(self)
 
 
 class SetupForm(TokenForm):
@@ -60,18 +46,18 @@ class SetupForm(TokenForm):
     )
 
 
-class LanguageForm(_BootstrapMixin, forms.Form):
+class LanguageForm(forms.Form):
     preferred_language = forms.ChoiceField(label=_("Preferred language"), choices=settings.LANGUAGES)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._style()
+        style(self)
 
 
-class OwnPasswordChangeForm(_BootstrapMixin, PasswordChangeForm):
+class OwnPasswordChangeForm(PasswordChangeForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._style()
+        style(self)
 
 
 class _RoleChoiceField(forms.ModelChoiceField):
@@ -99,7 +85,7 @@ def _grant_fields(form: forms.Form, actor: User) -> None:
     )
 
 
-class UserDetailsForm(_BootstrapMixin, forms.ModelForm):
+class UserDetailsForm(forms.ModelForm):
     """The editable details of an account, with the version it was opened at."""
 
     version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -112,7 +98,7 @@ class UserDetailsForm(_BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk:
             self.initial["version"] = self.instance.updated_at.isoformat()
-        self._style()
+        style(self)
 
     def clean_version(self) -> Any:
         return parse_datetime(self.cleaned_data.get("version") or "")
@@ -122,7 +108,7 @@ class UserDetailsForm(_BootstrapMixin, forms.ModelForm):
         pass
 
 
-class UserCreateForm(_BootstrapMixin, forms.ModelForm):
+class UserCreateForm(forms.ModelForm):
     password1 = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -143,7 +129,7 @@ class UserCreateForm(_BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         _grant_fields(self, actor)
         self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocorrect": "off"})
-        self._style()
+        style(self)
 
     def _post_clean(self) -> None:
         super()._post_clean()  # fills the unsaved instance, so the password is compared with its names
@@ -157,14 +143,14 @@ class UserCreateForm(_BootstrapMixin, forms.ModelForm):
                 self.add_error("password1", exc)
 
 
-class AssignmentForm(_BootstrapMixin, forms.Form):
+class AssignmentForm(forms.Form):
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _grant_fields(self, actor)
-        self._style()
+        style(self)
 
 
-class UserSearchForm(_BootstrapMixin, forms.Form):
+class UserSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -174,4 +160,4 @@ class UserSearchForm(_BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._style()
+        style(self)

@@ -40,6 +40,7 @@ from cpims.accounts.forms import (
     UserSearchForm,
 )
 from cpims.accounts.types import AuthenticatedRequest
+from cpims.core.formviews import form_view, pick
 
 USERS_PER_PAGE = 25
 
@@ -230,15 +231,15 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def password_change(request: AuthenticatedRequest) -> HttpResponse:
     form = OwnPasswordChangeForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.password_change(request=request, user=request.user, new_password=form.cleaned_data["new_password1"])
-        except ValidationError as exc:
-            form.add_error("new_password1", exc)
-        else:
-            messages.success(request, _("Your password is changed. Your other sessions have been signed out."))
-            return redirect("accounts:profile")
-    return render(request, "accounts/password_change.html", {"form": form})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.password_change(request=request, user=request.user, new_password=d["new_password1"]),
+        then=lambda _result: redirect("accounts:profile"),
+        success=_("Your password is changed. Your other sessions have been signed out."),
+        attach=lambda exc: form.add_error("new_password1", exc),
+        template="accounts/password_change.html",
+    )
 
 
 # --- User administration ---------------------------------------------------------------------
@@ -288,74 +289,77 @@ def user_detail(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
 def user_create(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.USER_MANAGE)
     form = UserCreateForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = actions.user_create(
-                actor=request.user,
-                request=request,
-                username=data["username"],
-                password=data["password1"],
-                role=data["role"],
-                org_unit=data["org_unit"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                email=data["email"],
-                phone=data["phone"],
-                preferred_language=data["preferred_language"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The account %(username)s is created.") % {"username": user.username})
-            return redirect("accounts:user_detail", public_id=user.public_id)
-    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.user_create(
+            actor=request.user,
+            request=request,
+            password=d["password1"],
+            **pick(
+                d,
+                "username",
+                "role",
+                "org_unit",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "preferred_language",
+            ),
+        ),
+        then=lambda user: redirect("accounts:user_detail", public_id=user.public_id),
+        success=lambda user: _("The account %(username)s is created.") % {"username": user.username},
+        attach=lambda exc: form.add_error(None, exc),
+        template="accounts/user_form.html",
+        context={"creating": True},
+    )
 
 
 @login_required
 def user_edit(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     target = queries.user_for(request.user, public_id, write=True)
     form = UserDetailsForm(request.POST or None, instance=target)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            changed = actions.user_update(
-                actor=request.user,
-                request=request,
-                user=target,
-                expected_updated_at=data["version"],
-                **{name: data[name] for name in actions.USER_EDITABLE_FIELDS},
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            if changed:
-                messages.success(request, _("The account is saved."))
-            else:
-                messages.info(request, _("Nothing was changed."))
-            return redirect("accounts:user_detail", public_id=target.public_id)
-    return render(request, "accounts/user_form.html", {"form": form, "target": target, "creating": False})
+
+    def saved(changed: bool) -> HttpResponse:
+        if not changed:
+            messages.info(request, _("Nothing was changed."))
+        return redirect("accounts:user_detail", public_id=target.public_id)
+
+    return form_view(
+        request,
+        form,
+        lambda d: actions.user_update(
+            actor=request.user,
+            request=request,
+            user=target,
+            expected_updated_at=d["version"],
+            **pick(d, *actions.USER_EDITABLE_FIELDS),
+        ),
+        then=saved,
+        success=lambda changed: _("The account is saved.") if changed else "",
+        attach=lambda exc: form.add_error(None, exc),
+        template="accounts/user_form.html",
+        context={"target": target, "creating": False},
+    )
 
 
 @login_required
 def assignment_create(request: AuthenticatedRequest, public_id: str) -> HttpResponse:
     target = queries.user_for(request.user, public_id, write=True)
     form = AssignmentForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.assignment_create(
-                actor=request.user,
-                request=request,
-                user=target,
-                role=form.cleaned_data["role"],
-                org_unit=form.cleaned_data["org_unit"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The role is assigned."))
-            return redirect("accounts:user_detail", public_id=target.public_id)
-    return render(request, "accounts/assignment_form.html", {"form": form, "target": target})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.assignment_create(
+            actor=request.user, request=request, user=target, **pick(d, "role", "org_unit")
+        ),
+        then=lambda _result: redirect("accounts:user_detail", public_id=target.public_id),
+        success=_("The role is assigned."),
+        attach=lambda exc: form.add_error(None, exc),
+        template="accounts/assignment_form.html",
+        context={"target": target},
+    )
 
 
 @require_POST

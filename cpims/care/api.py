@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.care import actions, queries
+from cpims.care.forms import ADMISSION_FIELDS
 from cpims.care.models import (
     ADMISSION_REASON_LIST,
     ADMISSION_TYPE_LIST,
@@ -35,19 +36,11 @@ from cpims.care.models import (
     Placement,
 )
 from cpims.cases import queries as case_queries
-from cpims.core.models import Code
+from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 
 # --- Serializers ----------------------------------------------------------------------------------
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A DCS code (e.g. "AFIC") of one code list."""
-
-    def __init__(self, list_name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Code.objects.filter(code_list__name=list_name, is_active=True))
-        super().__init__(slug_field="code", **kwargs)
 
 
 class UnitField(serializers.SlugRelatedField):
@@ -58,15 +51,15 @@ class UnitField(serializers.SlugRelatedField):
 class PlacementSerializer(serializers.ModelSerializer):
     """A placement as the API returns it (codes are DCS codes; people and units by public id)."""
 
-    child = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    institution = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    court = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    care_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    admission_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    admission_reason = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    discharge_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    previous = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    child = public_id_ref()
+    case = public_id_ref()
+    institution = public_id_ref()
+    court = public_id_ref()
+    care_type = code_ref()
+    admission_type = code_ref()
+    admission_reason = code_ref()
+    discharge_type = code_ref()
+    previous = public_id_ref()
 
     class Meta:
         model = Placement
@@ -74,12 +67,7 @@ class PlacementSerializer(serializers.ModelSerializer):
             "public_id",
             "child",
             "case",
-            "care_type",
-            "institution",
-            "caregiver_name",
-            "admitted_on",
-            "admission_type",
-            "admission_reason",
+            *ADMISSION_FIELDS,
             "court",
             "court_name",
             "order_number",
@@ -201,9 +189,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         return Response(self.get_serializer(self.get_base_queryset().get(pk=obj.pk)).data, status=code)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = PlacementCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(PlacementCreateSerializer, request)
         child = registry_queries.person_for(request.user, d.pop("child"))
         case_id = d.pop("case")
         case = case_queries.case_for(request.user, case_id) if case_id else None
@@ -225,9 +211,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request: Request, public_id: Any = None) -> Response:
         placement = self.get_object()
-        data = StatusChangeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(StatusChangeSerializer, request)
         placement = actions.placement_status_change(
             actor=request.user, placement=placement, expected_version=d.pop("version"), request=request._request, **d
         )
@@ -241,9 +225,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def transfer(self, request: Request, public_id: Any = None) -> Response:
         placement = self.get_object()
-        data = TransferSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(TransferSerializer, request)
         nxt = actions.placement_transfer(
             actor=request.user, placement=placement, expected_version=d.pop("version"), request=request._request, **d
         )

@@ -32,6 +32,11 @@ def institutions() -> Any:
     return OrgUnit.objects.filter(kind__in=OrgUnit.INSTITUTION_KINDS, is_active=True).order_by("name")
 
 
+# How a child came into care: the admission form's first fields, the action's arguments of the
+# same names and the API's placement fields, in this order.
+ADMISSION_FIELDS = ("care_type", "institution", "caregiver_name", "admitted_on", "admission_type", "admission_reason")
+
+
 class OrderFields(forms.Form):
     court = forms.ModelChoiceField(label=_("Court"), queryset=OrgUnit.objects.none(), required=False)
     court_name = forms.CharField(label=_("Court (if not in the list)"), max_length=200, required=False)
@@ -72,12 +77,7 @@ class AdmitForm(StyledForm, OrderFields):
     notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
     field_order = [
-        "care_type",
-        "institution",
-        "caregiver_name",
-        "admitted_on",
-        "admission_type",
-        "admission_reason",
+        *ADMISSION_FIELDS,
         "court",
         "court_name",
         "order_number",

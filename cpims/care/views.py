@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from cpims.audit.actions import audit_record
 from cpims.care import actions, forms, queries
 from cpims.care.models import CapacityRow
 from cpims.cases import queries as case_queries
+from cpims.core.formviews import form_view, pick
 from cpims.registry import queries as registry_queries
 
 
@@ -30,9 +30,20 @@ def _as_page(value: Any) -> int:
         return 1
 
 
-def _render_form(request: HttpRequest, form: Any, context: dict[str, Any]) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "care/form.html", {"form": form, **context}, status=status)
+def _form(
+    request: HttpRequest, form: Any, action: Any, *, then: Any, success: str, context: dict[str, Any]
+) -> HttpResponse:
+    """The care form page: run the action on a valid POST, else show the form (400 with errors)."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=then,
+        template="care/form.html",
+        context=context,
+        success=success,
+        invalid_status=400,
+    )
 
 
 def _to_placement(placement: Any) -> HttpResponse:
@@ -65,31 +76,22 @@ def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     form = forms.AdmitForm(
         request.POST or None, initial={"admitted_on": today, "first_review_due": today + dt.timedelta(days=30)}
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            placement = actions.placement_admit(
-                actor=request.user,
-                child=child,
-                case=case,
-                care_type=d["care_type"],
-                institution=d["institution"],
-                caregiver_name=d["caregiver_name"],
-                admitted_on=d["admitted_on"],
-                admission_type=d["admission_type"],
-                admission_reason=d["admission_reason"],
-                order=form.order(),
-                first_review_due=d["first_review_due"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Child admitted."))
-            return _to_placement(placement)
     title = _("Admit %(child)s to care") % {"child": child.full_name}
-    return _render_form(request, form, {"title": title, "subtitle": case.case_number if case else child.cpims_number})
+    return _form(
+        request,
+        form,
+        lambda d: actions.placement_admit(
+            actor=request.user,
+            child=child,
+            case=case,
+            order=form.order(),
+            request=request,
+            **pick(d, *forms.ADMISSION_FIELDS, "first_review_due", "notes"),
+        ),
+        then=_to_placement,
+        success=_("Child admitted."),
+        context={"title": title, "subtitle": case.case_number if case else child.cpims_number},
+    )
 
 
 @login_required
@@ -143,27 +145,20 @@ def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         "version": placement.version,
     }
     form = forms.PlacementEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.placement_update(
-                actor=request.user,
-                placement=placement,
-                expected_version=d.get("version"),
-                admission_type=d["admission_type"],
-                admission_reason=d["admission_reason"],
-                order=form.order(),
-                caregiver_name=d["caregiver_name"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Placement saved."))
-            return _to_placement(placement)
-    return _render_form(
-        request, form, {"title": _("Edit admission and court order"), "subtitle": placement.where, "p": placement}
+    return _form(
+        request,
+        form,
+        lambda d: actions.placement_update(
+            actor=request.user,
+            placement=placement,
+            expected_version=d.get("version"),
+            order=form.order(),
+            request=request,
+            **pick(d, "admission_type", "admission_reason", "caregiver_name", "notes"),
+        ),
+        then=lambda _result: _to_placement(placement),
+        success=_("Placement saved."),
+        context={"title": _("Edit admission and court order"), "subtitle": placement.where, "p": placement},
     )
 
 
@@ -172,27 +167,19 @@ def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.StatusForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.placement_status_change(
-                actor=request.user,
-                placement=placement,
-                status=d["status"],
-                on=d["on"],
-                expected_version=d.get("version"),
-                discharge_type=d["discharge_type"],
-                follow_up_due=d["follow_up_due"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Status recorded."))
-            return _to_placement(placement)
-    return _render_form(
-        request, form, {"title": _("Change status or discharge"), "subtitle": placement.where, "p": placement}
+    return _form(
+        request,
+        form,
+        lambda d: actions.placement_status_change(
+            actor=request.user,
+            placement=placement,
+            expected_version=d.get("version"),
+            request=request,
+            **pick(d, "status", "on", "discharge_type", "follow_up_due", "notes"),
+        ),
+        then=lambda _result: _to_placement(placement),
+        success=_("Status recorded."),
+        context={"title": _("Change status or discharge"), "subtitle": placement.where, "p": placement},
     )
 
 
@@ -201,27 +188,20 @@ def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
 def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.TransferForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            nxt = actions.placement_transfer(
-                actor=request.user,
-                placement=placement,
-                to_institution=d["to_institution"],
-                on=d["on"],
-                expected_version=d.get("version"),
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Child transferred."))
-            if scope.can(request.user, P.PLACEMENT_VIEW, nxt):
-                return _to_placement(nxt)
-            return _to_placement(placement)
-    return _render_form(
-        request, form, {"title": _("Transfer to another institution"), "subtitle": placement.where, "p": placement}
+    # The child's new placement may be at an institution this user cannot see.
+    return _form(
+        request,
+        form,
+        lambda d: actions.placement_transfer(
+            actor=request.user,
+            placement=placement,
+            expected_version=d.get("version"),
+            request=request,
+            **pick(d, "to_institution", "on", "notes"),
+        ),
+        then=lambda nxt: _to_placement(nxt if scope.can(request.user, P.PLACEMENT_VIEW, nxt) else placement),
+        success=_("Child transferred."),
+        context={"title": _("Transfer to another institution"), "subtitle": placement.where, "p": placement},
     )
 
 
@@ -230,25 +210,19 @@ def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
 def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.review_add(
-                actor=request.user,
-                placement=placement,
-                kind=d["kind"],
-                held_on=d["held_on"],
-                due_on=d["due_on"],
-                next_due_on=d["next_due_on"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Review saved."))
-            return _to_placement(placement)
-    return _render_form(request, form, {"title": _("Review"), "subtitle": placement.where, "p": placement})
+    return _form(
+        request,
+        form,
+        lambda d: actions.review_add(
+            actor=request.user,
+            placement=placement,
+            request=request,
+            **pick(d, "kind", "held_on", "due_on", "next_due_on", "notes"),
+        ),
+        then=lambda _result: _to_placement(placement),
+        success=_("Review saved."),
+        context={"title": _("Review"), "subtitle": placement.where, "p": placement},
+    )
 
 
 @login_required
@@ -256,25 +230,18 @@ def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.FollowUpForm(request.POST or None, initial={"visited_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.followup_record(
-                actor=request.user,
-                placement=placement,
-                visited_on=d["visited_on"],
-                outcome=d["outcome"],
-                due_on=d["due_on"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Follow-up saved."))
-            return _to_placement(placement)
-    return _render_form(
-        request, form, {"title": _("Post-discharge follow-up"), "subtitle": placement.where, "p": placement}
+    return _form(
+        request,
+        form,
+        lambda d: actions.followup_record(
+            actor=request.user,
+            placement=placement,
+            request=request,
+            **pick(d, "visited_on", "outcome", "due_on", "notes"),
+        ),
+        then=lambda _result: _to_placement(placement),
+        success=_("Follow-up saved."),
+        context={"title": _("Post-discharge follow-up"), "subtitle": placement.where, "p": placement},
     )
 
 
@@ -357,28 +324,30 @@ def institution_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     else:
         initial["cap_sex_0"], initial["cap_band_0"] = CapacityRow.ANY, CapacityRow.ANY
     form = forms.InstitutionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.institution_save(
-                actor=request.user,
-                org_unit=unit,
-                expected_version=d.get("version"),
-                registration_status=d["registration_status"],
-                registration_number=d["registration_number"],
-                registered_on=d["registered_on"],
-                institution_type=d["institution_type"],
-                serves=d["serves"],
-                is_open=d["is_open"],
-                closed_on=d["closed_on"],
-                capacity=form.capacity(),
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Institution saved."))
-            return redirect("care:institution_detail", public_id=unit.public_id)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "care/institution_form.html", {"form": form, "unit": unit}, status=status)
+    return form_view(
+        request,
+        form,
+        lambda d: actions.institution_save(
+            actor=request.user,
+            org_unit=unit,
+            expected_version=d.get("version"),
+            capacity=form.capacity(),
+            request=request,
+            **pick(
+                d,
+                "registration_status",
+                "registration_number",
+                "registered_on",
+                "institution_type",
+                "serves",
+                "is_open",
+                "closed_on",
+                "notes",
+            ),
+        ),
+        then=lambda _result: redirect("care:institution_detail", public_id=unit.public_id),
+        success=_("Institution saved."),
+        template="care/institution_form.html",
+        context={"unit": unit},
+        invalid_status=400,
+    )

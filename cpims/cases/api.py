@@ -22,25 +22,11 @@ from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.cases import actions, queries, workflow
 from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
+from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
+from cpims.core.formviews import pick
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import queries as registry_queries
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A DCS code (e.g. "CSIC") of one code list."""
-
-    def __init__(self, list_name: str, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "queryset", Code.objects.filter(code_list__name=list_name, is_active=True).select_related("code_list")
-        )
-        super().__init__(slug_field="code", **kwargs)
-
-
-def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 class CategorySerializer(serializers.Serializer):
@@ -73,16 +59,16 @@ class PerpetratorOutSerializer(serializers.Serializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    child = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    reporter_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    risk_level = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    closure_outcome = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    child = public_id_ref()
+    office = public_id_ref()
+    reporter_type = code_ref()
+    risk_level = code_ref()
+    closure_outcome = code_ref()
     categories = CategorySerializer(many=True, read_only=True)
     # Alleged perpetrators: not a sensitive section (the case page shows them to every case
     # viewer); the sensitive fields (Case.SENSITIVE_FIELDS) stay out of the API.
     perpetrators = PerpetratorOutSerializer(many=True, read_only=True)
-    event_ward = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    event_ward = code_ref()
 
     class Meta:
         model = Case
@@ -222,41 +208,31 @@ class CaseViewSet(
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = CaseCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(CaseCreateSerializer, request)
         child = registry_queries.person_for(request.user, d.pop("child"))
-        try:
-            case = actions.case_open(
-                actor=request.user,
-                child=child,
-                office=d.pop("office"),
-                reported_on=d.pop("reported_on"),
-                reporter_type=d.pop("reporter_type", None),
-                categories=_categories(d.pop("categories")),
-                perpetrators=d.pop("perpetrators", []),
-                request=request,
-                via="api",
-                **d,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        case = actions.case_open(
+            actor=request.user,
+            child=child,
+            office=d.pop("office"),
+            reported_on=d.pop("reported_on"),
+            reporter_type=d.pop("reporter_type", None),
+            categories=_categories(d.pop("categories")),
+            perpetrators=d.pop("perpetrators", []),
+            request=request,
+            via="api",
+            **d,
+        )
         return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data, status=201)
 
     @extend_schema(request=CaseUpdateSerializer, responses={200: CaseSerializer})
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         case = self.get_object()
-        data = CaseUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(CaseUpdateSerializer, request, partial=True)
         if "categories" in d:
             d["categories"] = _categories(d["categories"])
-        try:
-            actions.case_update(
-                actor=request.user, case=case, expected_version=d.pop("version", None), request=request, **d
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        actions.case_update(
+            actor=request.user, case=case, expected_version=d.pop("version", None), request=request, **d
+        )
         return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data)
 
     @extend_schema(exclude=True)
@@ -265,42 +241,34 @@ class CaseViewSet(
 
     def _transition(self, request: Request, name: str) -> Response:
         case = self.get_object()
-        data = TransitionSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(TransitionSerializer, request)
         common = {"actor": request.user, "case": case, "expected_version": d.get("version"), "request": request}
-        try:
-            if name == "start_assessment":
-                actions.case_assessment_start(**common)
-            elif name == "complete_assessment":
-                actions.case_assessment_complete(**common, summary=d["summary"])
-            elif name == "submit_plan":
-                actions.case_plan_submit(**common)
-            elif name == "approve_plan":
-                actions.case_plan_approve(**common)
-            elif name == "return_plan":
-                actions.case_plan_return(**common, reason=d["reason"])
-            elif name == "propose_closure":
-                wanted = d.get("interventions", {})
-                rows = list(case.categories.select_related("category"))
-                codes = {
-                    c.code: c
-                    for c in Code.objects.filter(code_list__name="intervention_id").select_related("code_list")
-                }
-                interventions = {
-                    r.pk: codes[wanted[r.category.code]] for r in rows if wanted.get(r.category.code) in codes
-                }
-                if d.get("outcome") is None:
-                    raise DjangoValidationError({"outcome": [_("Choose the closure outcome.")]})
-                actions.case_closure_propose(**common, outcome=d["outcome"], interventions=interventions)
-            elif name == "approve_closure":
-                actions.case_closure_approve(**common)
-            elif name == "reject_closure":
-                actions.case_closure_reject(**common, reason=d["reason"])
-            elif name == "reopen":
-                actions.case_reopen(**common, reason=d["reason"])
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        if name == "start_assessment":
+            actions.case_assessment_start(**common)
+        elif name == "complete_assessment":
+            actions.case_assessment_complete(**common, summary=d["summary"])
+        elif name == "submit_plan":
+            actions.case_plan_submit(**common)
+        elif name == "approve_plan":
+            actions.case_plan_approve(**common)
+        elif name == "return_plan":
+            actions.case_plan_return(**common, reason=d["reason"])
+        elif name == "propose_closure":
+            wanted = d.get("interventions", {})
+            rows = list(case.categories.select_related("category"))
+            codes = {
+                c.code: c for c in Code.objects.filter(code_list__name="intervention_id").select_related("code_list")
+            }
+            interventions = {r.pk: codes[wanted[r.category.code]] for r in rows if wanted.get(r.category.code) in codes}
+            if d.get("outcome") is None:
+                raise DjangoValidationError({"outcome": [_("Choose the closure outcome.")]})
+            actions.case_closure_propose(**common, outcome=d["outcome"], interventions=interventions)
+        elif name == "approve_closure":
+            actions.case_closure_approve(**common)
+        elif name == "reject_closure":
+            actions.case_closure_reject(**common, reason=d["reason"])
+        elif name == "reopen":
+            actions.case_reopen(**common, reason=d["reason"])
         return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data)
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
@@ -350,10 +318,10 @@ class CaseViewSet(
 
 
 class ServiceRecordSerializer(serializers.ModelSerializer):
-    child = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    provider = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    child = public_id_ref()
+    case = public_id_ref()
+    service = code_ref()
+    provider = public_id_ref()
 
     class Meta:
         model = ServiceRecord
@@ -399,27 +367,19 @@ class ServiceRecordViewSet(
 
     @extend_schema(request=ServiceRecordCreateSerializer, responses={201: ServiceRecordSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ServiceRecordCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(ServiceRecordCreateSerializer, request)
         case = None
         if d.get("case"):
             case = queries.case_for(request.user, d["case"], write=P.SERVICE_RECORD)
             child = case.child
         else:
             child = registry_queries.person_for(request.user, d["child"])
-        try:
-            record = actions.service_record(
-                actor=request.user,
-                child=child,
-                case=case,
-                service=d["service"],
-                given_on=d["given_on"],
-                provider=d["provider"],
-                notes=d["notes"],
-                request=request,
-                via="api",
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        record = actions.service_record(
+            actor=request.user,
+            child=child,
+            case=case,
+            request=request,
+            via="api",
+            **pick(d, "service", "given_on", "provider", "notes"),
+        )
         return Response(ServiceRecordSerializer(self.get_base_queryset().get(pk=record.pk)).data, status=201)

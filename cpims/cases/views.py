@@ -19,6 +19,7 @@ from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
 from cpims.cases.tasks import tasks_for
+from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 from cpims.registry.models import Person
@@ -317,16 +318,29 @@ def transition(request: HttpRequest, public_id: Any, name: str) -> HttpResponse:
         form = forms.ReasonForm(data, initial=initial)
     else:
         form = forms.ConfirmForm(data, initial=initial)
-    if data is not None and form.is_valid():
-        try:
-            _run_transition(request, case, name, form)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Done: %(action)s.") % {"action": step.label})
-            return _detail(case)
-    status = 200 if not form.errors else 400
-    return render(request, "cases/transition.html", {"case": case, "step": step, "form": form}, status=status)
+    return form_view(
+        request,
+        form,
+        lambda d: _run_transition(request, case, name, form),
+        then=lambda _result: _detail(case),
+        success=_("Done: %(action)s.") % {"action": step.label},
+        template="cases/transition.html",
+        context={"case": case, "step": step},
+        invalid_status=400,
+    )
+
+
+def _case_form(request: HttpRequest, case: Case, form: Any, action: Any, *, title: str, success: str) -> HttpResponse:
+    """One short form on a case (plan goal, follow-up); back to the case page."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=lambda _result: _detail(case),
+        success=success,
+        template="cases/simple_form.html",
+        context={"case": case, "title": title},
+    )
 
 
 @login_required
@@ -334,26 +348,20 @@ def transition(request: HttpRequest, public_id: Any, name: str) -> HttpResponse:
 def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.GoalForm(request.POST or None, initial={"version": case.version})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.case_plan_goal_add(
-                actor=request.user,
-                case=case,
-                domain=d["domain"],
-                goal=d["goal"],
-                actions=d["actions"],
-                responsible=d["responsible"],
-                due_on=d["due_on"],
-                expected_version=d.get("version"),
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Goal added to the plan."))
-            return _detail(case)
-    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Add a plan goal")})
+    return _case_form(
+        request,
+        case,
+        form,
+        lambda d: actions.case_plan_goal_add(
+            actor=request.user,
+            case=case,
+            expected_version=d.get("version"),
+            request=request,
+            **pick(d, "domain", "goal", "actions", "responsible", "due_on"),
+        ),
+        title=_("Add a plan goal"),
+        success=_("Goal added to the plan."),
+    )
 
 
 @login_required
@@ -361,18 +369,16 @@ def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.FollowUpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.followup_add(
-                actor=request.user, case=case, due_on=d["due_on"], purpose=d["purpose"], request=request
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Follow-up planned."))
-            return _detail(case)
-    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Plan a follow-up")})
+    return _case_form(
+        request,
+        case,
+        form,
+        lambda d: actions.followup_add(
+            actor=request.user, case=case, due_on=d["due_on"], purpose=d["purpose"], request=request
+        ),
+        title=_("Plan a follow-up"),
+        success=_("Follow-up planned."),
+    )
 
 
 @login_required
@@ -383,18 +389,16 @@ def followup_done(request: HttpRequest, public_id: Any, followup_id: Any) -> Htt
     if followup is None:
         raise Http404
     form = forms.FollowUpDoneForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.followup_complete(
-                actor=request.user, followup=followup, outcome=d["outcome"], done_on=d["done_on"], request=request
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Follow-up recorded."))
-            return _detail(case)
-    return render(request, "cases/simple_form.html", {"case": case, "form": form, "title": _("Record a follow-up")})
+    return _case_form(
+        request,
+        case,
+        form,
+        lambda d: actions.followup_complete(
+            actor=request.user, followup=followup, outcome=d["outcome"], done_on=d["done_on"], request=request
+        ),
+        title=_("Record a follow-up"),
+        success=_("Follow-up recorded."),
+    )
 
 
 @login_required
@@ -414,32 +418,28 @@ def service_create(request: HttpRequest) -> HttpResponse:
             )
     providers = _units(request.user, P.SERVICE_RECORD)
     form = forms.ServiceForm(request.POST or None, providers=providers, initial={"given_on": _today()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            if d["service"] is None:
-                raise ValidationError({"service": [_("Choose the service given.")]})
-            actions.service_record(
-                actor=request.user,
-                child=child,
-                case=case,
-                service=d["service"],
-                given_on=d["given_on"],
-                provider=d["provider"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Service recorded."))
-            if case is not None:
-                return _detail(case)
-            return redirect("registry:child_detail", public_id=child.public_id)
-    return render(
+
+    def record(d: dict[str, Any]) -> Any:
+        if d["service"] is None:
+            raise ValidationError({"service": [_("Choose the service given.")]})
+        return actions.service_record(
+            actor=request.user,
+            child=child,
+            case=case,
+            request=request,
+            **pick(d, "service", "given_on", "provider", "notes"),
+        )
+
+    return form_view(
         request,
-        "cases/service_form.html",
-        {"case": case, "child": child, "form": form, "title": _("Record a service")},
+        form,
+        record,
+        then=lambda _result: (
+            _detail(case) if case is not None else redirect("registry:child_detail", public_id=child.public_id)
+        ),
+        success=_("Service recorded."),
+        template="cases/service_form.html",
+        context={"case": case, "child": child, "title": _("Record a service")},
     )
 
 

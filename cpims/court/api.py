@@ -26,20 +26,12 @@ from rest_framework.response import Response
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.cases import queries as case_queries
-from cpims.core.models import Code
+from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
 from cpims.court import actions, queries
 from cpims.court.models import ORDER_LIST, OUTCOME_LIST, PLEA_LIST, SESSION_TYPE_LIST, CourtOrder, CourtSession, Summons
 from cpims.geo.models import OrgUnit
 
 # --- Serializers ----------------------------------------------------------------------------------
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A DCS code (e.g. "STHR") of one code list."""
-
-    def __init__(self, list_name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Code.objects.filter(code_list__name=list_name, is_active=True))
-        super().__init__(slug_field="code", **kwargs)
 
 
 class CourtField(serializers.SlugRelatedField):
@@ -57,8 +49,8 @@ class CaseField(serializers.SlugRelatedField):
 
 
 class CourtOrderSerializer(serializers.ModelSerializer):
-    session = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    order_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    session = public_id_ref()
+    order_type = code_ref()
     order_type_label = serializers.CharField(source="order_type.label", read_only=True)
 
     class Meta:
@@ -82,11 +74,11 @@ class CourtSessionSerializer(serializers.ModelSerializer):
     """A court session as the API returns it (codes are DCS codes)."""
 
     case = CaseField()
-    court = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    court = public_id_ref()
     court_label = serializers.CharField(read_only=True)
-    session_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    plea = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    outcome = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    session_type = code_ref()
+    plea = code_ref()
+    outcome = code_ref()
     orders = CourtOrderSerializer(many=True, read_only=True)
 
     class Meta:
@@ -241,18 +233,14 @@ class CourtSessionViewSet(_CourtViewSet):
         return _by_case(self.request, qs, "case__").order_by("-held_on", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = CourtSessionCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(CourtSessionCreateSerializer, request)
         case = case_queries.case_for(request.user, d.pop("case"), write=P.CASE_UPDATE)
         session = actions.court_session_record(actor=request.user, case=case, request=request._request, **d)
         return self._written(session, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
-        data = CourtSessionUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(CourtSessionUpdateSerializer, request)
         session = actions.court_session_update(
             actor=request.user, session=session, expected_version=d.pop("version"), request=request._request, **d
         )
@@ -282,18 +270,14 @@ class CourtOrderViewSet(_CourtViewSet):
         return _by_case(self.request, qs, "session__case__").order_by("made_on", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = CourtOrderCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(CourtOrderCreateSerializer, request)
         session = queries.session_for(request.user, d.pop("session"), write=P.CASE_UPDATE)
         order = actions.court_order_add(actor=request.user, session=session, request=request._request, **d)
         return self._written(order, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         order = self.get_object()
-        data = CourtOrderWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(CourtOrderWriteSerializer, request)
         d["made_on"] = d["made_on"] or order.made_on
         order = actions.court_order_update(actor=request.user, order=order, request=request._request, **d)
         return self._written(order)
@@ -320,18 +304,13 @@ class SummonsViewSet(_CourtViewSet):
         return _by_case(self.request, qs, "case__").order_by("-issued_on", "-id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = SummonsCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
+        d = validated(SummonsCreateSerializer, request)
         case = case_queries.case_for(request.user, d.pop("case"), write=P.CASE_UPDATE)
         summons = actions.summons_issue(actor=request.user, case=case, request=request._request, **d)
         return self._written(summons, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         summons = self.get_object()
-        data = SummonsUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        summons = actions.summons_mark(
-            actor=request.user, summons=summons, request=request._request, **data.validated_data
-        )
+        data = validated(SummonsUpdateSerializer, request)
+        summons = actions.summons_mark(actor=request.user, summons=summons, request=request._request, **data)
         return self._written(summons)

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +15,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
 from cpims.cases.models import Case
+from cpims.core.formviews import form_view, pick
 from cpims.court import actions, forms, queries
 
 
@@ -31,9 +30,18 @@ def _as_page(value: Any) -> int:
         return 1
 
 
-def _render_form(request: HttpRequest, form: Any, context: dict[str, Any]) -> HttpResponse:
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "court/form.html", {"form": form, **context}, status=status)
+def _form(request: HttpRequest, form: Any, action: Any, *, case: Case, title: str, success: str) -> HttpResponse:
+    """The court form page: run the action on a valid POST, then back to the case's court records."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=lambda _result: _to_case(case),
+        template="court/form.html",
+        context={"case": case, "title": title},
+        success=success,
+        invalid_status=400,
+    )
 
 
 @login_required
@@ -60,15 +68,14 @@ def case_court(request: HttpRequest, public_id: Any) -> HttpResponse:
 def session_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.SessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.court_session_record(actor=request.user, case=case, request=request, **form.session_fields())
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Court session recorded."))
-            return _to_case(case)
-    return _render_form(request, form, {"case": case, "title": _("Record a court session")})
+    return _form(
+        request,
+        form,
+        lambda d: actions.court_session_record(actor=request.user, case=case, request=request, **form.session_fields()),
+        case=case,
+        title=_("Record a court session"),
+        success=_("Court session recorded."),
+    )
 
 
 @login_required
@@ -87,21 +94,20 @@ def session_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
         "version": session.version,
     }
     form = forms.SessionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.court_session_update(
-                actor=request.user,
-                session=session,
-                expected_version=form.cleaned_data.get("version"),
-                request=request,
-                **form.session_fields(),
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Court session saved."))
-            return _to_case(session.case)
-    return _render_form(request, form, {"case": session.case, "title": _("Edit a court session")})
+    return _form(
+        request,
+        form,
+        lambda d: actions.court_session_update(
+            actor=request.user,
+            session=session,
+            expected_version=d.get("version"),
+            request=request,
+            **form.session_fields(),
+        ),
+        case=session.case,
+        title=_("Edit a court session"),
+        success=_("Court session saved."),
+    )
 
 
 @login_required
@@ -109,25 +115,19 @@ def session_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 def order_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     session = queries.session_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.OrderForm(request.POST or None, initial={"made_on": session.held_on})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.court_order_add(
-                actor=request.user,
-                session=session,
-                order_type=d["order_type"],
-                made_on=d["made_on"],
-                period_months=d["period_months"],
-                expires_on=d["expires_on"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Court order recorded."))
-            return _to_case(session.case)
-    return _render_form(request, form, {"case": session.case, "title": _("Add a court order")})
+    return _form(
+        request,
+        form,
+        lambda d: actions.court_order_add(
+            actor=request.user,
+            session=session,
+            request=request,
+            **pick(d, "order_type", "made_on", "period_months", "expires_on", "notes"),
+        ),
+        case=session.case,
+        title=_("Add a court order"),
+        success=_("Court order recorded."),
+    )
 
 
 @login_required
@@ -135,25 +135,19 @@ def order_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 def summons_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.SummonsForm(request.POST or None, initial={"issued_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.summons_issue(
-                actor=request.user,
-                case=case,
-                person_role=d["person_role"],
-                person_name=d["person_name"],
-                issued_on=d["issued_on"],
-                due_on=d["due_on"],
-                notes=d["notes"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Summons recorded."))
-            return _to_case(case)
-    return _render_form(request, form, {"case": case, "title": _("Issue a summons")})
+    return _form(
+        request,
+        form,
+        lambda d: actions.summons_issue(
+            actor=request.user,
+            case=case,
+            request=request,
+            **pick(d, "person_role", "person_name", "issued_on", "due_on", "notes"),
+        ),
+        case=case,
+        title=_("Issue a summons"),
+        success=_("Summons recorded."),
+    )
 
 
 @login_required
@@ -161,26 +155,20 @@ def summons_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 def summons_honoured(request: HttpRequest, public_id: Any) -> HttpResponse:
     summons = queries.summons_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.SummonsHonouredForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            actions.summons_mark(
-                actor=request.user,
-                summons=summons,
-                honoured=d["honoured"],
-                honoured_on=d["honoured_on"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Summons updated."))
-            return _to_case(summons.case)
     title = _("Was the summons honoured? (%(role)s, %(name)s)") % {
         "role": summons.person_role,
         "name": summons.person_name or "-",
     }
-    return _render_form(request, form, {"case": summons.case, "title": title})
+    return _form(
+        request,
+        form,
+        lambda d: actions.summons_mark(
+            actor=request.user, summons=summons, honoured=d["honoured"], honoured_on=d["honoured_on"], request=request
+        ),
+        case=summons.case,
+        title=title,
+        success=_("Summons updated."),
+    )
 
 
 @login_required

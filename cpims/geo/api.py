@@ -28,6 +28,7 @@ from rest_framework.exceptions import APIException
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.core.drf import code_ref
 from cpims.geo import actions, queries
 from cpims.geo.models import Area, OrgUnit
 
@@ -65,23 +66,9 @@ class AreaKeyField(serializers.Field):
 class AreaSerializer(serializers.ModelSerializer):
     key = serializers.CharField(read_only=True, help_text=_("Unique key: level and official code."))
     parent = AreaKeyField(read_only=True, allow_null=True, help_text=_("Key of the area above."))
-    county = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
-        allow_null=True,
-        label=_("County"),
-        help_text=_("Official code of the county."),
-    )
-    sub_county = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
-        allow_null=True,
-        label=_("Sub-county"),
-        help_text=_("Official code of the sub-county."),
-    )
-    region = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
+    county = code_ref(allow_null=True, label=_("County"), help_text=_("Official code of the county."))
+    sub_county = code_ref(allow_null=True, label=_("Sub-county"), help_text=_("Official code of the sub-county."))
+    region = code_ref(
         allow_null=True,
         label=_("Region"),
         help_text=_("Code of the DCS region (01-08) the area lies in, for reporting."),
@@ -161,19 +148,11 @@ class OrgUnitSerializer(serializers.ModelSerializer):
         slug_field="public_id", required=False, allow_null=True, help_text=_("Public id of the parent unit.")
     )
     area = AreaKeyField(required=False, allow_null=True, help_text=_("Key of the area served, e.g. sub_county-274."))
-    county = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
-        allow_null=True,
-        label=_("County"),
-        help_text=_("Official code of the county (derived from the area)."),
+    county = code_ref(
+        allow_null=True, label=_("County"), help_text=_("Official code of the county (derived from the area).")
     )
-    sub_county = serializers.SlugRelatedField(
-        slug_field="code",
-        read_only=True,
-        allow_null=True,
-        label=_("Sub-county"),
-        help_text=_("Official code of the sub-county (derived from the area)."),
+    sub_county = code_ref(
+        allow_null=True, label=_("Sub-county"), help_text=_("Official code of the sub-county (derived from the area).")
     )
     updated_at = serializers.DateTimeField(
         required=False,

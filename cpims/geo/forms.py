@@ -12,23 +12,9 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from cpims.core.forms import style
 from cpims.geo import queries
 from cpims.geo.models import Area, OrgUnit
-
-
-def _style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        elif isinstance(widget, forms.HiddenInput):
-            continue
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 class OrgUnitFilterForm(forms.Form):
@@ -51,7 +37,7 @@ class OrgUnitFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
     def filters(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
@@ -134,7 +120,7 @@ class OrgUnitForm(forms.Form):
             del self.fields["updated_at"]
             del self.fields["is_active"]
         self.area_errors: list[str] = []
-        _style(self)
+        style(self)
 
     def _chosen(self, name: str) -> int | None:
         raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.core.formviews import form_view
 from cpims.geo import actions, queries
 from cpims.geo.forms import OrgUnitFilterForm, OrgUnitForm
-from cpims.geo.models import Area
+from cpims.geo.models import Area, OrgUnit
 
 PAGE_SIZE = 25
 
@@ -61,15 +61,13 @@ def orgunit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def orgunit_create(request: HttpRequest) -> HttpResponse:
     scope.require_perm(request.user, P.ORGUNIT_MANAGE)
     form = OrgUnitForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = actions.orgunit_create(actor=request.user, request=request, **form.action_fields())
-        except ValidationError as exc:
-            form.add_action_error(exc)
-        else:
-            messages.success(request, _("Organisation unit created."))
-            return redirect("geo:orgunit_detail", public_id=unit.public_id)
-    return render(request, "geo/orgunit_form.html", {"form": form, "unit": None})
+    return _orgunit_form(
+        request,
+        form,
+        lambda d: actions.orgunit_create(actor=request.user, request=request, **form.action_fields()),
+        unit=None,
+        success=_("Organisation unit created."),
+    )
 
 
 @login_required
@@ -77,36 +75,59 @@ def orgunit_create(request: HttpRequest) -> HttpResponse:
 def orgunit_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     unit = queries.orgunit_for(request.user, public_id, write=True)
     form = OrgUnitForm(request.POST or None, user=request.user, instance=unit)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.orgunit_update(
-                actor=request.user,
-                org_unit=unit,
-                expected_updated_at=form.cleaned_data["updated_at"],
-                request=request,
-                **form.action_fields(),
-            )
-        except ValidationError as exc:
-            form.add_action_error(exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("geo:orgunit_detail", public_id=unit.public_id)
-    return render(request, "geo/orgunit_form.html", {"form": form, "unit": unit})
+    return _orgunit_form(
+        request,
+        form,
+        lambda d: actions.orgunit_update(
+            actor=request.user,
+            org_unit=unit,
+            expected_updated_at=d["updated_at"],
+            request=request,
+            **form.action_fields(),
+        ),
+        unit=unit,
+        success=_("Changes saved."),
+    )
 
 
-_ELEMENT_ID = re.compile(r"id_[a-z_]{1,40}")
+def _orgunit_form(
+    request: HttpRequest, form: OrgUnitForm, action: Any, *, unit: OrgUnit | None, success: str
+) -> HttpResponse:
+    """The org-unit form; the action's errors on the area go under the area pickers."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=lambda saved: redirect("geo:orgunit_detail", public_id=saved.public_id),
+        success=success,
+        attach=form.add_action_error,
+        template="geo/orgunit_form.html",
+        context={"unit": unit},
+    )
 
 
-@login_required
+# An element id a form may give (``id_`` + field name, a form prefix allowed): nothing else is echoed back.
+_ELEMENT_ID = re.compile(r"id_[a-z0-9_-]{1,60}")
+# Which query-string names may carry the parent area, by the level asked for (none: any of them).
+_PARENT_NAMES = {
+    Area.Level.SUB_COUNTY: ("county",),
+    Area.Level.WARD: ("sub_county",),
+    None: ("parent", "county", "sub_county"),
+}
+
+
 @require_GET
 def area_options(request: HttpRequest) -> HttpResponse:
-    """``<option>``s of the areas under ``?parent=<id>`` for the cascading area pickers (htmx).
+    """``<option>``s of the areas under a county or sub-county for the cascading area pickers (htmx).
 
-    The picker's own select may send its value under its name (``county`` or ``sub_county``)
-    instead of ``parent``. ``clear=<element id>`` also empties a lower picker (the ward select
-    when the county changes).
+    Public: area names are reference data, and the public report-a-concern form uses it too. The
+    parent comes as ``?parent=<id>`` or as the picker's own value under its name (``county`` or
+    ``sub_county``, possibly form-prefixed like ``child-county``); ``level`` says which one to read.
+    ``clear=<element id>`` also empties a lower picker (the ward select when the county changes).
     """
-    raw = request.GET.get("parent") or request.GET.get("county") or request.GET.get("sub_county") or ""
+    names = _PARENT_NAMES.get(request.GET.get("level"), _PARENT_NAMES[None])
+    sent = {key.rsplit("-", 1)[-1]: value for key, value in request.GET.items()}
+    raw = next((sent[name] for name in names if sent.get(name)), "")
     parent = Area.objects.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
     clear = request.GET.get("clear", "")
     return render(

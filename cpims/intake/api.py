@@ -13,8 +13,6 @@ written, so a helpline may safely retry after a timeout.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
@@ -26,6 +24,7 @@ from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.core.drf import validated
 from cpims.geo.api import AreaKeyField
 from cpims.intake import actions
 from cpims.intake.actions import WHAT_HAPPENED_MAX, ReportInput
@@ -111,9 +110,7 @@ class IntakeReportCreateView(APIView):
         ],
     )
     def post(self, request: Request) -> Response:
-        serializer = IntakeReportInSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        d: dict[str, Any] = dict(serializer.validated_data)
+        d = validated(IntakeReportInSerializer, request)
         external_reference = d.pop("external_reference")
         try:
             report, created = actions.report_receive(

@@ -87,7 +87,7 @@ class ReportForm(forms.Form):
             if sub_county_id
             else Area.objects.none()
         )
-        url = reverse("intake:public_areas")
+        url = reverse("geo:area_options")
         self.fields["county"].widget.attrs.update(
             {
                 "hx-get": f"{url}?level=sub_county&clear=id_{self.add_prefix('ward')}",

@@ -9,7 +9,6 @@ app_name = "intake"
 urlpatterns = [
     path("report-a-concern/", views.public_report, name="public_report"),
     path("report-a-concern/received/<str:token>/", views.public_received, name="public_received"),
-    path("report-a-concern/areas/", views.public_areas, name="public_areas"),
     path("intake/", views.queue, name="queue"),
     path("intake/new/", views.report_new, name="report_new"),
     path("intake/<uuid:public_id>/", views.report_detail, name="report_detail"),

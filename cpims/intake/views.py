@@ -6,7 +6,6 @@ never read a record: they answer with the new report's reference number and noth
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.contrib import messages
@@ -25,7 +24,8 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import forms as case_forms
 from cpims.cases import queries as case_queries
-from cpims.geo.models import Area, OrgUnit
+from cpims.core.formviews import form_view, pick
+from cpims.geo.models import OrgUnit
 from cpims.intake import actions, forms, queries, throttle
 from cpims.intake.models import IntakeReport
 from cpims.registry import queries as registry_queries
@@ -34,7 +34,6 @@ from cpims.registry.numbers import normalise_number
 
 RECEIPT_SALT = "cpims.intake.receipt"
 RECEIPT_MAX_AGE = 24 * 60 * 60
-_ELEMENT_ID = re.compile(r"id_[a-z_]{1,40}")
 # The cases app's category form, with a second (optional) row: a concern often has two categories.
 CategoryFormSet = formset_factory(case_forms.CategoryForm, extra=1, min_num=1, max_num=10)
 
@@ -79,23 +78,6 @@ def public_received(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "intake/public_received.html", {"reference": reference})
 
 
-@require_GET
-def public_areas(request: HttpRequest) -> HttpResponse:
-    """``<option>``s of the sub-counties of a county or the wards of a sub-county (public data)."""
-    level = request.GET.get("level")
-    parent_name = "sub_county" if level == Area.Level.WARD else "county"
-    raw = request.GET.get(parent_name, "")
-    areas = Area.objects.none()
-    if level in (Area.Level.SUB_COUNTY, Area.Level.WARD) and raw.isascii() and raw.isdigit() and len(raw) < 12:
-        areas = Area.objects.filter(level=level, parent_id=int(raw)).order_by("name").only("pk", "name")
-    clear = request.GET.get("clear", "")
-    return render(
-        request,
-        "intake/_area_options.html",
-        {"areas": areas, "clear": clear if _ELEMENT_ID.fullmatch(clear) else ""},
-    )
-
-
 # --- Officers and partners ------------------------------------------------------------------------
 
 
@@ -109,21 +91,23 @@ def report_new(request: HttpRequest) -> HttpResponse:
     if unit is not None:
         initial = {"county": unit.county_id, "sub_county": unit.sub_county_id}
     form = forms.ReportForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = actions.report_record(actor=request.user, data=form.to_input(), request=request)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The concern was recorded with reference %(reference)s and waits for triage.")
-                % {"reference": report.reference},
-            )
-            if scope.can(request.user, P.INTAKE_TRIAGE, report):
-                return redirect("intake:report_detail", public_id=report.public_id)
-            return redirect("intake:report_new")
-    return render(request, "intake/report_form.html", {"form": form})
+
+    def recorded(report: Any) -> HttpResponse:
+        if scope.can(request.user, P.INTAKE_TRIAGE, report):
+            return redirect("intake:report_detail", public_id=report.public_id)
+        return redirect("intake:report_new")
+
+    return form_view(
+        request,
+        form,
+        lambda d: actions.report_record(actor=request.user, data=form.to_input(), request=request),
+        then=recorded,
+        success=lambda report: (
+            _("The concern was recorded with reference %(reference)s and waits for triage.")
+            % {"reference": report.reference}
+        ),
+        template="intake/report_form.html",
+    )
 
 
 def _home_unit(user: Any) -> OrgUnit | None:
@@ -287,18 +271,14 @@ def report_dismiss(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not report.is_open and request.method == "GET":
         return _already_triaged(request, report)
     form = forms.DismissForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.report_dismiss(
-                actor=request.user,
-                report=report,
-                reason=form.cleaned_data["reason"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Report %(reference)s dismissed.") % {"reference": report.reference})
-            return redirect("intake:queue")
-    return render(request, "intake/report_dismiss.html", {"report": report, "form": form})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.report_dismiss(
+            actor=request.user, report=report, request=request, **pick(d, "reason", "note")
+        ),
+        then=lambda _result: redirect("intake:queue"),
+        success=_("Report %(reference)s dismissed.") % {"reference": report.reference},
+        template="intake/report_dismiss.html",
+        context={"report": report},
+    )

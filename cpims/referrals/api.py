@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -25,16 +24,11 @@ from rest_framework.response import Response
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.cases import queries as case_queries
-from cpims.cases.api import CodeField
+from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
+from cpims.core.formviews import pick
 from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, queries
 from cpims.referrals.models import Referral, Transfer
-
-
-def _drf_error(exc: DjangoValidationError) -> serializers.ValidationError:
-    if hasattr(exc, "error_dict"):
-        return serializers.ValidationError(exc.message_dict)
-    return serializers.ValidationError({"non_field_errors": exc.messages})
 
 
 def _unit_field(**kwargs: Any) -> serializers.SlugRelatedField:
@@ -44,13 +38,13 @@ def _unit_field(**kwargs: Any) -> serializers.SlugRelatedField:
 
 
 class ReferralSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    case = public_id_ref()
     case_number = serializers.CharField(source="case.case_number", read_only=True)
-    from_office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    to_unit = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    destination_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    destination_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    service_requested = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    from_office = public_id_ref()
+    to_unit = public_id_ref()
+    destination_type = code_ref()
+    destination_class = code_ref()
+    service_requested = code_ref()
     services = serializers.SlugRelatedField(slug_field="public_id", many=True, read_only=True)
 
     class Meta:
@@ -163,64 +157,40 @@ class ReferralViewSet(
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = ReferralCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(ReferralCreateSerializer, request)
         case = case_queries.case_for(request.user, d["case"], write=P.CASE_REFER)
-        try:
-            referral = actions.referral_send(
-                actor=request.user,
-                case=case,
-                to_unit=d["to_unit"],
-                reason=d["reason"],
-                urgency=d["urgency"],
-                service_requested=d.get("service_requested"),
-                destination_class=d.get("destination_class"),
-                from_office=d.get("from_office"),
-                consent_override=d["consent_override"],
-                override_reason=d["override_reason"],
-                request=request,
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        referral = actions.referral_send(
+            actor=request.user,
+            case=case,
+            service_requested=d.get("service_requested"),
+            destination_class=d.get("destination_class"),
+            from_office=d.get("from_office"),
+            request=request,
+            **pick(d, "to_unit", "reason", "urgency", "consent_override", "override_reason"),
+        )
         return self._out(referral, status=201)
 
     @extend_schema(request=None, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, public_id: str | None = None) -> Response:
         referral = self.get_object()
-        try:
-            actions.referral_accept(actor=request.user, referral=referral, request=request)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        actions.referral_accept(actor=request.user, referral=referral, request=request)
         return self._out(referral)
 
     @extend_schema(request=ReasonSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, public_id: str | None = None) -> Response:
         referral = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            actions.referral_decline(
-                actor=request.user, referral=referral, reason=data.validated_data["reason"], request=request
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        data = validated(ReasonSerializer, request)
+        actions.referral_decline(actor=request.user, referral=referral, reason=data["reason"], request=request)
         return self._out(referral)
 
     @extend_schema(request=CompleteSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, public_id: str | None = None) -> Response:
         referral = self.get_object()
-        data = CompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            actions.referral_complete(
-                actor=request.user, referral=referral, notes=data.validated_data["notes"], request=request
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        data = validated(CompleteSerializer, request)
+        actions.referral_complete(actor=request.user, referral=referral, notes=data["notes"], request=request)
         return self._out(referral)
 
     @extend_schema(request=ReasonSerializer, responses={200: ReferralSerializer})
@@ -228,22 +198,16 @@ class ReferralViewSet(
     def withdraw(self, request: Request, public_id: str | None = None) -> Response:
         """The referring side takes back a referral still awaiting an answer."""
         referral = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            actions.referral_withdraw(
-                actor=request.user, referral=referral, reason=data.validated_data["reason"], request=request
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        data = validated(ReasonSerializer, request)
+        actions.referral_withdraw(actor=request.user, referral=referral, reason=data["reason"], request=request)
         return self._out(referral)
 
 
 class TransferSerializer(serializers.ModelSerializer):
-    case = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    case = public_id_ref()
     case_number = serializers.CharField(source="case.case_number", read_only=True)
-    from_office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    to_office = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    from_office = public_id_ref()
+    to_office = public_id_ref()
 
     class Meta:
         model = Transfer
@@ -304,26 +268,18 @@ class TransferViewSet(
 
     @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        data = TransferCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        d = data.validated_data
+        d = validated(TransferCreateSerializer, request)
         case = case_queries.case_for(request.user, d["case"], write=P.CASE_TRANSFER)
-        try:
-            transfer = actions.transfer_request(
-                actor=request.user, case=case, to_office=d["to_office"], reason=d["reason"], request=request
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        transfer = actions.transfer_request(
+            actor=request.user, case=case, to_office=d["to_office"], reason=d["reason"], request=request
+        )
         return self._out(transfer, status=201)
 
     @extend_schema(request=None, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, public_id: str | None = None) -> Response:
         transfer = self.get_object()
-        try:
-            actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
         # The new owner sees the transfer through the case.
         return self._out(transfer)
 
@@ -331,14 +287,8 @@ class TransferViewSet(
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, public_id: str | None = None) -> Response:
         transfer = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            actions.transfer_decline(
-                actor=request.user, transfer=transfer, reason=data.validated_data["reason"], request=request
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        data = validated(ReasonSerializer, request)
+        actions.transfer_decline(actor=request.user, transfer=transfer, reason=data["reason"], request=request)
         return self._out(transfer)
 
     @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
@@ -346,12 +296,6 @@ class TransferViewSet(
     def withdraw(self, request: Request, public_id: str | None = None) -> Response:
         """The sending office takes back a transfer still awaiting an answer."""
         transfer = self.get_object()
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            actions.transfer_withdraw(
-                actor=request.user, transfer=transfer, reason=data.validated_data["reason"], request=request
-            )
-        except DjangoValidationError as exc:
-            raise _drf_error(exc) from exc
+        data = validated(ReasonSerializer, request)
+        actions.transfer_withdraw(actor=request.user, transfer=transfer, reason=data["reason"], request=request)
         return self._out(transfer)

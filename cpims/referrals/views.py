@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
-from cpims.cases.forms import attach_errors
+from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, forms, queries
 from cpims.referrals.models import Referral, Transfer
@@ -54,6 +55,19 @@ def _to_transfer(transfer: Transfer) -> HttpResponse:
 def _refused(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
+
+
+def _if_stale(request: HttpRequest, back: HttpResponse) -> Callable[[ValidationError], HttpResponse | None]:
+    """A stale answer (someone else answered first) is a message and ``back``; other refusals go
+    onto the form."""
+
+    def refused(exc: ValidationError) -> HttpResponse | None:
+        if getattr(exc, "code", None) != "stale":
+            return None
+        _refused(request, exc)
+        return back
+
+    return refused
 
 
 # --- lists ------------------------------------------------------------------------------------
@@ -121,31 +135,21 @@ def create(request: HttpRequest, case_id: Any) -> HttpResponse:
         may_override=may_override,
         initial={"urgency": Referral.Urgency.ROUTINE},
     )
-    if data is not None and form.is_valid():
-        d = form.cleaned_data
-        try:
-            referral = actions.referral_send(
-                actor=request.user,
-                case=case,
-                to_unit=d["to_unit"],
-                reason=d["reason"],
-                urgency=d["urgency"],
-                service_requested=d["service_requested"],
-                destination_class=d["destination_class"],
-                from_office=d["from_office"],
-                consent_override=bool(d.get("consent_override")),
-                override_reason=d.get("override_reason", ""),
-                request=request,
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name})
-            return redirect("cases:case_detail", public_id=case.public_id)
-    return render(
+    return form_view(
         request,
-        "referrals/referral_form.html",
-        {"case": case, "form": form, "county_form": county_form, "title": _("Refer the case")},
+        form,
+        lambda d: actions.referral_send(
+            actor=request.user,
+            case=case,
+            consent_override=bool(d.get("consent_override")),
+            override_reason=d.get("override_reason", ""),
+            request=request,
+            **pick(d, "to_unit", "reason", "urgency", "service_requested", "destination_class", "from_office"),
+        ),
+        then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
+        success=lambda referral: _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name},
+        template="referrals/referral_form.html",
+        context={"case": case, "county_form": county_form, "title": _("Refer the case")},
     )
 
 
@@ -180,19 +184,24 @@ def _answer_form(
     initial: dict[str, Any] | None = None,
 ) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, answer=True)
-    form = form_class(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            run(referral, form.cleaned_data)
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_detail(referral)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return _to_detail(referral)
-    return render(request, "referrals/answer_form.html", {"referral": referral, "form": form, "title": title})
+    return _referral_form(
+        request, referral, form_class(request.POST or None, initial=initial), run, title=title, done=done
+    )
+
+
+def _referral_form(
+    request: HttpRequest, referral: Referral, form: Any, run: Any, *, title: str, done: str, **context: Any
+) -> HttpResponse:
+    return form_view(
+        request,
+        form,
+        lambda d: run(referral, d),
+        then=lambda _result: _to_detail(referral),
+        success=done,
+        refused=_if_stale(request, _to_detail(referral)),
+        template="referrals/answer_form.html",
+        context={"referral": referral, "title": title, **context},
+    )
 
 
 @login_required
@@ -212,24 +221,14 @@ def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, withdraw=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.referral_withdraw(
-                actor=request.user, referral=referral, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_detail(referral)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Referral withdrawn."))
-            return _to_detail(referral)
-    return render(
+    return _referral_form(
         request,
-        "referrals/answer_form.html",
-        {"referral": referral, "form": form, "title": _("Withdraw the referral"), "danger": True},
+        referral,
+        forms.ReasonForm(request.POST or None),
+        lambda r, d: actions.referral_withdraw(actor=request.user, referral=r, reason=d["reason"], request=request),
+        title=_("Withdraw the referral"),
+        done=_("Referral withdrawn."),
+        danger=True,
     )
 
 
@@ -243,12 +242,7 @@ def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
         title=_("Record a service"),
         initial={"given_on": timezone.localdate()},
         run=lambda r, d: actions.referral_service_record(
-            actor=request.user,
-            referral=r,
-            service=d["service"],
-            given_on=d["given_on"],
-            notes=d["notes"],
-            request=request,
+            actor=request.user, referral=r, request=request, **pick(d, "service", "given_on", "notes")
         ),
         done=_("Service recorded."),
     )
@@ -283,22 +277,16 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_TRANSFER)
     form = forms.TransferForm(request.POST or None, exclude_office=case.office)
-    if request.method == "POST" and form.is_valid():
-        try:
-            transfer = actions.transfer_request(
-                actor=request.user,
-                case=case,
-                to_office=form.cleaned_data["to_office"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name})
-            return redirect("cases:case_detail", public_id=case.public_id)
-    return render(
-        request, "referrals/transfer_form.html", {"case": case, "form": form, "title": _("Transfer the case")}
+    return form_view(
+        request,
+        form,
+        lambda d: actions.transfer_request(
+            actor=request.user, case=case, request=request, **pick(d, "to_office", "reason")
+        ),
+        then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
+        success=lambda transfer: _("Transfer to %(office)s requested.") % {"office": transfer.to_office.name},
+        template="referrals/transfer_form.html",
+        context={"case": case, "title": _("Transfer the case")},
     )
 
 
@@ -332,28 +320,26 @@ def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect("cases:case_detail", public_id=transfer.case.public_id)
 
 
+def _transfer_answer(request: HttpRequest, transfer: Transfer, action: Any, *, title: str, done: str) -> HttpResponse:
+    """Decline or withdraw a transfer, with a reason."""
+    return form_view(
+        request,
+        forms.ReasonForm(request.POST or None),
+        lambda d: action(actor=request.user, transfer=transfer, reason=d["reason"], request=request),
+        then=lambda _result: _to_transfer(transfer),
+        success=done,
+        refused=_if_stale(request, _to_transfer(transfer)),
+        template="referrals/transfer_answer_form.html",
+        context={"transfer": transfer, "title": title},
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, answer=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.transfer_decline(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_transfer(transfer)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer declined."))
-            return _to_transfer(transfer)
-    return render(
-        request,
-        "referrals/transfer_answer_form.html",
-        {"transfer": transfer, "form": form, "title": _("Decline the transfer")},
+    return _transfer_answer(
+        request, transfer, actions.transfer_decline, title=_("Decline the transfer"), done=_("Transfer declined.")
     )
 
 
@@ -361,22 +347,6 @@ def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, withdraw=True)
-    form = forms.ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.transfer_withdraw(
-                actor=request.user, transfer=transfer, reason=form.cleaned_data["reason"], request=request
-            )
-        except ValidationError as exc:
-            if getattr(exc, "code", None) == "stale":
-                _refused(request, exc)
-                return _to_transfer(transfer)
-            attach_errors(form, exc)
-        else:
-            messages.success(request, _("Transfer withdrawn."))
-            return _to_transfer(transfer)
-    return render(
-        request,
-        "referrals/transfer_answer_form.html",
-        {"transfer": transfer, "form": form, "title": _("Withdraw the transfer")},
+    return _transfer_answer(
+        request, transfer, actions.transfer_withdraw, title=_("Withdraw the transfer"), done=_("Transfer withdrawn.")
     )

@@ -17,21 +17,13 @@ from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
-from cpims.core.models import Code
+from cpims.core.drf import CodeField, code_ref, public_id_ref
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import actions, queries
 from cpims.registry.actions import PersonInput, RelativeInput
 from cpims.registry.models import Consent, Person, Relationship
 
 # --- Serializers ----------------------------------------------------------------------------------
-
-
-class CodeField(serializers.SlugRelatedField):
-    """A DCS code (e.g. "CLS4") of one code list."""
-
-    def __init__(self, list_name: str, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Code.objects.filter(code_list__name=list_name, is_active=True))
-        super().__init__(slug_field="code", **kwargs)
 
 
 class WardField(serializers.SlugRelatedField):
@@ -142,32 +134,38 @@ class IdentifierReadSerializer(serializers.Serializer):
     value = serializers.CharField()
 
 
+# Who the person is: the same first fields in the full record and in a search result.
+_NAME_FIELDS = [
+    "public_id",
+    "cpims_number",
+    "kind",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "other_names",
+    "sex",
+    "date_of_birth",
+    "date_of_birth_estimated",
+]
+
+
 class ChildSerializer(serializers.ModelSerializer):
     """A child or caregiver as the API returns it."""
 
-    ward = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    sub_county = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    school_class = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    disability = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    registered_by_unit = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    merged_into = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
+    ward = code_ref()
+    sub_county = code_ref()
+    county = code_ref()
+    school_class = code_ref()
+    disability = code_ref()
+    registered_by_unit = public_id_ref()
+    merged_into = public_id_ref()
     identifiers = IdentifierReadSerializer(many=True, read_only=True)
     age = serializers.IntegerField(read_only=True, allow_null=True)
 
     class Meta:
         model = Person
         fields = [
-            "public_id",
-            "cpims_number",
-            "kind",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "other_names",
-            "sex",
-            "date_of_birth",
-            "date_of_birth_estimated",
+            *_NAME_FIELDS,
             "age",
             "ward",
             "sub_county",
@@ -190,25 +188,12 @@ class ChildSerializer(serializers.ModelSerializer):
 
 
 class ChildSummarySerializer(serializers.ModelSerializer):
-    ward = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    ward = code_ref()
+    county = code_ref()
 
     class Meta:
         model = Person
-        fields = [
-            "public_id",
-            "cpims_number",
-            "kind",
-            "first_name",
-            "middle_name",
-            "last_name",
-            "other_names",
-            "sex",
-            "date_of_birth",
-            "date_of_birth_estimated",
-            "ward",
-            "county",
-        ]
+        fields = [*_NAME_FIELDS, "ward", "county"]
         read_only_fields = fields
 
 

@@ -48,7 +48,7 @@ class AreaFieldsMixin:
         self.fields["sub_county"].queryset = sub_counties.order_by("name") if county_id else Area.objects.none()
         wards = Area.objects.filter(level=Area.Level.WARD, sub_county_id=sub_county_id)
         self.fields["ward"].queryset = wards.order_by("name") if sub_county_id else Area.objects.none()
-        url = reverse("registry:area_options")
+        url = reverse("geo:area_options")
         for parent, child, level in (("county", "sub_county", "sub_county"), ("sub_county", "ward", "ward")):
             self.fields[parent].widget.attrs.update(
                 {

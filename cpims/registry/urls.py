@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("register/", views.child_create, name="child_create"),
     path("register/duplicates/", views.duplicate_check, name="duplicate_check"),
-    path("areas/", views.area_options, name="area_options"),
     path("number/<str:number>/", views.by_number, name="by_number"),
     path("<uuid:public_id>/", views.child_detail, name="child_detail"),
     path("<uuid:public_id>/edit/", views.child_edit, name="child_edit"),

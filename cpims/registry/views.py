@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.geo.models import Area
+from cpims.core.formviews import form_view, pick
 from cpims.registry import actions, forms, queries
 from cpims.registry.models import Person
 from cpims.registry.numbers import normalise_number
@@ -48,23 +48,6 @@ def _as_page(value: Any) -> int:
         return max(int(value), 1)
     except (TypeError, ValueError):
         return 1
-
-
-@login_required
-@require_GET
-def area_options(request: HttpRequest) -> HttpResponse:
-    """<option>s of the areas under a county or sub-county (htmx fills the next select)."""
-    level = request.GET.get("level")
-    # The parent select sends its own (possibly prefixed) name, e.g. "child-county=12".
-    suffix = "sub_county" if level == Area.Level.WARD else "county"
-    parent_id = next(
-        (v for k, v in request.GET.items() if k.endswith(suffix) and (suffix != "county" or "sub_county" not in k)),
-        "",
-    )
-    areas = Area.objects.none()
-    if level in (Area.Level.SUB_COUNTY, Area.Level.WARD) and parent_id.isdigit():
-        areas = Area.objects.filter(level=level, parent_id=int(parent_id)).order_by("name").only("pk", "name")
-    return render(request, "registry/_area_options.html", {"areas": areas})
 
 
 def _relatives_from(formset: Any, siblings: Any) -> list[actions.RelativeInput]:
@@ -202,21 +185,21 @@ def child_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.PersonEditForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.person_update(
-                actor=request.user,
-                person=person,
-                data=form.to_input(),
-                expected_updated_at=form.cleaned_data["updated_at"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return _detail(person)
-    return render(request, "registry/person_edit.html", {"form": form, "person": person})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.person_update(
+            actor=request.user,
+            person=person,
+            data=form.to_input(),
+            expected_updated_at=d["updated_at"],
+            request=request,
+        ),
+        then=lambda _result: _detail(person),
+        success=_("Changes saved."),
+        template="registry/person_edit.html",
+        context={"person": person},
+    )
 
 
 @login_required
@@ -227,15 +210,15 @@ def caregiver_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not child.is_active or child.kind != Person.Kind.CHILD:
         raise Http404
     form = forms.RelativeAddForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.relative_add(actor=request.user, child=child, relative=form.to_relative(), request=request)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Added to the child's record."))
-            return _detail(child)
-    return render(request, "registry/caregiver_form.html", {"form": form, "person": child})
+    return form_view(
+        request,
+        form,
+        lambda d: actions.relative_add(actor=request.user, child=child, relative=form.to_relative(), request=request),
+        then=lambda _result: _detail(child),
+        success=_("Added to the child's record."),
+        template="registry/caregiver_form.html",
+        context={"person": child},
+    )
 
 
 @login_required
@@ -246,25 +229,35 @@ def relationship_edit(request: HttpRequest, public_id: Any, relationship_id: Any
         raise Http404
     initial = {"parent_status": relationship.parent_status, "lives_with_child": relationship.lives_with_child}
     form = forms.RelationshipForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.relationship_update(
-                actor=request.user,
-                relationship=relationship,
-                parent_status=form.cleaned_data["parent_status"],
-                lives_with_child=form.cleaned_data["lives_with_child"],
-                is_active=not form.cleaned_data["ended"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return _detail(relationship.child)
-    return render(
+    return form_view(
         request,
-        "registry/relationship_form.html",
-        {"form": form, "person": relationship.child, "relationship": relationship},
+        form,
+        lambda d: actions.relationship_update(
+            actor=request.user,
+            relationship=relationship,
+            is_active=not d["ended"],
+            request=request,
+            **pick(d, "parent_status", "lives_with_child"),
+        ),
+        then=lambda _result: _detail(relationship.child),
+        success=_("Changes saved."),
+        template="registry/relationship_form.html",
+        context={"person": relationship.child, "relationship": relationship},
+    )
+
+
+def _simple_form(
+    request: HttpRequest, person: Person, form: Any, action: Any, *, title: str, success: str, **extra: Any
+) -> HttpResponse:
+    """One short form about a person (identifier, consent, photo); back to the person's page."""
+    return form_view(
+        request,
+        form,
+        action,
+        then=lambda _result: _detail(person),
+        success=success,
+        template="registry/simple_form.html",
+        context={"person": person, "title": title, **extra},
     )
 
 
@@ -275,25 +268,16 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.IdentifierForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.identifier_add(
-                actor=request.user,
-                person=person,
-                id_type=form.cleaned_data["id_type"],
-                value=form.cleaned_data["value"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Identifier added."))
-            return _detail(person)
-    return render(request, "registry/simple_form.html", _simple(form, person, _("Add an identifier")))
-
-
-def _simple(form: Any, person: Person, title: str, **extra: Any) -> dict[str, Any]:
-    return {"form": form, "person": person, "title": title, **extra}
+    return _simple_form(
+        request,
+        person,
+        form,
+        lambda d: actions.identifier_add(
+            actor=request.user, person=person, request=request, **pick(d, "id_type", "value")
+        ),
+        title=_("Add an identifier"),
+        success=_("Identifier added."),
+    )
 
 
 @login_required
@@ -303,15 +287,14 @@ def consent_give(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.ConsentForm(request.POST or None, person=person, initial={"purpose": request.GET.get("purpose")})
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.consent_give(actor=request.user, person=person, request=request, **form.cleaned_data)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Consent recorded."))
-            return _detail(person)
-    return render(request, "registry/simple_form.html", _simple(form, person, _("Record consent")))
+    return _simple_form(
+        request,
+        person,
+        form,
+        lambda d: actions.consent_give(actor=request.user, person=person, request=request, **form.cleaned_data),
+        title=_("Record consent"),
+        success=_("Consent recorded."),
+    )
 
 
 @login_required
@@ -321,22 +304,18 @@ def consent_withdraw(request: HttpRequest, public_id: Any, consent_id: Any) -> H
     if str(consent.person.public_id) != str(public_id):
         raise Http404
     form = forms.ConsentWithdrawForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.consent_withdraw(
-                actor=request.user,
-                consent=consent,
-                withdrawn_on=form.cleaned_data["withdrawn_on"],
-                reason=form.cleaned_data["reason"],
-                request=request,
-            )
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Consent withdrawn."))
-            return _detail(consent.person)
     title = _("Withdraw consent: %(purpose)s") % {"purpose": consent.get_purpose_display()}
-    return render(request, "registry/simple_form.html", _simple(form, consent.person, title, danger=True))
+    return _simple_form(
+        request,
+        consent.person,
+        form,
+        lambda d: actions.consent_withdraw(
+            actor=request.user, consent=consent, withdrawn_on=d["withdrawn_on"], reason=d["reason"], request=request
+        ),
+        title=title,
+        success=_("Consent withdrawn."),
+        danger=True,
+    )
 
 
 @login_required
@@ -361,15 +340,15 @@ def photo_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
     if not person.is_active:
         raise Http404
     form = forms.PhotoForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.photo_set(actor=request.user, person=person, photo=form.cleaned_data["photo"], request=request)
-        except ValidationError as exc:
-            forms.attach_errors(form, exc)
-        else:
-            messages.success(request, _("Photo saved."))
-            return _detail(person)
-    return render(request, "registry/simple_form.html", _simple(form, person, _("Photo"), multipart=True))
+    return _simple_form(
+        request,
+        person,
+        form,
+        lambda d: actions.photo_set(actor=request.user, person=person, photo=d["photo"], request=request),
+        title=_("Photo"),
+        success=_("Photo saved."),
+        multipart=True,
+    )
 
 
 @login_required

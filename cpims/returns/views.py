@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.cases.forms import attach_errors
-from cpims.core import ages
+from cpims.core import ages, formviews
 from cpims.core.periods import Period
 from cpims.returns import actions, forms, queries, registry
 from cpims.returns.kinds import CATEGORY_PREFIX
@@ -171,28 +170,35 @@ def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, "returns/detail.html", _detail_context(request, ret))
 
 
+def _on_detail(
+    request: HttpRequest, ret: MonthlyReturn, form: Any, key: str, action: Any, *, success: str
+) -> HttpResponse:
+    """Run ``action`` on the posted form of the return's page, then back to the page; an invalid
+    form or a refusal shows the page again with the form's errors (400)."""
+    answer = formviews.submit(request, form, action, then=_to_detail, success=success)
+    if answer is not None:
+        return answer
+    return render(request, "returns/detail.html", _detail_context(request, ret, **{key: form}), status=400)
+
+
 def _prepare(request: HttpRequest, public_id: Any, *, submit: bool) -> HttpResponse:
     ret = queries.return_for(request.user, public_id, write=P.RETURN_SUBMIT)
-    rk = registry.get_kind(ret.kind)
-    form = forms.PaperForm(request.POST, kind=rk)
-    if not form.is_valid():
-        return render(request, "returns/detail.html", _detail_context(request, ret, paper_form=form), status=400)
-    version = form.cleaned_data["version"]
-    try:
-        if submit:
-            ret = actions.return_submit(
-                actor=request.user, ret=ret, paper=form.paper(), expected_version=version, request=request
-            )
-            messages.success(request, _("The return was submitted to the county."))
-        else:
-            ret = actions.return_save(
-                actor=request.user, ret=ret, paper=form.paper(), expected_version=version, request=request
-            )
-            messages.success(request, _("The draft was saved."))
-    except ValidationError as exc:
-        attach_errors(form, exc)
-        return render(request, "returns/detail.html", _detail_context(request, ret, paper_form=form), status=400)
-    return _to_detail(ret)
+    form = forms.PaperForm(request.POST, kind=registry.get_kind(ret.kind))
+    action: Any
+    if submit:
+        action, done = actions.return_submit, _("The return was submitted to the county.")
+    else:
+        action, done = actions.return_save, _("The draft was saved.")
+    return _on_detail(
+        request,
+        ret,
+        form,
+        "paper_form",
+        lambda d: action(
+            actor=request.user, ret=ret, paper=form.paper(), expected_version=d["version"], request=request
+        ),
+        success=done,
+    )
 
 
 @login_required
@@ -209,32 +215,25 @@ def submit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 def _review(request: HttpRequest, public_id: Any, verb: str) -> HttpResponse:
     ret = queries.return_for(request.user, public_id, write=P.RETURN_APPROVE)
-    form_class = forms.ReasonForm if verb == "reopen" else forms.CommentForm
-    form = form_class(request.POST)
-    key = "reason_form" if verb == "reopen" else "comment_form"
-    if not form.is_valid():
-        return render(request, "returns/detail.html", _detail_context(request, ret, **{key: form}), status=400)
-    data = form.cleaned_data
-    try:
-        if verb == "approve":
-            ret = actions.return_approve(
-                actor=request.user, ret=ret, comment=data["comment"], expected_version=data["version"], request=request
-            )
-            messages.success(request, _("The return was approved."))
-        elif verb == "send_back":
-            ret = actions.return_send_back(
-                actor=request.user, ret=ret, comment=data["comment"], expected_version=data["version"], request=request
-            )
-            messages.success(request, _("The return was sent back to the unit with your comment."))
-        else:
-            ret = actions.return_reopen(
-                actor=request.user, ret=ret, reason=data["reason"], expected_version=data["version"], request=request
-            )
-            messages.success(request, _("The return was reopened for correction."))
-    except ValidationError as exc:
-        attach_errors(form, exc)
-        return render(request, "returns/detail.html", _detail_context(request, ret, **{key: form}), status=400)
-    return _to_detail(ret)
+    action: Any
+    if verb == "approve":
+        action, note, done = actions.return_approve, "comment", _("The return was approved.")
+    elif verb == "send_back":
+        action, note = actions.return_send_back, "comment"
+        done = _("The return was sent back to the unit with your comment.")
+    else:
+        action, note, done = actions.return_reopen, "reason", _("The return was reopened for correction.")
+    form = (forms.ReasonForm if note == "reason" else forms.CommentForm)(request.POST)
+    return _on_detail(
+        request,
+        ret,
+        form,
+        f"{note}_form",
+        lambda d: action(
+            actor=request.user, ret=ret, expected_version=d["version"], request=request, **{note: d[note]}
+        ),
+        success=done,
+    )
 
 
 @login_required

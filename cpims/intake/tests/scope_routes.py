@@ -48,7 +48,6 @@ def intake_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
     return {
         "intake:public_report": Route(ok=everyone, public=True),
         "intake:public_received": Route(ok=everyone, public=True, kwargs=_receipt),
-        "intake:public_areas": Route(ok=everyone, public=True),
         "intake:queue": Route(ok=triagers),
         "intake:report_new": Route(ok=reporters),
         "intake:report_detail": Route(**per_report),

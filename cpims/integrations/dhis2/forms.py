@@ -9,22 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpims.core.forms import style
 from cpims.core.periods import QUARTER, Period
 from cpims.geo.models import Area
 from cpims.integrations.dhis2 import queries
 from cpims.integrations.dhis2.models import Dhis2Server
-
-
-def _style(form: forms.BaseForm) -> None:
-    for fld in form.fields.values():
-        widget = fld.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = css
 
 
 def default_period() -> Period:
@@ -45,7 +34,7 @@ class PeriodForm(forms.Form):
         self.fields["county"].choices = [("", _("All mapped org units"))] + [
             (a.code, f"{a.name} ({a.code})") for a in queries.counties()
         ]
-        _style(self)
+        style(self)
 
     def clean_period(self) -> Period:
         try:
@@ -72,7 +61,7 @@ class DataElementMappingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
 
 class CategoryOptionComboMappingForm(forms.Form):
@@ -82,7 +71,7 @@ class CategoryOptionComboMappingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
 
 class OrgUnitMappingForm(forms.Form):
@@ -96,7 +85,7 @@ class OrgUnitMappingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
 
 class OrgUnitMappingFilterForm(forms.Form):
@@ -110,7 +99,7 @@ class OrgUnitMappingFilterForm(forms.Form):
         self.fields["county"].choices = [("", _("All counties and offices"))] + [
             (a.code, f"{a.name} ({a.code})") for a in self.counties.values()
         ]
-        _style(self)
+        style(self)
 
     def selected_county(self) -> Area | None:
         """The chosen county (None for all, or when the choice is not valid)."""
@@ -168,7 +157,7 @@ class ServerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _style(self)
+        style(self)
 
     @staticmethod
     def initial_for(server: Dhis2Server) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cpims.audit.actions import audit_record
+from cpims.core.forms import attach_errors
+from cpims.core.formviews import form_view, submit
 from cpims.geo.models import Area
 from cpims.integrations.dhis2 import actions, queries
 from cpims.integrations.dhis2.datavalues import ADX_CONTENT_TYPE
@@ -31,14 +33,6 @@ from cpims.integrations.dhis2.forms import (
     ServerForm,
     default_period,
 )
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _index_context(user: Any, form: Any) -> dict[str, Any]:
@@ -72,7 +66,7 @@ def preview(request: HttpRequest) -> HttpResponse:
                 request.user, period=form.cleaned_data["period"], county=form.cleaned_data["county"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            attach_errors(form, exc)
     rows = []
     if dvs is not None:
         totals = dvs.totals_by_org_unit()
@@ -99,7 +93,7 @@ def download(request: HttpRequest) -> HttpResponse:
     try:
         dvs = queries.data_value_set(request.user, period=period, county=county)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        attach_errors(form, exc)
         return render(request, "dhis2/preview.html", {"form": form, "dvs": None}, status=400)
     adx = request.GET.get("format") == "adx"
     if adx and not dvs.data_set:
@@ -133,20 +127,20 @@ def download(request: HttpRequest) -> HttpResponse:
 def push(request: HttpRequest) -> HttpResponse:
     queries.require_pusher(request.user)
     form = PushForm(request.POST)
-    if form.is_valid():
-        county = form.cleaned_data["county"]
-        try:
-            log = actions.push(
-                actor=request.user,
-                period=form.cleaned_data["period"],
-                org_units=[county] if county else None,
-                dry_run=form.cleaned_data["dry_run"],
-                request=request,
-            )
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            return redirect("dhis2:log_detail", public_id=log.public_id)
+    answer = submit(
+        request,
+        form,
+        lambda d: actions.push(
+            actor=request.user,
+            period=d["period"],
+            org_units=[d["county"]] if d["county"] else None,
+            dry_run=d["dry_run"],
+            request=request,
+        ),
+        then=lambda log: redirect("dhis2:log_detail", public_id=log.public_id),
+    )
+    if answer is not None:
+        return answer
     return render(request, "dhis2/index.html", _index_context(request.user, form), status=400)
 
 
@@ -199,17 +193,16 @@ def _edit(
 ) -> HttpResponse:
     """One edit page of the mapping or the server: the form, the action ``save(**cleaned_data)``
     (its refusals shown on the form, status 400, nothing saved), then back to ``back``."""
-    if request.method == "POST":
-        form = form_class(request.POST)
-        if form.is_valid():
-            try:
-                save(**form.cleaned_data)
-            except ValidationError as exc:
-                _add_errors(form, exc)
-            else:
-                return redirect(back)
-        return render(request, template, context | {"form": form}, status=400)
-    return render(request, template, context | {"form": form_class(initial=initial)})
+    form = form_class(request.POST) if request.method == "POST" else form_class(initial=initial)
+    return form_view(
+        request,
+        form,
+        lambda d: save(**d),
+        then=lambda _result: redirect(back),
+        template=template,
+        context=context,
+        invalid_status=400,
+    )
 
 
 @login_required

@@ -89,7 +89,6 @@ def registry_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "registry:search": Route(ok=child_view),
         "registry:child_create": Route(ok=child_create),
         "registry:duplicate_check": Route(ok=child_create),
-        "registry:area_options": Route(ok=everyone),
         "registry:by_number": Route(**read, kwargs=_number, ok_status=frozenset({302})),
         "registry:child_detail": Route(**read, kwargs=_child),
         "registry:photo": Route(**read, kwargs=_child),

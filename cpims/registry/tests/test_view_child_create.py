@@ -136,7 +136,7 @@ def test_live_duplicate_check(client: Any, cast: Any, login: Any, people: Any) -
 def test_area_options(client: Any, cast: Any, login: Any, people: Any) -> None:
     login(client, cast.nairobi_officer)
     ward = people.westlands_ward
-    response = client.get(reverse("registry:area_options"), {"level": "ward", "child-sub_county": ward.sub_county_id})
+    response = client.get(reverse("geo:area_options"), {"level": "ward", "child-sub_county": ward.sub_county_id})
     assert ward.name in response.content.decode()
-    response = client.get(reverse("registry:area_options"), {"level": "sub_county", "county": ward.county_id})
+    response = client.get(reverse("geo:area_options"), {"level": "sub_county", "county": ward.county_id})
     assert "Westlands" in response.content.decode()
