@@ -76,7 +76,7 @@ class OwnPasswordChangeForm(_BootstrapMixin, PasswordChangeForm):
 
 class _RoleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Role) -> str:
-        return obj.name
+        return obj.display_name
 
 
 class _OrgUnitChoiceField(forms.ModelChoiceField):
