@@ -275,13 +275,14 @@ def _check_grant(actor: User, role: Role, org_unit: OrgUnit) -> None:
     if not set(role.permissions) <= grants.all_perms:
         raise ValidationError(
             _("You cannot grant the role “%(role)s”: it carries permissions you do not hold yourself.")
-            % {"role": role.name},
+            % {"role": role.display_name},
             code="role_not_grantable",
         )
     widest = max((queries.SCOPE_RANK.get(g.scope, -1) for g in grants.with_perm(P.USER_MANAGE)), default=-1)
     if queries.SCOPE_RANK.get(role.scope, 99) > widest:
         raise ValidationError(
-            _("You cannot grant the role “%(role)s”: it reaches wider than your own scope.") % {"role": role.name},
+            _("You cannot grant the role “%(role)s”: it reaches wider than your own scope.")
+            % {"role": role.display_name},
             code="role_scope_too_wide",
         )
 

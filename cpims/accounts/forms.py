@@ -62,7 +62,7 @@ class OwnPasswordChangeForm(PasswordChangeForm):
 
 class _RoleChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Role) -> str:
-        return obj.name
+        return obj.display_name
 
 
 class _OrgUnitChoiceField(forms.ModelChoiceField):

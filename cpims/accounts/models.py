@@ -7,6 +7,7 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -61,7 +62,13 @@ class Role(BaseModel):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the page's language: the default roles' names are in the catalogue
+        (``roles.py``); a role an administrator named shows as typed."""
+        return gettext(self.name)
 
     def clean(self) -> None:
         bad = P.unknown(self.permissions)

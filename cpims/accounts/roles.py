@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from cpims.accounts import permissions as P
 from cpims.accounts.models import Role
@@ -35,7 +36,7 @@ _CASEWORK = [
 @dataclass(frozen=True)
 class RoleDef:
     code: str
-    name: str
+    name: str  # English, as stored; marked for the catalogue so pages show it translated
     scope: str
     permissions: tuple[str, ...]
     description: str = ""
@@ -44,7 +45,7 @@ class RoleDef:
 DEFAULT_ROLES: tuple[RoleDef, ...] = (
     RoleDef(
         SYSTEM_ADMIN,
-        "System administrator",
+        gettext_noop("System administrator"),
         Role.Scope.NATIONAL,
         (
             P.ORGUNIT_VIEW,
@@ -59,7 +60,7 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
     ),
     RoleDef(
         NATIONAL_ME,
-        "National M&E officer",
+        gettext_noop("National M&E officer"),
         Role.Scope.NATIONAL,
         (
             P.ORGUNIT_VIEW,
@@ -77,7 +78,7 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
     ),
     RoleDef(
         COUNTY_COORDINATOR,
-        "County children coordinator",
+        gettext_noop("County children coordinator"),
         Role.Scope.AREA,
         (
             *_CASEWORK,
@@ -109,7 +110,7 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
     ),
     RoleDef(
         SUBCOUNTY_OFFICER,
-        "Sub-county children officer",
+        gettext_noop("Sub-county children officer"),
         Role.Scope.AREA,
         (
             *_CASEWORK,
@@ -131,14 +132,14 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
     ),
     RoleDef(
         VOLUNTEER_OFFICER,
-        "Volunteer children officer",
+        gettext_noop("Volunteer children officer"),
         Role.Scope.OWN,
         (P.ORGUNIT_VIEW, P.CHILD_VIEW, P.CHILD_CREATE, P.CASE_VIEW, P.CASE_CREATE, P.SERVICE_RECORD),
         "Reports concerns and records services for the children they registered.",
     ),
     RoleDef(
         PARTNER_CASEWORKER,
-        "Partner caseworker",
+        gettext_noop("Partner caseworker"),
         Role.Scope.ORG_UNIT,
         (
             P.ORGUNIT_VIEW,
@@ -155,7 +156,7 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
     ),
     RoleDef(
         INSTITUTION_MANAGER,
-        "Institution manager",
+        gettext_noop("Institution manager"),
         Role.Scope.ORG_UNIT,
         (
             P.ORGUNIT_VIEW,
@@ -173,14 +174,14 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
     ),
     RoleDef(
         STAKEHOLDER_VIEWER,
-        "Stakeholder viewer",
+        gettext_noop("Stakeholder viewer"),
         Role.Scope.NATIONAL,
         (P.ORGUNIT_VIEW, P.REPORT_VIEW_AGGREGATE),
         "AAC members, NCCS, development partners: aggregate reports only, never a child's identity.",
     ),
     RoleDef(
         INTAKE_SYSTEM,
-        "Partner system (intake)",
+        gettext_noop("Partner system (intake)"),
         Role.Scope.NATIONAL,
         (P.INTAKE_SUBMIT,),
         "An account for a partner system such as the Child Helpline 116: submits concerns through the"

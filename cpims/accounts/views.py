@@ -81,12 +81,19 @@ class LoginView(DjangoLoginView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["expired"] = self.request.GET.get("expired", "")
+        # A language chosen with the switch (it leaves the cookie) is carried with the form, so
+        # the sign-in keeps it; without a choice the profile's language applies.
+        chosen = self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        context["chosen_language"] = chosen if chosen in dict(settings.LANGUAGES) else ""
         return context
 
     def form_valid(self, form: LoginForm) -> HttpResponse:
         user = form.get_user()
+        chosen = self.request.POST.get("language", "")
         with transaction.atomic():  # the session row and the audit event of the sign-in
             auth_login(self.request, user)
+            if chosen in dict(settings.LANGUAGES):
+                actions.preferred_language_set(request=self.request, user=user, language=chosen)
         response = HttpResponseRedirect(self.get_success_url())
         _set_language_cookie(response, user.preferred_language)
         return response

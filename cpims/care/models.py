@@ -328,7 +328,7 @@ class Placement(BaseModel):
     def where(self) -> str:
         if self.institution_id and self.institution:
             return self.institution.name
-        return self.caregiver_name or str(self.care_type.label if self.care_type_id else "")
+        return self.caregiver_name or str(self.care_type.display_label if self.care_type_id else "")
 
     @property
     def court_label(self) -> str:

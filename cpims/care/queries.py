@@ -38,6 +38,7 @@ from cpims.care.models import CapacityRow, FollowUp, Institution, Placement, Rev
 from cpims.cases.panels import Panel
 from cpims.cases.tasks import Task
 from cpims.core import ages
+from cpims.core.models import Code
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
 
@@ -309,7 +310,12 @@ def _population(unit: OrgUnit, on: dt.date) -> Population:
         _open_on(Placement.objects.filter(institution=unit), on)
         .annotate(status_then=_status_then(on))
         .values(
-            "child__sex", "child__date_of_birth", "admission_reason__code", "admission_reason__label", "status_then"
+            "child__sex",
+            "child__date_of_birth",
+            "admission_reason__code",
+            "admission_reason__label",
+            "admission_reason__label_sw",
+            "status_then",
         )
     )
     profile = Institution.objects.filter(org_unit=unit).prefetch_related("capacity_rows").first()
@@ -327,7 +333,9 @@ def _population(unit: OrgUnit, on: dt.date) -> Population:
         bands[band] += 1
         cells[(sex, band)] += 1
         reasons[row["admission_reason__code"]] += 1
-        pop.reason_labels[row["admission_reason__code"]] = row["admission_reason__label"]
+        pop.reason_labels[row["admission_reason__code"]] = Code.pick_label(
+            row["admission_reason__label"], row["admission_reason__label_sw"]
+        )
         status = row["status_then"]
         if status == Placement.Status.ON_LEAVE:
             pop.on_leave += 1
@@ -653,24 +661,26 @@ def child_timeline(user: Any, person: Any) -> list[Any]:
         "placement__institution__name",
         "placement__caregiver_name",
         "placement__care_type__label",
+        "placement__care_type__label_sw",
         "placement__admission_type__label",
+        "placement__admission_type__label_sw",
     )
     changes = (
         StatusChange.objects.filter(placement__in=visible)
-        .annotate(row=Value("status"), label=F("discharge_type__label"))
-        .values_list("row", "on", "id", "status", "label", *placement_cols)
+        .annotate(row=Value("status"), label=F("discharge_type__label"), label_sw=F("discharge_type__label_sw"))
+        .values_list("row", "on", "id", "status", "label", "label_sw", *placement_cols)
         .order_by()
     )
     reviews = (
         Review.objects.filter(placement__in=visible, held_on__isnull=False)
-        .annotate(row=Value("review"), label=Value(""))
-        .values_list("row", "held_on", "id", "kind", "label", *placement_cols)
+        .annotate(row=Value("review"), label=Value(""), label_sw=Value(""))
+        .values_list("row", "held_on", "id", "kind", "label", "label_sw", *placement_cols)
         .order_by()
     )
     visits = (
         FollowUp.objects.filter(placement__in=visible, visited_on__isnull=False)
-        .annotate(row=Value("followup"), label=Value(""))
-        .values_list("row", "visited_on", "id", "outcome", "label", *placement_cols)
+        .annotate(row=Value("followup"), label=Value(""), label_sw=Value(""))
+        .values_list("row", "visited_on", "id", "outcome", "label", "label_sw", *placement_cols)
         .order_by()
     )
     rows = sorted(changes.union(reviews, visits, all=True), key=lambda r: (r[1], r[0] != "status", r[2]))
@@ -678,7 +688,9 @@ def child_timeline(user: Any, person: Any) -> list[Any]:
     kinds, outcomes = dict(Review.Kind.choices), dict(FollowUp.Outcome.choices)
     entries: list[Any] = []
     admitted: set[Any] = set()
-    for row, on, _id, value, label, public_id, admitted_on, inst, caregiver, care_type, adm_type in rows[:300]:
+    for row, on, _id, value, label, label_sw, public_id, admitted_on, inst, caregiver, *types in rows[:300]:
+        label = Code.pick_label(label, label_sw)
+        care_type, adm_type = Code.pick_label(types[0], types[1]), Code.pick_label(types[2], types[3])
         url = reverse("care:placement_detail", kwargs={"public_id": public_id})
         where = inst or caregiver or care_type
         if row == "status":

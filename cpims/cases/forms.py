@@ -233,7 +233,7 @@ class ClosureForm(forms.Form):
         self.categories = categories
         for row in categories:
             self.fields[f"intervention_{row.pk}"] = forms.ModelChoiceField(
-                label=_("Intervention for “%(category)s”") % {"category": row.category.label},
+                label=_("Intervention for “%(category)s”") % {"category": row.category.display_label},
                 queryset=codes("intervention_id"),
                 required=False,
             )

@@ -27,7 +27,7 @@ def child_timeline(user: Any, person: Any) -> list[TimelineEntry]:
         TimelineEntry(
             on=record.given_on,
             kind="service",
-            title=_("Service: %(service)s") % {"service": record.service.label},
+            title=_("Service: %(service)s") % {"service": record.service.display_label},
             detail=record.provider.name,
         )
         for record in services_for_child(user, person)[:50]

@@ -23,7 +23,7 @@ class CodeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Code
-        fields = ["code", "label", "short_label", "order", "sub_list", "is_active"]
+        fields = ["code", "label", "label_sw", "short_label", "order", "sub_list", "is_active"]
         read_only_fields = fields
 
 

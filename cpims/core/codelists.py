@@ -27,6 +27,10 @@ class CodeRow:
     short_label: str
     order: int
     sub_list: str
+    label_sw: str = ""
+    # The code of the same list that replaces this one (a duplicate label); such codes load
+    # inactive so records that point at them stay readable.
+    merged_into: str = ""
 
 
 def read_code_lists(path: Path = DATA_FILE) -> list[CodeRow]:
@@ -40,6 +44,8 @@ def read_code_lists(path: Path = DATA_FILE) -> list[CodeRow]:
                 short_label=row["short_label"].strip(),
                 order=int(row["order"]),
                 sub_list=row["sub_list"].strip(),
+                label_sw=(row.get("label_sw") or "").strip(),
+                merged_into=(row.get("merged_into") or "").strip(),
             )
             for row in csv.DictReader(handle)
         ]
@@ -69,9 +75,11 @@ def load_code_lists(path: Path = DATA_FILE) -> dict[str, int]:
     """Load every DCS code list. Idempotent: codes are matched on list and DCS code.
 
     Where a list uses one DCS code for several items (``offender_id`` may), those items are
-    matched on code and label. A changed label, short label, order or sub-list updates the code in
-    place and bumps its list's version; codes missing from the file are left alone (retired codes
-    stay readable). Returns the numbers of lists and of codes created and updated.
+    matched on code and label. A changed label, Kiswahili label, short label, order, sub-list or
+    merge updates the code in place and bumps its list's version; a code merged into another is
+    made inactive (never re-activated here: codes may also be retired by hand). Codes missing from
+    the file are left alone (retired codes stay readable). Returns the numbers of lists and of
+    codes created and updated.
     """
     rows = read_code_lists(path)
     lists = _load_lists(rows)
@@ -81,7 +89,7 @@ def load_code_lists(path: Path = DATA_FILE) -> dict[str, int]:
         rows_per_code[(row.list_name, row.code)] += 1
     existing: dict[tuple[str, str], list[Code]] = defaultdict(list)
     for code in Code.objects.select_related("code_list").only(
-        "code_list__name", "code", "label", "short_label", "order", "sub_list_id"
+        "code_list__name", "code", "label", "label_sw", "short_label", "order", "sub_list_id", "is_active"
     ):
         existing[(code.code_list.name, code.code)].append(code)
 
@@ -103,23 +111,30 @@ def load_code_lists(path: Path = DATA_FILE) -> dict[str, int]:
                     code_list=code_list,
                     code=row.code,
                     label=row.label,
+                    label_sw=row.label_sw,
                     short_label=row.short_label,
                     order=row.order,
                     sub_list_id=sub_list_id,
+                    is_active=not row.merged_into,
                 )
             )
             touched_lists.add(code_list.pk)
             continue
-        wanted = (row.label, row.short_label, row.order, sub_list_id)
-        if (match.label, match.short_label, match.order, match.sub_list_id) != wanted:
-            match.label, match.short_label, match.order, match.sub_list_id = wanted
+        # A merge retires the code; nothing here re-activates one (codes may be retired by hand).
+        active = match.is_active and not row.merged_into
+        wanted = (row.label, row.label_sw, row.short_label, row.order, sub_list_id, active)
+        current = (match.label, match.label_sw, match.short_label, match.order, match.sub_list_id, match.is_active)
+        if current != wanted:
+            match.label, match.label_sw, match.short_label, match.order, match.sub_list_id, match.is_active = wanted
             to_update.append(match)
             touched_lists.add(code_list.pk)
 
     if to_create:
         Code.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        Code.objects.bulk_update(to_update, ["label", "short_label", "order", "sub_list"], batch_size=500)
+        Code.objects.bulk_update(
+            to_update, ["label", "label_sw", "short_label", "order", "sub_list", "is_active"], batch_size=500
+        )
     # A list that existed before and changed gets a new version; a brand-new list stays at 1.
     previously_loaded = {key[0] for key in existing if existing[key]}
     bumped = [cl for cl in lists.values() if cl.pk in touched_lists and cl.name in previously_loaded]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,6 +43,8 @@ class Code(models.Model):
     code_list = models.ForeignKey(CodeList, on_delete=models.PROTECT, related_name="codes")
     code = models.CharField(_("DCS code"), max_length=20)
     label = models.CharField(_("label"), max_length=255)
+    # Shown instead of ``label`` when the page is in Kiswahili; loaded with the reference data.
+    label_sw = models.CharField(_("Kiswahili label"), max_length=255, blank=True)
     short_label = models.CharField(_("short label"), max_length=120, blank=True)
     order = models.PositiveIntegerField(default=0)
     # The list that refines this item, e.g. "Child labour" -> child_labour_id.
@@ -57,4 +60,16 @@ class Code(models.Model):
         indexes = [models.Index(fields=["code_list", "code"])]
 
     def __str__(self) -> str:
-        return self.label
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        return self.pick_label(self.label, self.label_sw)
+
+    @staticmethod
+    def pick_label(label: str, label_sw: str | None) -> str:
+        """The label in the active language: Kiswahili where the page is in Kiswahili and the code
+        has a Kiswahili label, else the English label (also for ``values()`` rows)."""
+        if label_sw and (get_language() or "").startswith("sw"):
+            return label_sw
+        return label

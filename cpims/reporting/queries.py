@@ -366,8 +366,10 @@ def _row_labels(dimension: str, keys: set[Any]) -> list[Row]:
         q = Q(pk__in=[k for k in present if k is not None])
         if dimension in FULL_LISTS:
             q |= Q(code_list__name=FULL_LISTS[dimension], is_active=True)
-        codes = list(Code.objects.filter(q).only("id", "label", "order", "code_list_id").order_by("order", "label"))
-        rows = [Row(c.pk, c.label) for c in codes]
+        codes = list(
+            Code.objects.filter(q).only("id", "label", "label_sw", "order", "code_list_id").order_by("order", "label")
+        )
+        rows = [Row(c.pk, c.display_label) for c in codes]
     elif dimension in AREA_DIMENSIONS:
         areas = Area.objects.filter(pk__in=[k for k in present if k is not None]).only("id", "name").order_by("name")
         rows = [Row(a.pk, a.name) for a in areas]

@@ -114,7 +114,10 @@ def _category_table(ret: MonthlyReturn) -> dict[str, Any] | None:
         return None
     bands = ages.band_keys(ages.DCS)
     codes = sorted({c for c, _s, _b in cells})
-    labels = dict(Code.objects.filter(code_list__name="case_category_id", code__in=codes).values_list("code", "label"))
+    categories = Code.objects.filter(code_list__name="case_category_id", code__in=codes).only(
+        "code", "label", "label_sw"
+    )
+    labels = {c.code: c.display_label for c in categories}
     rows = []
     for code in codes:
         values = []

@@ -146,3 +146,28 @@ def test_officer_signs_in_then_sets_up_two_factor(client: Client, cast: Any, set
     # The session moved to a new key after the second factor; the old one is gone.
     assert UserSession.objects.filter(user=officer).count() == 1
     assert Session.objects.filter(session_key=UserSession.objects.get(user=officer).session_key).exists()
+
+
+def test_the_language_chosen_on_the_sign_in_page_is_kept_and_saved(client: Client, member: User) -> None:
+    member.preferred_language = "en"
+    member.save(update_fields=["preferred_language"])
+    client.post(reverse("set_language"), {"language": "sw", "next": URL})
+    page = client.get(URL).content.decode()
+    assert 'lang="sw"' in page and '<input type="hidden" name="language" value="sw">' in page
+
+    response = _post(client, "form_user", PASSWORD, language="sw")
+
+    assert response.status_code == 302
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sw"
+    member.refresh_from_db()
+    assert member.preferred_language == "sw"
+    after = client.get(response["Location"], follow=True)
+    assert after.status_code == 200 and '<html lang="sw"' in after.content.decode()
+
+
+def test_without_a_choice_the_profile_language_applies(client: Client, member: User) -> None:
+    assert '<input type="hidden" name="language"' not in client.get(URL).content.decode()
+    response = _post(client, "form_user", PASSWORD, language="xx")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "sw"
+    member.refresh_from_db()
+    assert member.preferred_language == "sw"

@@ -32,6 +32,7 @@ def test_one_list_with_its_codes_in_order(api: APIClient) -> None:
     assert body["codes"][0] == {
         "code": "CDIS",
         "label": "Abandoned",
+        "label_sw": "Mtoto aliyetelekezwa",
         "short_label": "Abandoned",
         "order": 1,
         "sub_list": None,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from cpims.core.codelists import DATA_FILE, codes, load_code_lists, read_code_lists
 from cpims.core.models import Code, CodeList
@@ -25,6 +26,39 @@ CASE_CATEGORY_SUB_LISTS = {
     "CCCT": "out_of_school_id",
     "CCMO": "mother_offer_id",
 }
+
+# The lists the case, registration, care, referral and court forms and pages show.
+TRANSLATED_LISTS = (
+    "case_category_id",
+    "intervention_id",
+    "case_reporter_id",
+    "closure_outcome_id",
+    "alternative_family_care_type_id",
+    "institution_type_id",
+    "admission_type_id",
+    "admission_reason_id",
+    "discharge_type_id",
+    "risk_level_id",
+    "sex_id",
+    "relationship_type_id",
+    "identifier_type_id",
+    "case_nature_id",
+    "event_place_id",
+    "perpetrator_id",
+    "class_level_id",
+    "disability_type_id",
+    "domain_id",
+    "immediate_need_id",
+    "long_term_support_id",
+    "family_status_id",
+    "household_economics",
+    "referral_type_id",
+    "referral_destination_classification",
+    "referral_destination_id",
+    "courtsession_type_id",
+    "court_outcome_id",
+    "plea_type_id",
+)
 
 
 def test_every_list_and_code_is_loaded(reference: None) -> None:
@@ -133,3 +167,62 @@ def test_the_shipped_file_is_converted_and_complete() -> None:
     for r in rows:
         titles.setdefault(r.list_name, set()).add(r.list_title)
     assert all(len(t) == 1 for t in titles.values())
+
+
+def test_kiswahili_labels_are_loaded_and_shown_on_kiswahili_pages(reference: None) -> None:
+    code = codes("case_category_id").get(code="CSRG")
+    assert code.label_sw == "Unyanyasaji na unyonyaji wa kingono"
+    with translation.override("en"):
+        assert str(code) == "Sexual Exploitation and abuse"
+    with translation.override("sw"):
+        assert str(code) == "Unyanyasaji na unyonyaji wa kingono"
+    untranslated = codes("SMS_command_id").first()
+    assert untranslated is not None and untranslated.label_sw == ""
+    with translation.override("sw"):
+        assert str(untranslated) == untranslated.label
+
+
+def test_the_lists_on_the_forms_have_kiswahili_labels() -> None:
+    sub_lists = {r.sub_list for r in read_code_lists() if r.list_name == "case_category_id" and r.sub_list}
+    wanted = sub_lists | set(TRANSLATED_LISTS)
+    missing = [f"{r.list_name}/{r.code}" for r in read_code_lists() if r.list_name in wanted and not r.label_sw]
+    assert missing == []
+
+
+def test_no_list_offers_the_same_label_twice() -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for row in read_code_lists():
+        if row.merged_into:
+            continue
+        key = (row.list_name, " ".join(row.label.lower().split()))
+        assert key not in seen, f"{row.list_name}: {row.code} and {seen[key]} are both “{row.label}”"
+        seen[key] = row.code
+
+
+def test_merged_duplicates_stay_readable_but_inactive(reference: None) -> None:
+    rows = read_code_lists()
+    merged = [r for r in rows if r.merged_into]
+    assert {(r.list_name, r.code, r.merged_into) for r in merged} >= {("yesno_id", "YES", "AYES")}
+    for row in merged:
+        old = Code.objects.get(code_list__name=row.list_name, code=row.code)
+        kept = Code.objects.get(code_list__name=row.list_name, code=row.merged_into)
+        assert not old.is_active and kept.is_active
+        assert old.label.strip().lower() == kept.label.strip().lower()
+    assert list(codes("yesno_id").filter(label__iexact="yes").values_list("code", flat=True)) == ["AYES"]
+
+
+def test_an_existing_database_takes_the_merge_and_the_kiswahili_labels(reference: None, tmp_path: Path) -> None:
+    """A database loaded before the Kiswahili labels and the merges is updated in place, once."""
+    old_rows = [{k: v for k, v in row.items() if k not in ("label_sw", "merged_into")} for row in _file_rows()]
+    Code.objects.update(label_sw="", is_active=True)  # as the file without the new columns left it
+    assert load_code_lists(_write(tmp_path / "old.csv", old_rows))["updated"] == 0
+    assert Code.objects.get(code_list__name="yesno_id", code="YES").is_active
+    count = Code.objects.count()
+
+    result = load_code_lists()
+
+    assert result["created"] == 0 and result["updated"] > 0
+    assert Code.objects.count() == count
+    assert not Code.objects.get(code_list__name="yesno_id", code="YES").is_active
+    assert Code.objects.get(code_list__name="risk_level_id", code="RLHG").label_sw == "Juu"
+    assert load_code_lists() == {"lists": 227, "created": 0, "updated": 0}

@@ -164,11 +164,11 @@ def identifier_problems(items: Sequence[tuple[Code, str]], *, exclude_person: Pe
             problems.append(_("Choose an identifier type from the list."))
             continue
         if not norm:
-            problems.append(_("Enter the %(type)s number.") % {"type": id_type.label})
+            problems.append(_("Enter the %(type)s number.") % {"type": id_type.display_label})
             continue
         if (id_type.pk, norm) in seen:
             problems.append(
-                _("The %(type)s number %(value)s is entered twice.") % {"type": id_type.label, "value": value}
+                _("The %(type)s number %(value)s is entered twice.") % {"type": id_type.display_label, "value": value}
             )
             continue
         seen.add((id_type.pk, norm))
@@ -245,7 +245,7 @@ def validate_registration(
             add_error(
                 errors,
                 "__all__",
-                _("The %(type)s number %(value)s is given for two people.") % {"type": id_type.label, "value": value},
+                _("The %(type)s number %(value)s is given for two people.") % {"type": id_type.display_label, "value": value},
             )
         seen.add(key)
     return errors
