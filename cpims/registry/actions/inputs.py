@@ -181,7 +181,7 @@ def identifier_problems(items: Sequence[tuple[Code, str]], *, exclude_person: Pe
         if exclude_person is not None:
             taken = taken.exclude(person=exclude_person)
         for id_type_id, norm in taken.values_list("id_type_id", "value_normalised"):
-            label = next(t.label for t, n in wanted if t.pk == id_type_id and n == norm)
+            label = next(t.display_label for t, n in wanted if t.pk == id_type_id and n == norm)
             problems.append(
                 _(
                     "This %(type)s number is already registered to another person. "
@@ -245,7 +245,8 @@ def validate_registration(
             add_error(
                 errors,
                 "__all__",
-                _("The %(type)s number %(value)s is given for two people.") % {"type": id_type.display_label, "value": value},
+                _("The %(type)s number %(value)s is given for two people.")
+                % {"type": id_type.display_label, "value": value},
             )
         seen.add(key)
     return errors
