@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cpims.referrals import actions, home
 from cpims.referrals.models import Referral, Transfer
-from cpims.referrals.tests.conftest import open_case, refer
+from cpims.referrals.tests.conftest import open_case
 
 
 def test_referrals_to_answer_at_the_receiving_unit(cast: Any, referral: Any) -> None:

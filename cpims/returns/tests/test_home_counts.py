@@ -39,7 +39,9 @@ def test_sent_back_and_awaiting_review(client: Any, cast: Any, login: Any) -> No
     assert [r.pk for r in page] == [ret.pk]
     client.logout()
 
-    actions.return_send_back(actor=cast.nairobi_coordinator, ret=ret, comment="Check the admissions figure", expected_version=None)
+    actions.return_send_back(
+        actor=cast.nairobi_coordinator, ret=ret, comment="Check the admissions figure", expected_version=None
+    )
     independent = MonthlyReturn.objects.filter(org_unit=cast.westlands_office, status="returned").count()
     assert home.returns_sent_back(cast.nairobi_officer) == independent == 1
     assert home.returns_sent_back(cast.turkana_officer) == 0
