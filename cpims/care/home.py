@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +22,7 @@ def care_alerts(user: Any) -> int:
     today = timezone.localdate()
     over = (
         queries._with_roll(queries.institutions_visible_to(user))
-        .filter(capacity__gt=0, on_roll__gt=F("capacity"))
+        .filter(Q(capacity__gt=0) & Q(on_roll__gt=F("capacity")))  # annotations, hence Q
         .count()
     )
     return (
