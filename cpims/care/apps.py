@@ -31,3 +31,9 @@ class CareConfig(AppConfig):
         register_timeline_provider(queries.child_timeline)
         # An institution may open the record of a child placed with it, while the child is there.
         register_person_access(queries.person_access)
+
+        # The home page's work queue: this app's counts.
+        from cpims.care.home import home_counts
+        from cpims.core.hooks import register_home_counts
+
+        register_home_counts(home_counts)

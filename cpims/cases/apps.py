@@ -30,3 +30,9 @@ class CasesConfig(AppConfig):
         from cpims.registry.models import register_person_access
 
         register_person_access(person_access)
+
+        # The home page's work queue: this app's counts.
+        from cpims.cases.home import home_counts
+        from cpims.core.hooks import register_home_counts
+
+        register_home_counts(home_counts)

@@ -72,6 +72,8 @@ class CaseFilters:
     reported_from: dt.date | None = None
     reported_to: dt.date | None = None
     ward: Any = None  # an Area (level ward): where it happened (Sheet A "ward")
+    mine: bool = False  # opened by the user
+    open_only: bool = False  # not closed
 
 
 def _categories_prefetch() -> Prefetch:
@@ -84,6 +86,10 @@ def case_list(user: Any, filters: CaseFilters, *, page: int = 1) -> Page:
     qs = cases_visible_to(user)
     if filters.status:
         qs = qs.filter(status=filters.status)
+    if filters.mine:
+        qs = qs.filter(created_by=user)
+    if filters.open_only:
+        qs = qs.exclude(status=Case.Status.CLOSED)
     if filters.category is not None:
         qs = qs.filter(pk__in=CaseCategory.objects.filter(category=filters.category).values("case_id"))
     if filters.office is not None:

@@ -72,6 +72,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
             reported_to=d["reported_to"],
             ward=d["ward"],
         )
+    # The home page's "My open cases" links here with ?mine=1&open=1.
+    filters.mine = request.GET.get("mine") == "1"
+    filters.open_only = request.GET.get("open") == "1"
     page = queries.case_list(request.user, filters, page=_as_page(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
@@ -83,6 +86,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "can_create": scope.has_perm(request.user, P.CASE_CREATE),
+            "filters": filters,
         },
     )
 
@@ -443,10 +447,25 @@ def service_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Groups of task kinds the task list can be narrowed to (the home page's counts link to them).
+TASK_KINDS = {"followup": {"followup"}, "approval": {"plan_approval", "closure_approval"}}
+
+
 @login_required
 @require_GET
 def task_list(request: HttpRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_VIEW)
     office_view = request.GET.get("view") == "office"
     tasks = tasks_for(request.user, mine_only=not office_view)
-    return render(request, "cases/task_list.html", {"tasks": tasks, "office_view": office_view})
+    # The home page's counts link here narrowed to one kind of task (?kind=followup, ?overdue=1).
+    kinds = TASK_KINDS.get(request.GET.get("kind", ""))
+    if kinds:
+        tasks = [t for t in tasks if t.kind in kinds]
+    overdue_only = request.GET.get("overdue") == "1"
+    if overdue_only:
+        tasks = [t for t in tasks if t.overdue]
+    return render(
+        request,
+        "cases/task_list.html",
+        {"tasks": tasks, "office_view": office_view, "narrowed": bool(kinds) or overdue_only},
+    )

@@ -15,3 +15,9 @@ class IntakeConfig(AppConfig):
         register_menu_entry("intake:queue", _("Triage"), P.INTAKE_TRIAGE, "cases", 50)
         register_menu_entry("intake:report_new", _("Record a concern"), P.CASE_CREATE, "cases", 60)
         register_demo_loader(30, load_demo_intake)
+
+        # The home page's work queue: this app's counts.
+        from cpims.core.hooks import register_home_counts
+        from cpims.intake.home import home_counts
+
+        register_home_counts(home_counts)

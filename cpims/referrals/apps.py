@@ -19,3 +19,9 @@ class ReferralsConfig(AppConfig):
         from cpims.referrals.queries import case_page_panel
 
         register_case_panel(case_page_panel)
+
+        # The home page's work queue: this app's counts.
+        from cpims.core.hooks import register_home_counts
+        from cpims.referrals.home import home_counts
+
+        register_home_counts(home_counts)

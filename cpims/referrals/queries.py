@@ -169,8 +169,11 @@ def _transfer_list_qs(qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
     ).order_by("-requested_on", "-id")
 
 
-def transfer_list(user: Any, *, page: int = 1) -> Page:
-    return Paginator(_transfer_list_qs(transfers_visible_to(user)), PAGE_SIZE).get_page(page)
+def transfer_list(user: Any, *, page: int = 1, incoming: bool = False) -> Page:
+    """Transfers the user may see; with ``incoming``, those awaiting an answer from one of the
+    user's offices (what the home page counts)."""
+    qs = transfers_incoming(user).filter(status=Transfer.Status.PENDING) if incoming else transfers_visible_to(user)
+    return Paginator(_transfer_list_qs(qs), PAGE_SIZE).get_page(page)
 
 
 def transfer_for(user: Any, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Transfer:

@@ -268,8 +268,9 @@ def complete(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_GET
 def transfer_list(request: HttpRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_TRANSFER)
-    page = queries.transfer_list(request.user, page=_page_number(request))
-    return render(request, "referrals/transfer_list.html", {"page": page})
+    incoming = request.GET.get("incoming") == "1"
+    page = queries.transfer_list(request.user, page=_page_number(request), incoming=incoming)
+    return render(request, "referrals/transfer_list.html", {"page": page, "incoming": incoming})
 
 
 @login_required

@@ -28,3 +28,9 @@ class ReturnsConfig(AppConfig):
         from cpims.returns.queries import completeness
 
         register_completeness_source(completeness)
+
+        # The home page's work queue: this app's counts.
+        from cpims.core.hooks import register_home_counts
+        from cpims.returns.home import home_counts
+
+        register_home_counts(home_counts)

@@ -175,9 +175,18 @@ def review_list(
     period: Period | None = None,
     area: Area | None = None,
     page: int = 1,
+    mine: bool = False,
+    to_review: bool = False,
 ) -> Page:
-    """Returns the user may see, newest month first; filtered by status, month and area."""
+    """Returns the user may see, newest month first; filtered by status, month and area. ``mine``:
+    only the user's own units' returns; ``to_review``: only those the user may approve and did not
+    submit (the home page counts both)."""
     qs = returns_visible_to(user).select_related("org_unit", "county", "sub_county", "submitted_by")
+    if mine:
+        qs = qs.filter(org_unit__in=[g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)])
+    if to_review:
+        qs = qs.filter(pk__in=scope.restrict(user, MonthlyReturn.objects.all(), P.RETURN_APPROVE).values("pk"))
+        qs = qs.exclude(submitted_by=user)
     if status in MonthlyReturn.Status.values:
         qs = qs.filter(status=status)
     if period is not None:

@@ -271,13 +271,26 @@ def review(request: HttpRequest) -> HttpResponse:
         status = ""
     period = queries.month_of(request.GET.get("month"))
     area = queries.area_by_key(request.GET.get("area"))
-    page = queries.review_list(request.user, status=status, period=period, area=area, page=_page_number(request))
+    # The home page's counts link here narrowed to the user's own units or to their review queue.
+    mine = request.GET.get("mine") == "1"
+    to_review = request.GET.get("to_review") == "1"
+    page = queries.review_list(
+        request.user,
+        status=status,
+        period=period,
+        area=area,
+        page=_page_number(request),
+        mine=mine,
+        to_review=to_review,
+    )
     query = "&".join(
         f"{k}={v}"
         for k, v in (
             ("status", status or "all"),
             ("month", period.code if period else ""),
             ("area", area.key if area else ""),
+            ("mine", "1" if mine else ""),
+            ("to_review", "1" if to_review else ""),
         )
         if v
     )
@@ -291,6 +304,8 @@ def review(request: HttpRequest) -> HttpResponse:
             "month": period.code if period else "",
             "area": area,
             "query": query,
+            "mine": mine,
+            "to_review": to_review,
             "months": queries.last_months(queries.UNIT_MONTHS),
             **_nav(request),
         },

@@ -1,0 +1,39 @@
+"""This app's count on the home page: care alerts (as the alerts page adds them up)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.care import queries
+from cpims.core.hooks import HomeCount
+
+
+def care_alerts(user: Any) -> int:
+    """Expired orders, overdue reviews, escaped children and institutions over capacity: the
+    alerts that need action (orders merely expiring soon are not counted, as on the alerts page).
+    Four COUNT queries."""
+    today = timezone.localdate()
+    over = (
+        queries._with_roll(queries.institutions_visible_to(user))
+        .filter(Q(capacity__gt=0) & Q(on_roll__gt=F("capacity")))  # annotations, hence Q
+        .count()
+    )
+    return (
+        queries.expired_orders(user, today=today).count()
+        + queries.overdue_reviews(user, today=today).count()
+        + queries.escaped(user).count()
+        + over
+    )
+
+
+def home_counts(user: Any) -> list[HomeCount]:
+    if not scope.has_perm(user, P.PLACEMENT_VIEW):
+        return []
+    return [HomeCount(_("Care alerts"), reverse("care:alerts"), care_alerts(user))]
