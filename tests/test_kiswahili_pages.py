@@ -122,7 +122,7 @@ def scene(cast: Any) -> dict[str, Any]:
 def _pages(scene: dict[str, Any]) -> list[str]:
     case, child, placement = scene["case"], scene["child"], scene["placement"]
     return [
-        reverse("core:home"),
+        reverse("site:home"),
         reverse("accounts:profile"),
         reverse("accounts:user_list"),
         reverse("registry:search") + "?q=Zawadi",
