@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
@@ -259,8 +259,9 @@ class PerpetratorForm(forms.Form):
         }
 
 
-CategoryFormSet = forms.formset_factory(
-    CategoryForm, formset=BaseCategoryFormSet, extra=0, min_num=1, max_num=10, can_delete=True
+CategoryFormSet = cast(
+    type[BaseCategoryFormSet],
+    forms.formset_factory(CategoryForm, formset=BaseCategoryFormSet, extra=0, min_num=1, max_num=10, can_delete=True),
 )
 PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=0, min_num=1, max_num=10)
 

@@ -158,7 +158,7 @@ def subcategory_options(request: HttpRequest) -> HttpResponse:
     (``cat-0-category``). For those who open or edit cases."""
     if not (scope.has_perm(request.user, P.CASE_CREATE) or scope.has_perm(request.user, P.CASE_UPDATE)):
         raise PermissionDenied
-    raw = next((v for k, v in request.GET.items() if k == "category" or k.endswith("-category")), "")
+    raw = next((request.GET.get(k, "") for k in request.GET if k == "category" or k.endswith("-category")), "")
     return render(request, "cases/_subcategory_options.html", {"options": queries.sub_category_choices(raw)})
 
 

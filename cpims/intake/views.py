@@ -6,7 +6,7 @@ never read a record: they answer with the new report's reference number and noth
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -36,13 +36,16 @@ RECEIPT_SALT = "cpims.intake.receipt"
 RECEIPT_MAX_AGE = 24 * 60 * 60
 # The cases app's category rows (add, remove, sub-categories following the category), with a second
 # (optional) row shown: a concern often has two categories.
-CategoryFormSet = formset_factory(
-    case_forms.CategoryForm,
-    formset=case_forms.BaseCategoryFormSet,
-    extra=1,
-    min_num=1,
-    max_num=10,
-    can_delete=True,
+CategoryFormSet = cast(
+    type[case_forms.BaseCategoryFormSet],
+    formset_factory(
+        case_forms.CategoryForm,
+        formset=case_forms.BaseCategoryFormSet,
+        extra=1,
+        min_num=1,
+        max_num=10,
+        can_delete=True,
+    ),
 )
 
 
