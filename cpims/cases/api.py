@@ -29,13 +29,21 @@ from cpims.geo.models import Area, OrgUnit
 from cpims.registry import queries as registry_queries
 
 
+class SubCategoryField(serializers.CharField):
+    """A code of the category's sub-list; read as the code. Codes repeat across lists, so the code
+    is looked up in the chosen category's sub-list (CategorySerializer.validate)."""
+
+    def to_representation(self, value: Any) -> str:
+        return str(getattr(value, "code", value))
+
+
 class CategorySerializer(serializers.Serializer):
     category = CodeField("case_category_id")
-    sub_category = serializers.SlugRelatedField(
-        slug_field="code",
-        queryset=Code.objects.select_related("code_list"),
+    sub_category = SubCategoryField(
         required=False,
         allow_null=True,
+        allow_blank=True,
+        max_length=20,
         help_text=_("A code of the category's sub-list."),
     )
     date_of_event = serializers.DateField(required=False, allow_null=True)
@@ -43,11 +51,35 @@ class CategorySerializer(serializers.Serializer):
     place_of_event = CodeField("event_place_id", required=False, allow_null=True)
     intervention = serializers.CharField(source="intervention.code", read_only=True, allow_null=True, default=None)
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        code = attrs.get("sub_category")
+        if not code:
+            attrs["sub_category"] = None
+            return attrs
+        category = attrs["category"]
+        sub = (
+            Code.objects.filter(code_list_id=category.sub_list_id, code=code, is_active=True).first()
+            if category.sub_list_id
+            else None
+        )
+        if sub is None:
+            raise serializers.ValidationError(
+                {
+                    "sub_category": _("“%(sub)s” is not a sub-category of “%(category)s”.")
+                    % {"sub": code, "category": category.label}
+                }
+            )
+        attrs["sub_category"] = sub
+        return attrs
+
 
 class PerpetratorSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     relationship = CodeField("perpetrator_id", required=False, allow_null=True)
-    sex = serializers.ChoiceField(choices=["male", "female", "unknown"], required=False, default="unknown")
+    # Required, no default: "unknown" is sent when it is not known (no silent defaults).
+    sex = serializers.ChoiceField(
+        choices=["male", "female", "unknown"], help_text=_("The perpetrator's sex; send “unknown” if it is not known.")
+    )
     age = serializers.IntegerField(min_value=0, max_value=120, required=False, allow_null=True)
 
 
@@ -108,7 +140,14 @@ class CaseWriteSerializer(serializers.Serializer):
     household_economics = CodeField("household_economics", required=False, allow_null=True)
     notes = serializers.CharField(required=False, allow_blank=True)
     recommendations = serializers.CharField(required=False, allow_blank=True)
-    categories = CategorySerializer(many=True, required=False)
+    categories = CategorySerializer(
+        many=True,
+        required=False,
+        help_text=_(
+            "Every category the child presents, each once; when given on an update, the list replaces the"
+            " case's categories (a category that stays keeps its recorded intervention)."
+        ),
+    )
     perpetrators = PerpetratorSerializer(many=True, required=False)
 
 
@@ -116,7 +155,9 @@ class CaseCreateSerializer(CaseWriteSerializer):
     child = serializers.UUIDField(help_text=_("The public id of a registered child."))
     office = serializers.SlugRelatedField(slug_field="public_id", queryset=OrgUnit.objects.filter(is_active=True))
     reported_on = serializers.DateField()
-    categories = CategorySerializer(many=True)
+    categories = CategorySerializer(
+        many=True, help_text=_("Every category the child presents (at least one), each category once.")
+    )
 
 
 class CaseUpdateSerializer(CaseWriteSerializer):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.models import Case, Perpetrator
+from cpims.cases.queries import sub_categories
 from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
@@ -22,8 +24,12 @@ def codes(list_name: str) -> Any:
     )
 
 
+# The empty first option of every select: nothing is pre-chosen for the officer (no silent defaults).
+CHOOSE = _("— choose —")
+
+
 def _code_field(label: Any, list_name: str, required: bool = False) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(label=label, queryset=codes(list_name), required=required)
+    return forms.ModelChoiceField(label=label, queryset=codes(list_name), required=required, empty_label=CHOOSE)
 
 
 class CaseFilterForm(forms.Form):
@@ -51,7 +57,7 @@ class CaseForm(forms.Form):
     """Sheet A: the case record (without categories and perpetrators, which are formsets)."""
 
     reported_on = forms.DateField(label=_("Date reported"), widget=DATE_WIDGET)
-    reporter_type = _code_field(_("Reported by"), "case_reporter_id")
+    reporter_type = _code_field(_("Reported by"), "case_reporter_id", required=True)
     reporter_name = forms.CharField(label=_("Reporter's name"), max_length=200, required=False)
     reporter_contact = forms.CharField(label=_("Reporter's telephone or address"), max_length=200, required=False)
     reporter_relationship = forms.CharField(label=_("Relationship to the child"), max_length=120, required=False)
@@ -76,7 +82,8 @@ class CaseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    hiv_status = forms.ChoiceField(label=_("HIV status"), choices=Case.HivStatus.choices, required=False)
+    # Required when shown: "Unknown" is a choice the officer makes, not a default.
+    hiv_status = forms.ChoiceField(label=_("HIV status"), choices=[("", CHOOSE), *Case.HivStatus.choices])
     in_conflict_with_law = forms.BooleanField(label=_("Child in conflict with the law"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
 
@@ -127,26 +134,56 @@ class EventPlaceForm(AreaFieldsMixin, forms.Form):
 
 
 class CategoryForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Case category"), queryset=Code.objects.none(), required=False)
-    sub_category = forms.ModelChoiceField(label=_("Sub-category"), queryset=Code.objects.none(), required=False)
+    """One category row. Its sub-category select lists the chosen category's sub-list only (htmx
+    refills it when the category changes); a sub-category of another category is refused."""
+
+    category = forms.ModelChoiceField(
+        label=_("Case category"), queryset=Code.objects.none(), required=False, empty_label=CHOOSE
+    )
+    sub_category = forms.ModelChoiceField(
+        label=_("Sub-category"),
+        queryset=Code.objects.none(),
+        required=False,
+        empty_label=CHOOSE,
+        error_messages={"invalid_choice": _("Choose a sub-category of the chosen category.")},
+    )
     date_of_event = forms.DateField(label=_("Date of event"), required=False, widget=DATE_WIDGET)
-    nature = forms.ModelChoiceField(label=_("Nature of case"), queryset=Code.objects.none(), required=False)
-    place_of_event = forms.ModelChoiceField(label=_("Place of event"), queryset=Code.objects.none(), required=False)
+    nature = forms.ModelChoiceField(
+        label=_("Nature of case"), queryset=Code.objects.none(), required=False, empty_label=CHOOSE
+    )
+    place_of_event = forms.ModelChoiceField(
+        label=_("Place of event"), queryset=Code.objects.none(), required=False, empty_label=CHOOSE
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = codes("case_category_id")
-        sub_lists = Code.objects.filter(code_list__name="case_category_id", sub_list__isnull=False).values(
-            "sub_list_id"
-        )
-        self.fields["sub_category"].queryset = (
-            Code.objects.filter(code_list__in=sub_lists, is_active=True)
-            .select_related("code_list")
-            .order_by("code_list__name", "order")
-        )
+        self.fields["sub_category"].queryset = sub_categories(self._chosen_category())
         self.fields["nature"].queryset = codes("case_nature_id")
         self.fields["place_of_event"].queryset = codes("event_place_id")
+        self.fields["category"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:subcategory_options"),
+                "hx-trigger": "change",
+                "hx-target": f"#{self['sub_category'].auto_id}",
+            }
+        )
         style(self)
+
+    def _chosen_category(self) -> Code | None:
+        raw = self.data.get(self.add_prefix("category")) if self.is_bound else self.initial.get("category")
+        raw = getattr(raw, "pk", raw)
+        if raw in (None, "") or not str(raw).isdigit():
+            return None
+        return codes("case_category_id").filter(pk=int(raw)).first()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("category") is None and any(
+            data.get(k) for k in ("sub_category", "date_of_event", "nature", "place_of_event")
+        ):
+            self.add_error("category", _("Choose the category of this row, or remove the row."))
+        return data
 
     def item(self) -> dict[str, Any] | None:
         d = self.cleaned_data
@@ -155,18 +192,60 @@ class CategoryForm(forms.Form):
         return {k: d.get(k) for k in ("category", "sub_category", "date_of_event", "nature", "place_of_event")}
 
 
+class BaseCategoryFormSet(forms.BaseFormSet):
+    """Category rows added and removed on the page (removed rows carry DELETE): at least one
+    category, each given once."""
+
+    def kept_forms(self) -> list[Any]:
+        return [f for f in self.forms if not (self.can_delete and self._should_delete_form(f))]
+
+    def clean(self) -> None:
+        if any(f.errors for f in self.kept_forms()):
+            return
+        seen: set[int] = set()
+        for form in self.kept_forms():
+            category = (form.cleaned_data or {}).get("category")
+            if category is None:
+                continue
+            if category.pk in seen:
+                raise forms.ValidationError(
+                    _("The category “%(category)s” is given twice: give each category once.")
+                    % {"category": category.label}
+                )
+            seen.add(category.pk)
+        if not seen:
+            raise forms.ValidationError(_("Choose at least one case category."))
+
+    def items(self) -> list[dict[str, Any]]:
+        return [item for item in (f.item() for f in self.kept_forms()) if item]
+
+
 class PerpetratorForm(forms.Form):
     name = forms.CharField(label=_("Name of alleged perpetrator"), max_length=200, required=False)
     relationship = forms.ModelChoiceField(
-        label=_("Relationship to child"), queryset=Code.objects.none(), required=False
+        label=_("Relationship to child"),
+        queryset=Code.objects.none(),
+        required=False,
+        empty_label=CHOOSE,
+        help_text=_("Choose “Unknown/Not Recorded” if it is not known."),
     )
-    sex = forms.ChoiceField(label=_("Sex"), choices=Perpetrator.Sex.choices, required=False)
+    # No default: a perpetrator's sex is chosen, "Unknown" included.
+    sex = forms.ChoiceField(label=_("Sex"), choices=[("", CHOOSE), *Perpetrator.Sex.choices], required=False)
     age = forms.IntegerField(label=_("Age"), min_value=0, max_value=120, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["relationship"].queryset = codes("perpetrator_id")
         style(self)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        used = any(d.get(k) not in (None, "") for k in ("name", "relationship", "sex", "age"))
+        if used and not d.get("sex"):
+            self.add_error("sex", _("Choose the perpetrator's sex (or Unknown)."))
+        if used and not d.get("name") and d.get("relationship") is None:
+            self.add_error("relationship", _("Give the perpetrator's name or relationship."))
+        return d
 
     def item(self) -> dict[str, Any] | None:
         d = self.cleaned_data
@@ -180,7 +259,10 @@ class PerpetratorForm(forms.Form):
         }
 
 
-CategoryFormSet = forms.formset_factory(CategoryForm, extra=0, min_num=1, max_num=10)
+CategoryFormSet = cast(
+    type[BaseCategoryFormSet],
+    forms.formset_factory(CategoryForm, formset=BaseCategoryFormSet, extra=0, min_num=1, max_num=10, can_delete=True),
+)
 PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=0, min_num=1, max_num=10)
 
 

@@ -30,6 +30,7 @@ from cpims.cases.models import (
     ServiceRecord,
 )
 from cpims.cases.tasks import Task, register_task_source
+from cpims.core.models import Code
 
 PAGE_SIZE = 25
 UPCOMING_DAYS = 14
@@ -367,3 +368,20 @@ def approval_tasks(user: Any) -> list[Task]:
             for c in closures
         ]
     return out
+
+
+def sub_categories(category: Code | None) -> QuerySet[Code]:
+    """The sub-categories of ``category`` (its DCS sub-list); none without a category."""
+    if category is None or category.sub_list_id is None:
+        return Code.objects.none()
+    return Code.objects.filter(code_list_id=category.sub_list_id, is_active=True).order_by("order", "label")
+
+
+def sub_category_choices(raw_category: str) -> QuerySet[Code]:
+    """The active sub-categories of the case category whose id is ``raw_category`` (reference
+    data, no personal data); none for anything else."""
+    raw = (raw_category or "").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 12):
+        return Code.objects.none()
+    category = Code.objects.filter(pk=int(raw), code_list__name="case_category_id", is_active=True).first()
+    return sub_categories(category)

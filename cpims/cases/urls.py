@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("new/", views.case_create, name="case_create"),
+    path("sub-categories/", views.subcategory_options, name="subcategory_options"),
     path("tasks/", views.task_list, name="task_list"),
     path("services/new/", views.service_create, name="service_create"),
     path("<uuid:public_id>/", views.case_detail, name="case_detail"),

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -128,7 +128,7 @@ def case_create(request: HttpRequest) -> HttpResponse:
                 office=office_form.cleaned_data["office"],
                 reported_on=fields.pop("reported_on"),
                 reporter_type=fields.pop("reporter_type"),
-                categories=[c for c in (f.item() for f in cats.forms) if c],
+                categories=cats.items(),
                 perpetrators=[p for p in (f.item() for f in perps.forms) if p],
                 request=request,
                 **fields,
@@ -152,6 +152,18 @@ def case_create(request: HttpRequest) -> HttpResponse:
             "title": _("New case"),
         },
     )
+
+
+@login_required
+@require_GET
+def subcategory_options(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the sub-categories of the chosen category (htmx refills a category row's
+    sub-category select). The category comes as ``?category=<id>`` or under a row's own field name
+    (``cat-0-category``). For those who open or edit cases."""
+    if not (scope.has_perm(request.user, P.CASE_CREATE) or scope.has_perm(request.user, P.CASE_UPDATE)):
+        raise PermissionDenied
+    raw = next((request.GET.get(k, "") for k in request.GET if k == "category" or k.endswith("-category")), "")
+    return render(request, "cases/_subcategory_options.html", {"options": queries.sub_category_choices(raw)})
 
 
 def _today() -> Any:
@@ -250,7 +262,7 @@ def case_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
                 actor=request.user,
                 case=case,
                 expected_version=form.cleaned_data.get("version"),
-                categories=[c for c in (f.item() for f in cats.forms) if c],
+                categories=cats.items(),
                 perpetrators=[p for p in (f.item() for f in perps.forms) if p],
                 request=request,
                 **fields,

@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from cpims.cases.forms import CHOOSE
 from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
@@ -132,7 +133,9 @@ class OpenCaseForm(forms.Form):
     CPIMS number) or a new one registered now."""
 
     office = forms.ModelChoiceField(label=_("Office that owns the case"), queryset=OrgUnit.objects.none())
-    reporter_type = forms.ModelChoiceField(label=_("Reported by"), queryset=Code.objects.none(), required=False)
+    reporter_type = forms.ModelChoiceField(
+        label=_("Reported by"), queryset=Code.objects.none(), required=False, empty_label=CHOOSE
+    )
     cpims_number = forms.CharField(
         label=_("CPIMS number of a registered child"),
         max_length=20,
@@ -143,7 +146,7 @@ class OpenCaseForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=100, required=False)
     sex = forms.ChoiceField(
         label=_("Sex"),
-        choices=[("", "---------"), ("female", _("Female")), ("male", _("Male")), ("intersex", _("Intersex"))],
+        choices=[("", CHOOSE), ("female", _("Female")), ("male", _("Male")), ("intersex", _("Intersex"))],
         required=False,
     )
     age_years = forms.IntegerField(label=_("Age about (years)"), min_value=0, max_value=17, required=False)

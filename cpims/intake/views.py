@@ -6,7 +6,7 @@ never read a record: they answer with the new report's reference number and noth
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,8 +34,19 @@ from cpims.registry.numbers import normalise_number
 
 RECEIPT_SALT = "cpims.intake.receipt"
 RECEIPT_MAX_AGE = 24 * 60 * 60
-# The cases app's category form, with a second (optional) row: a concern often has two categories.
-CategoryFormSet = formset_factory(case_forms.CategoryForm, extra=1, min_num=1, max_num=10)
+# The cases app's category rows (add, remove, sub-categories following the category), with a second
+# (optional) row shown: a concern often has two categories.
+CategoryFormSet = cast(
+    type[case_forms.BaseCategoryFormSet],
+    formset_factory(
+        case_forms.CategoryForm,
+        formset=case_forms.BaseCategoryFormSet,
+        extra=1,
+        min_num=1,
+        max_num=10,
+        can_delete=True,
+    ),
+)
 
 
 def _as_page(value: Any) -> int:
@@ -211,7 +222,7 @@ def report_open_case(request: HttpRequest, public_id: Any) -> HttpResponse:
                     report=report,
                     office=d["office"],
                     reporter_type=d["reporter_type"],
-                    categories=[c for c in (f.item() for f in cats.forms) if c],
+                    categories=cats.items(),
                     child=child,
                     new_child=new_child,
                     request=request,

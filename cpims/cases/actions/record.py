@@ -372,8 +372,13 @@ def case_update(
             raise PermissionDenied(_("You may not change sensitive case details."))
         changed = _apply_fields(case, fields)
         changed += _set_multi(case, fields)
-        if categories is not None and _replace_categories(case, categories):
-            changed.append("categories")
+        details: dict[str, Any] = {}
+        if categories is not None:
+            before = [c.category.code for c in case.categories.select_related("category").order_by("id")]
+            if _replace_categories(case, categories):
+                changed.append("categories")
+                # The category codes before and after: the audit shows a category added or removed.
+                details["categories"] = {"before": before, "after": [c["category"].code for c in categories]}
         if perpetrators is not None and _replace_perpetrators(case, perpetrators):
             changed.append("perpetrators")
         if not changed:
@@ -386,7 +391,7 @@ def case_update(
             actor=actor,
             kind="update",
             summary=_("Case record changed: %(fields)s") % {"fields": ", ".join(labels)},
-            details={"changed": changed},
+            details={"changed": changed, **details},
             request=request,
         )
     return case

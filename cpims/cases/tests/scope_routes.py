@@ -67,6 +67,9 @@ def cases_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "cases:task_list": Route(ok=case_view),
         "cases:case_create": Route(ok=case_create),
         "cases:service_create": Route(ok=case_create),  # the same five hold service.record
+        # Sub-category options: for those who open or edit cases (each role with case.update also
+        # holds case.create); everyone else 403.
+        "cases:subcategory_options": Route(ok=case_create),
         "cases:case_detail": Route(**read, kwargs=_case),
         "cases:case_edit": Route(**write, kwargs=_case),
         "cases:timeline": Route(**read, kwargs=_case),

@@ -135,3 +135,43 @@ def test_list_query_count_with_perpetrators(
     with CaptureQueriesContext(connection) as big:
         client.get(reverse("api:case-list"))
     assert len(big) == len(small)
+
+
+def test_create_and_update_with_several_categories(client: Any, cast: Any, login: Any) -> None:
+    child = make_child(cast.nairobi_officer, cast.westlands_office)
+    login(client, cast.nairobi_officer)
+    payload = {
+        "child": str(child.public_id),
+        "office": str(cast.westlands_office.public_id),
+        "reported_on": timezone.localdate().isoformat(),
+        "reporter_type": "CRMO",
+        "categories": [{"category": "CSIC", "sub_category": "NDBS"}, {"category": "CCDF", "nature": "OOEV"}],
+    }
+    response = client.post(reverse("api:case-list"), payload, content_type="application/json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert [(c["category"], c["sub_category"]) for c in body["categories"]] == [("CSIC", "NDBS"), ("CCDF", None)]
+    case = Case.objects.get()
+    twice = {**payload, "categories": [{"category": "CSIC"}, {"category": "CSIC"}]}
+    assert client.post(reverse("api:case-list"), twice, content_type="application/json").status_code == 400
+    mismatch = {**payload, "categories": [{"category": "CSIC", "sub_category": "EAIG"}]}
+    bad = client.post(reverse("api:case-list"), mismatch, content_type="application/json")
+    assert bad.status_code == 400 and "categories.0.sub_category" in bad.json()["errors"]
+    assert Case.objects.count() == 1
+    # A perpetrator's sex is sent ("unknown" included), never assumed.
+    no_sex = {**payload, "perpetrators": [{"name": "Alleged Testperson"}]}
+    assert client.post(reverse("api:case-list"), no_sex, content_type="application/json").status_code == 400
+    # An update replaces the list: CCDF removed, CCEA added.
+    r = client.patch(
+        _detail(case),
+        {"version": case.version, "categories": [{"category": "CSIC"}, {"category": "CCEA", "sub_category": "EAIG"}]},
+        content_type="application/json",
+    )
+    assert r.status_code == 200, r.content
+    assert [c["category"] for c in r.json()["categories"]] == ["CSIC", "CCEA"]
+
+
+def test_schema_documents_the_category_list() -> None:
+    schema = clean_schema("cpims.cases.tests.api_urls")
+    create = schema["components"]["schemas"]["CaseCreateRequest"]["properties"]["categories"]
+    assert create["type"] == "array" and "each category once" in create["description"]

@@ -135,3 +135,24 @@ def test_two_categories(client: Any, cast: Any, login: Any, report: Any) -> None
     response = client.post(url(report), data(cast, cpims_number=child.cpims_number, **extra))
     assert response.status_code == 302
     assert sorted(Case.objects.get().categories.values_list("category__code", flat=True)) == ["CSIC", "CSNG"]
+
+
+def test_categories_added_removed_and_checked(client: Any, cast: Any, login: Any, report: Any) -> None:
+    """The triage form uses the case form's category rows: a removed row is dropped, the same
+    category twice and a sub-category of another category are refused, nothing is pre-chosen."""
+    child = make_child(cast.nairobi_officer, cast.westlands_office)
+    login(client, cast.nairobi_officer)
+    page = client.get(url(report)).content.decode()
+    assert "data-formset-add" in page and "— choose —" in page
+    neglect = str(code("case_category_id", "CSIC").pk)
+    twice = {"cat-TOTAL_FORMS": "2", "cat-1-category": neglect}
+    response = client.post(url(report), data(cast, cpims_number=child.cpims_number, **twice))
+    assert response.status_code == 200 and "is given twice" in response.content.decode()
+    wrong_sub = {"cat-0-sub_category": str(code("emotional_abuse_id", "EAIG").pk)}
+    response = client.post(url(report), data(cast, cpims_number=child.cpims_number, **wrong_sub))
+    assert response.status_code == 200 and "Choose a sub-category of the chosen category." in response.content.decode()
+    assert not Case.objects.exists()
+    removed = {"cat-TOTAL_FORMS": "2", "cat-1-category": str(code("case_category_id", "CCDF").pk), "cat-1-DELETE": "on"}
+    response = client.post(url(report), data(cast, cpims_number=child.cpims_number, **removed))
+    assert response.status_code == 302
+    assert list(Case.objects.get().categories.values_list("category__code", flat=True)) == ["CSIC"]
