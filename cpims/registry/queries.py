@@ -564,6 +564,28 @@ def register_timeline_provider(provider: Callable[[Any, Person], list[TimelineEn
         TIMELINE_PROVIDERS.append(provider)
 
 
+@dataclass(frozen=True)
+class ProfileSection:
+    """A section a later app adds to the child's page: a template and its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# Later apps (cases) add sections: callable(user, person) -> ProfileSection | None, read through
+# the scope rules in a fixed number of queries (the registry never imports them).
+PROFILE_SECTIONS: list[Callable[[Any, Person], ProfileSection | None]] = []
+
+
+def register_profile_section(provider: Callable[[Any, Person], ProfileSection | None]) -> None:
+    if provider not in PROFILE_SECTIONS:
+        PROFILE_SECTIONS.append(provider)
+
+
+def profile_sections(user: Any, person: Person) -> list[ProfileSection]:
+    return [section for fn in PROFILE_SECTIONS if (section := fn(user, person)) is not None]
+
+
 @dataclass
 class Profile:
     person: Person

@@ -8,15 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.audit.actions import audit_record
 from cpims.core.formviews import form_view, pick
+from cpims.registry import access_log as access_log_queries
 from cpims.registry import actions, forms, queries
 from cpims.registry.models import Person
 from cpims.registry.numbers import normalise_number
@@ -154,6 +157,8 @@ def child_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "profile": profile,
             "can_update": can_update,
             "can_merge": P.CHILD_MERGE in perms and person.is_active,
+            "can_see_access_log": P.CHILD_ACCESS_LOG in perms and scope.can(request.user, P.CHILD_ACCESS_LOG, person),
+            "sections": queries.profile_sections(request.user, person),
         },
     )
 
@@ -393,6 +398,56 @@ def merge(request: HttpRequest, public_id: Any) -> HttpResponse:
         "registry/merge.html",
         {"form": form, "person": survivor, "duplicate": duplicate if form.is_bound and not form.errors else None},
     )
+
+
+def _access_log_person(request: HttpRequest, public_id: Any) -> Person:
+    """The child, if visible (404) and within a child.access_log grant (403)."""
+    person = queries.person_for(request.user, public_id, write=P.CHILD_ACCESS_LOG)
+    if not person.is_active:
+        raise Http404
+    return person
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Who saw this child: every event on the child's record and cases, 50 a page; itself audited."""
+    person = _access_log_person(request, public_id)
+    number = _as_page(request.GET.get("page"))
+    page, entries = access_log_queries.page_for(person, number)
+    audit_record(
+        actor=request.user,
+        action="person.access_log",
+        obj=person,
+        object_label=person.cpims_number,
+        request=request,
+        details={"page": number},
+    )
+    return render(request, "registry/access_log.html", {"person": person, "page": page, "entries": entries})
+
+
+@login_required
+@require_GET
+def access_log_export(request: HttpRequest, public_id: Any) -> HttpResponse:
+    person = _access_log_person(request, public_id)
+    now = timezone.now()
+    # Fixed at this moment, so the file holds exactly the rows the audit event counts.
+    events = access_log_queries.events_for(person).filter(at__lte=now)
+    rows = events.count()
+    if rows > access_log_queries.MAX_EXPORT_ROWS:
+        messages.error(request, _("Too many events to export at once."))
+        return redirect("registry:access_log", public_id=person.public_id)
+    audit_record(
+        actor=request.user,
+        action="person.access_log_export",
+        obj=person,
+        object_label=person.cpims_number,
+        request=request,
+        details={"rows": rows},
+    )
+    response = StreamingHttpResponse(access_log_queries.csv_lines(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cpims-who-saw-{person.cpims_number}.csv"'
+    return response
 
 
 def detail_url(person: Person) -> str:
