@@ -1,4 +1,6 @@
-"""The child's profile gets the child's cases (a section and timeline entries) and services (registered in apps.ready)."""
+"""The child's profile gets the child's cases (a section, timeline entries) and services.
+
+Registered in apps.ready."""
 
 from __future__ import annotations
 
