@@ -70,7 +70,13 @@ def child_create(request: HttpRequest) -> HttpResponse:
     carers = forms.RelativeFormSet(data, prefix="carer")
     siblings = forms.SiblingFormSet(data, prefix="sibling")
     candidates: list[queries.Candidate] = []
-    if request.method == "POST" and form.is_valid() and carers.is_valid() and siblings.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and carers.is_valid()
+        and siblings.is_valid()
+        and not _caregivers_to_choose(request, carers)
+    ):
         child = form.to_input()
         relatives = _relatives_from(carers, siblings)
         candidates = queries.duplicate_candidates(request.user, child, relatives=relatives, request=request)
@@ -97,8 +103,33 @@ def child_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/child_form.html",
-        {"form": form, "carers": carers, "siblings": siblings, "candidates": candidates},
+        {
+            "form": form,
+            "carers": carers,
+            "siblings": siblings,
+            "candidates": candidates,
+            "carers_waiting": any(getattr(f, "matches", None) for f in carers.forms),
+        },
     )
+
+
+def _caregivers_to_choose(request: HttpRequest, carers: Any) -> bool:
+    """Search before create: a caregiver typed who is already registered (same ID number, or same
+    name and phone) is offered for reuse. True while a choice is awaited or a pick is refused."""
+    waiting = False
+    for f in carers.forms:
+        if not f.cleaned_data or f.is_blank():
+            continue
+        typed = f.to_relative().person
+        if f.picked():
+            f.existing = queries.caregiver_pick(request.user, f.picked(), typed)
+            if f.existing is None:
+                f.add_error(None, _("Choose one of the registered people offered, or register a different person."))
+                waiting = True
+        elif typed is not None and not f.cleaned_data.get("use_existing"):
+            f.matches = queries.caregiver_matches(request.user, typed, request=request)
+            waiting = waiting or bool(f.matches)
+    return waiting
 
 
 def _attach_registration_errors(exc: ValidationError, form: Any, carers: Any, siblings: Any) -> None:
