@@ -31,3 +31,8 @@ class CareConfig(AppConfig):
         register_timeline_provider(queries.child_timeline)
         # An institution may open the record of a child placed with it, while the child is there.
         register_person_access(queries.person_access)
+
+        from cpims.registry.access_log import register_access_log_objects
+
+        # "Who saw this child" includes the child's placements.
+        register_access_log_objects(queries.child_placement_ids)

@@ -75,6 +75,18 @@ def person_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None =
     )
 
 
+def child_by_number_and_birth(number: str, born: dt.date | None) -> Person | None:
+    """A child anywhere in the registry, found only by the exact CPIMS number and date of birth
+    together (an institution admitting a child registered elsewhere). No partial match, no list:
+    a wrong number and a wrong date answer the same (None)."""
+    canonical = normalise_number(number or "")
+    if canonical is None or born is None:
+        return None
+    return Person.objects.filter(
+        cpims_number=canonical, date_of_birth=born, kind=Person.Kind.CHILD, is_active=True
+    ).first()
+
+
 def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Consent:
     """A consent through its person's scope."""
     try:
