@@ -264,7 +264,7 @@ class RelativeForm(IdentifierFieldsMixin, forms.Form):
 
     def picked(self) -> str:
         """The public id of the registered person chosen, or ""."""
-        value = (self.cleaned_data.get("use_existing") or "").strip()
+        value = ((self.cleaned_data or {}).get("use_existing") or "").strip()
         return "" if value == "new" else value
 
     def is_blank(self) -> bool:

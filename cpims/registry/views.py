@@ -459,7 +459,7 @@ def access_log(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_log_export(request: HttpRequest, public_id: Any) -> HttpResponse:
+def access_log_export(request: HttpRequest, public_id: Any) -> HttpResponse | StreamingHttpResponse:
     person = _access_log_person(request, public_id)
     now = timezone.now()
     # Fixed at this moment, so the file holds exactly the rows the audit event counts.
