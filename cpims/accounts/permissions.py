@@ -16,6 +16,7 @@ CHILD_VIEW = "child.view"
 CHILD_CREATE = "child.create"
 CHILD_UPDATE = "child.update"
 CHILD_MERGE = "child.merge"
+CHILD_ACCESS_LOG = "child.access_log"
 CASE_VIEW = "case.view"
 CASE_CREATE = "case.create"
 CASE_UPDATE = "case.update"
@@ -51,6 +52,7 @@ ALL: dict[str, str] = {
     CHILD_CREATE: _("Register children and caregivers"),
     CHILD_UPDATE: _("Edit child records"),
     CHILD_MERGE: _("Merge duplicate child records"),
+    CHILD_ACCESS_LOG: _("See who opened or changed a child's record (in scope)"),
     CASE_VIEW: _("See cases"),
     CASE_CREATE: _("Open cases"),
     CASE_UPDATE: _("Work on cases"),

@@ -73,6 +73,7 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.RETURN_APPROVE,
             P.DHIS2_PUSH,
             P.AUDIT_VIEW,
+            P.CHILD_ACCESS_LOG,
         ),
         "National dashboards, report packs, DHIS2 and data quality.",
     ),
@@ -86,6 +87,8 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.USER_VIEW,
             P.USER_MANAGE,
             P.CHILD_MERGE,
+            # Answers "who saw this child" for the county's children (a data subject's request).
+            P.CHILD_ACCESS_LOG,
             P.CASE_CLOSE,
             P.CASE_APPROVE_PLAN,
             P.CASE_APPROVE_CLOSURE,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from cpims.accounts import permissions as P
 from cpims.accounts.scope import require_perm
@@ -103,6 +103,22 @@ def who_saw(object_type: str, object_id: str) -> QuerySet[AuditEvent]:
     """
     return (
         AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id), outcome=AuditEvent.Outcome.SUCCESS)
+        .select_related("actor")
+        .order_by("-at", "-id")
+    )
+
+
+def events_on(objects: dict[str, list[str]]) -> QuerySet[AuditEvent]:
+    """Successful events on any of several objects ({object type: [public ids]}), newest first:
+    a child and their cases. Each (type, id) pair is served by the (object_type, object_id, at) index."""
+    query = Q()
+    for object_type, ids in objects.items():
+        if ids:
+            query |= Q(object_type=object_type, object_id__in=[str(i) for i in ids])
+    if not query:
+        return AuditEvent.objects.none()
+    return (
+        AuditEvent.objects.filter(query, outcome=AuditEvent.Outcome.SUCCESS)
         .select_related("actor")
         .order_by("-at", "-id")
     )

@@ -37,3 +37,8 @@ class CareConfig(AppConfig):
         from cpims.core.hooks import register_home_counts
 
         register_home_counts(home_counts)
+
+        from cpims.registry.access_log import register_access_log_objects
+
+        # "Who saw this child" includes the child's placements.
+        register_access_log_objects(queries.child_placement_ids)

@@ -61,6 +61,19 @@ class OrderFields(forms.Form):
         )
 
 
+class AdmitLookupForm(StyledForm):
+    """Find the child to admit: the CPIMS number, and for a child registered by another office
+    their date of birth too (both must match exactly)."""
+
+    number = forms.CharField(label=_("CPIMS number"), max_length=24)
+    date_of_birth = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Needed for a child registered by another office."),
+    )
+
+
 class AdmitForm(StyledForm, OrderFields):
     care_type = forms.ModelChoiceField(label=_("Type of care"), queryset=Code.objects.none())
     institution = forms.ModelChoiceField(

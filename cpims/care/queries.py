@@ -141,6 +141,29 @@ def person_access(units: list[int], perm: str) -> QuerySet[Any]:
     return Placement.objects.filter(institution__in=units, ended_on__isnull=True).values("child_id")
 
 
+LOOKUP_ATTEMPTS = 10  # unsuccessful admission lookups a user may make in LOOKUP_WINDOW
+LOOKUP_WINDOW = dt.timedelta(hours=1)
+
+
+def lookups_exhausted(user: Any) -> bool:
+    """Too many unsuccessful number + date-of-birth lookups lately (guessing, not admitting):
+    counted from the audit log, read through its (actor, at) index."""
+    from cpims.audit.models import AuditEvent
+
+    since = timezone.now() - LOOKUP_WINDOW
+    failed = AuditEvent.objects.filter(
+        actor=user, at__gte=since, action="placement.admit_lookup", outcome=AuditEvent.Outcome.FAILURE
+    )
+    return failed.count() >= LOOKUP_ATTEMPTS
+
+
+def child_placement_ids(person: Any) -> dict[str, list[str]]:
+    """For "who saw this child": the child's placements (their views and changes), one query."""
+    return {
+        "care.placement": [str(i) for i in Placement.objects.filter(child=person).values_list("public_id", flat=True)]
+    }
+
+
 # --- institutions -------------------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
+from cpims.audit.models import AuditEvent
 from cpims.care import actions, forms, queries
 from cpims.care.models import CapacityRow
 from cpims.cases import queries as case_queries
 from cpims.core.formviews import form_view, pick
 from cpims.registry import queries as registry_queries
+from cpims.registry.numbers import normalise_number
 
 
 def _as_page(value: Any) -> int:
@@ -68,9 +70,14 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     """Admit a child (optionally ``?case=<public id>``, the case that placed them)."""
     scope.require_perm(request.user, P.PLACEMENT_MANAGE)
-    child = registry_queries.person_for(request.user, public_id)
+    found_born = None
+    try:
+        child = registry_queries.person_for(request.user, public_id)
+    except Http404:
+        # A child registered elsewhere, found by number and date of birth on the lookup page.
+        child, found_born = _found_elsewhere(request, public_id)
     case = None
-    if request.GET.get("case"):
+    if request.GET.get("case") and found_born is None:
         case = case_queries.case_for(request.user, request.GET["case"])
     today = timezone.localdate()
     form = forms.AdmitForm(
@@ -85,6 +92,7 @@ def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
             child=child,
             case=case,
             order=form.order(),
+            found_with_birth_date=found_born,
             request=request,
             **pick(d, *forms.ADMISSION_FIELDS, "first_review_due", "notes"),
         ),
@@ -94,19 +102,78 @@ def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
+# The children this user found by number and date of birth (session), to admit them next.
+FOUND_ELSEWHERE = "care.admit_found"
+
+
+def _found_elsewhere(request: HttpRequest, public_id: Any) -> tuple[Any, dt.date]:
+    """The child this session found by CPIMS number and date of birth (checked again), else 404."""
+    found = request.session.get(FOUND_ELSEWHERE, {}).get(str(public_id))
+    child = None
+    if found:
+        born = dt.date.fromisoformat(found["born"])
+        child = registry_queries.child_by_number_and_birth(found["number"], born)
+    if child is None or str(child.public_id) != str(public_id):
+        raise Http404
+    return child, born
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def admit_lookup(request: HttpRequest) -> HttpResponse:
-    """Find the child to admit by CPIMS number (for a child without a case)."""
+    """Find the child to admit by CPIMS number; a child registered by another office by CPIMS
+    number and date of birth together (no partial match, no list; every attempt audited, and
+    after too many unsuccessful ones the lookup waits)."""
     scope.require_perm(request.user, P.PLACEMENT_MANAGE)
-    number = (request.GET.get("number") or "").strip().upper()[:20]
-    error = ""
-    if number:
-        child = registry_queries.people_visible_to(request.user).filter(cpims_number=number, kind="child").first()
-        if child is not None:
-            return redirect("care:placement_create", public_id=child.public_id)
-        error = _("No child with this CPIMS number in your records.")
-    return render(request, "care/admit_lookup.html", {"number": number, "error": error}, status=404 if error else 200)
+    data = request.POST if request.method == "POST" else request.GET
+    form = forms.AdmitLookupForm(data if data.get("number") else None)
+    error, status = "", 200
+    if form.is_bound and form.is_valid():
+        if queries.lookups_exhausted(request.user):
+            audit_record(
+                actor=request.user, action="placement.admit_lookup", outcome=AuditEvent.Outcome.DENIED, request=request
+            )
+            error, status = _("Too many unsuccessful attempts. Try again in an hour."), 429
+        else:
+            child = _lookup(request, form.cleaned_data["number"], form.cleaned_data.get("date_of_birth"))
+            if child is not None:
+                return redirect("care:placement_create", public_id=child.public_id)
+            error, status = (
+                _(
+                    "No child found with this CPIMS number and date of birth. For a child registered by another "
+                    "office, enter both exactly as on the child's record."
+                ),
+                404,
+            )
+    return render(request, "care/admit_lookup.html", {"form": form, "error": error}, status=status)
+
+
+def _lookup(request: HttpRequest, number: str, born: dt.date | None) -> Any:
+    """The child by number among the user's records, else anywhere by number and date of birth.
+    Audited either way; the number typed is recorded only when it found a child."""
+    canonical = normalise_number(number)
+    child = (
+        registry_queries.people_visible_to(request.user).filter(cpims_number=canonical, kind="child").first()
+        if canonical
+        else None
+    )
+    elsewhere = None
+    if child is None and born is not None:
+        elsewhere = child = registry_queries.child_by_number_and_birth(number, born)
+    audit_record(
+        actor=request.user,
+        action="placement.admit_lookup",
+        obj=child,
+        object_label=child.cpims_number if child is not None else "",
+        outcome=AuditEvent.Outcome.SUCCESS if child is not None else AuditEvent.Outcome.FAILURE,
+        request=request,
+        details={"with_birth_date": born is not None, "outside_scope": elsewhere is not None},
+    )
+    if elsewhere is not None and born is not None:
+        found = dict(list(request.session.get(FOUND_ELSEWHERE, {}).items())[-9:])
+        found[str(elsewhere.public_id)] = {"number": elsewhere.cpims_number, "born": born.isoformat()}
+        request.session[FOUND_ELSEWHERE] = found
+    return child
 
 
 @login_required

@@ -20,10 +20,16 @@ class CasesConfig(AppConfig):
         from cpims.cases import queries  # noqa: F401
 
         # The child's profile shows their cases and services.
-        from cpims.cases.timeline import child_timeline
-        from cpims.registry.queries import register_timeline_provider
+        from cpims.cases.timeline import child_cases_section, child_timeline
+        from cpims.registry.queries import register_profile_section, register_timeline_provider
 
         register_timeline_provider(child_timeline)
+        register_profile_section(child_cases_section)
+
+        from cpims.cases.timeline import child_case_ids
+        from cpims.registry.access_log import register_access_log_objects
+
+        register_access_log_objects(child_case_ids)
 
         # A unit a child's case is shared with may open the child's record.
         from cpims.cases.queries import person_access

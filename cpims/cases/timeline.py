@@ -1,14 +1,22 @@
-"""The child's profile timeline gets the child's cases and services (registered in apps.ready)."""
+"""The child's profile gets the child's cases (a section, timeline entries) and services.
+
+Registered in apps.ready."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cpims.accounts import permissions as P
+from cpims.accounts import scope
+from cpims.cases.models import CaseCategory
 from cpims.cases.queries import cases_visible_to, services_for_child
-from cpims.registry.queries import TimelineEntry
+from cpims.registry.queries import ProfileSection, TimelineEntry
+
+CASES_ON_PROFILE = 50
 
 
 def child_timeline(user: Any, person: Any) -> list[TimelineEntry]:
@@ -33,3 +41,38 @@ def child_timeline(user: Any, person: Any) -> list[TimelineEntry]:
         for record in services_for_child(user, person)[:50]
     ]
     return entries
+
+
+def child_cases_section(user: Any, person: Any) -> ProfileSection | None:
+    """The child's cases on their profile, newest first, with "Open a case".
+
+    Only cases the viewer may open are listed (each a link): a case held by an office outside the
+    viewer's scope is not shown at all, since even its number and category say something about the
+    child that the scope rules keep from this viewer. Two queries (cases, their categories).
+    """
+    if person.kind != "child":
+        return None
+    can_view = scope.has_perm(user, P.CASE_VIEW)
+    can_create = person.is_active and scope.has_perm(user, P.CASE_CREATE)
+    if not can_view and not can_create:
+        return None
+    cases = list(
+        cases_visible_to(user)
+        .filter(child=person)
+        .select_related("office")
+        .prefetch_related(Prefetch("categories", queryset=CaseCategory.objects.select_related("category")))
+        .order_by("-reported_on", "-id")[:CASES_ON_PROFILE]
+        if can_view
+        else []
+    )
+    return ProfileSection(
+        "cases/_child_cases.html",
+        {"cases": cases, "can_create": can_create, "child": person, "more": len(cases) >= CASES_ON_PROFILE},
+    )
+
+
+def child_case_ids(person: Any) -> dict[str, list[str]]:
+    """For "who saw this child": all the child's cases (whoever holds them), one query."""
+    from cpims.cases.models import Case
+
+    return {"cases.case": [str(i) for i in Case.objects.filter(child=person).values_list("public_id", flat=True)]}

@@ -249,13 +249,23 @@ class RelativeForm(IdentifierFieldsMixin, forms.Form):
     identifier_value = forms.CharField(label=_("Identifier number"), max_length=60, required=False)
     lives_with_child = forms.BooleanField(label=_("Lives with the child"), required=False, initial=True)
     is_household_head = forms.BooleanField(label=_("Head of household"), required=False)
+    # Search before create: "" (not asked yet), "new" (a different person), or the public id of
+    # a registered person offered as a match (checked again by the view and the action).
+    use_existing = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput())
 
     relationship_kinds = Relationship.CAREGIVER_KINDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup_identifier()
+        self.existing: Person | None = None
+        self.matches: list[Any] = []
         style(self)
+
+    def picked(self) -> str:
+        """The public id of the registered person chosen, or ""."""
+        value = ((self.cleaned_data or {}).get("use_existing") or "").strip()
+        return "" if value == "new" else value
 
     def is_blank(self) -> bool:
         d = self.cleaned_data
@@ -281,18 +291,25 @@ class RelativeForm(IdentifierFieldsMixin, forms.Form):
                 phone=d.get("phone", ""),
                 identifiers=self.identifiers(),
             )
-        return RelativeInput(
+        relative = RelativeInput(
             kind=d.get("kind", ""),
             person=person,
             parent_status=d.get("parent_status") or Relationship.ParentStatus.ALIVE,
             lives_with_child=bool(d.get("lives_with_child")),
             is_household_head=bool(d.get("is_household_head")),
         )
+        if self.existing is not None:
+            relative.person, relative.existing = None, self.existing
+        return relative
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if not self.errors and not self.is_blank():
-            for name, messages in actions.validate_relative(self.to_relative()).items():
+        if not self.errors and not self.is_blank() and not self.picked():
+            relative = self.to_relative()
+            if relative.person is not None and not cleaned.get("use_existing"):
+                # Not asked yet: a number already registered is offered as a match, not refused.
+                relative.person.identifiers = []
+            for name, messages in actions.validate_relative(relative).items():
                 for message in messages:
                     self.add_error(name if name in self.fields else None, message)
         return cleaned
@@ -359,7 +376,6 @@ class RelativeAddForm(RelativeForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.existing: Person | None = None
 
     def clean_existing_number(self) -> str:
         from cpims.registry.numbers import normalise_number

@@ -75,6 +75,18 @@ def person_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None =
     )
 
 
+def child_by_number_and_birth(number: str, born: dt.date | None) -> Person | None:
+    """A child anywhere in the registry, found only by the exact CPIMS number and date of birth
+    together (an institution admitting a child registered elsewhere). No partial match, no list:
+    a wrong number and a wrong date answer the same (None)."""
+    canonical = normalise_number(number or "")
+    if canonical is None or born is None:
+        return None
+    return Person.objects.filter(
+        cpims_number=canonical, date_of_birth=born, kind=Person.Kind.CHILD, is_active=True
+    ).first()
+
+
 def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Consent:
     """A consent through its person's scope."""
     try:
@@ -542,6 +554,75 @@ def duplicate_candidates(
     return out
 
 
+# --- Caregivers already registered (search before create) ------------------------------------------
+
+
+@dataclass
+class CaregiverMatch:
+    person: Person
+    by_identifier: bool  # the same ID number: may lie outside the user's scope (name and number only)
+
+
+def caregiver_matches(
+    user: Any, data: PersonInput | None, *, limit: int = 5, request: HttpRequest | None = None, audit: bool = True
+) -> list[CaregiverMatch]:
+    """Registered caregivers who are the person typed: the same identifier number (anywhere in the
+    registry, since a national ID number names one person), or the same first and last name and
+    phone among the people the user may see. Two queries at most; audited without what was typed."""
+    if data is None:
+        return []
+    found: dict[int, CaregiverMatch] = {}
+    fields = ("pk", "public_id", "first_name", "middle_name", "last_name", "cpims_number", "kind", "date_of_birth")
+    if data.identifiers:
+        wanted = Q()
+        for id_type, value in data.identifiers:
+            wanted |= Q(id_type=id_type, value_normalised=normalise_identifier(value))
+        holders = Identifier.objects.filter(wanted).values("person_id")
+        for person in Person.objects.filter(is_active=True, pk__in=holders).only(*fields)[:limit]:
+            found[person.pk] = CaregiverMatch(person, by_identifier=True)
+    phone = data.phone.strip()
+    if phone and data.first_name.strip() and data.last_name.strip():
+        same = people_visible_to(user).filter(
+            kind=Person.Kind.CAREGIVER,
+            phone=phone,
+            first_name__iexact=data.first_name.strip(),
+            last_name__iexact=data.last_name.strip(),
+        )
+        for person in same.only(*fields)[:limit]:
+            found.setdefault(person.pk, CaregiverMatch(person, by_identifier=False))
+    matches = list(found.values())[:limit]
+    if audit and (data.identifiers or phone):
+        audit_record(
+            actor=user,
+            action="person.caregiver_match",
+            request=request,
+            details={"results": len(matches), "by_identifier": sum(m.by_identifier for m in matches)},
+        )
+    return matches
+
+
+def caregiver_pick(user: Any, public_id: str, data: PersonInput | None) -> Person | None:
+    """The registered person chosen for reuse: one the user may see, or one offered as a match for
+    what was typed (the same ID number). Anything else is refused (None)."""
+    visible = people_visible_to(user).filter(public_id=public_id).first() if _is_uuid(public_id) else None
+    if visible is not None:
+        return visible
+    for match in caregiver_matches(user, data, audit=False):
+        if str(match.person.public_id) == public_id:
+            return Person.objects.get(pk=match.person.pk)
+    return None
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 # --- The child's page ----------------------------------------------------------------------------
 
 
@@ -562,6 +643,28 @@ TIMELINE_PROVIDERS: list[Callable[[Any, Person], list[TimelineEntry]]] = []
 def register_timeline_provider(provider: Callable[[Any, Person], list[TimelineEntry]]) -> None:
     if provider not in TIMELINE_PROVIDERS:
         TIMELINE_PROVIDERS.append(provider)
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    """A section a later app adds to the child's page: a template and its context."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# Later apps (cases) add sections: callable(user, person) -> ProfileSection | None, read through
+# the scope rules in a fixed number of queries (the registry never imports them).
+PROFILE_SECTIONS: list[Callable[[Any, Person], ProfileSection | None]] = []
+
+
+def register_profile_section(provider: Callable[[Any, Person], ProfileSection | None]) -> None:
+    if provider not in PROFILE_SECTIONS:
+        PROFILE_SECTIONS.append(provider)
+
+
+def profile_sections(user: Any, person: Person) -> list[ProfileSection]:
+    return [section for fn in PROFILE_SECTIONS if (section := fn(user, person)) is not None]
 
 
 @dataclass

@@ -27,4 +27,6 @@ urlpatterns = [
     path("<uuid:public_id>/photo/", views.photo, name="photo"),
     path("<uuid:public_id>/photo/upload/", views.photo_upload, name="photo_upload"),
     path("<uuid:public_id>/merge/", views.merge, name="merge"),
+    path("<uuid:public_id>/who-saw/", views.access_log, name="access_log"),
+    path("<uuid:public_id>/who-saw.csv", views.access_log_export, name="access_log_export"),
 ]

@@ -8,15 +8,18 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.audit.actions import audit_record
 from cpims.core.formviews import form_view, pick
+from cpims.registry import access_log as access_log_queries
 from cpims.registry import actions, forms, queries
 from cpims.registry.models import Person
 from cpims.registry.numbers import normalise_number
@@ -67,7 +70,13 @@ def child_create(request: HttpRequest) -> HttpResponse:
     carers = forms.RelativeFormSet(data, prefix="carer")
     siblings = forms.SiblingFormSet(data, prefix="sibling")
     candidates: list[queries.Candidate] = []
-    if request.method == "POST" and form.is_valid() and carers.is_valid() and siblings.is_valid():
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and carers.is_valid()
+        and siblings.is_valid()
+        and not _caregivers_to_choose(request, carers)
+    ):
         child = form.to_input()
         relatives = _relatives_from(carers, siblings)
         candidates = queries.duplicate_candidates(request.user, child, relatives=relatives, request=request)
@@ -94,8 +103,33 @@ def child_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registry/child_form.html",
-        {"form": form, "carers": carers, "siblings": siblings, "candidates": candidates},
+        {
+            "form": form,
+            "carers": carers,
+            "siblings": siblings,
+            "candidates": candidates,
+            "carers_waiting": any(getattr(f, "matches", None) for f in carers.forms),
+        },
     )
+
+
+def _caregivers_to_choose(request: HttpRequest, carers: Any) -> bool:
+    """Search before create: a caregiver typed who is already registered (same ID number, or same
+    name and phone) is offered for reuse. True while a choice is awaited or a pick is refused."""
+    waiting = False
+    for f in carers.forms:
+        if not f.cleaned_data or f.is_blank():
+            continue
+        typed = f.to_relative().person
+        if f.picked():
+            f.existing = queries.caregiver_pick(request.user, f.picked(), typed)
+            if f.existing is None:
+                f.add_error(None, _("Choose one of the registered people offered, or register a different person."))
+                waiting = True
+        elif typed is not None and not f.cleaned_data.get("use_existing"):
+            f.matches = queries.caregiver_matches(request.user, typed, request=request)
+            waiting = waiting or bool(f.matches)
+    return waiting
 
 
 def _attach_registration_errors(exc: ValidationError, form: Any, carers: Any, siblings: Any) -> None:
@@ -154,6 +188,8 @@ def child_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
             "profile": profile,
             "can_update": can_update,
             "can_merge": P.CHILD_MERGE in perms and person.is_active,
+            "can_see_access_log": P.CHILD_ACCESS_LOG in perms and scope.can(request.user, P.CHILD_ACCESS_LOG, person),
+            "sections": queries.profile_sections(request.user, person),
         },
     )
 
@@ -393,6 +429,56 @@ def merge(request: HttpRequest, public_id: Any) -> HttpResponse:
         "registry/merge.html",
         {"form": form, "person": survivor, "duplicate": duplicate if form.is_bound and not form.errors else None},
     )
+
+
+def _access_log_person(request: HttpRequest, public_id: Any) -> Person:
+    """The child, if visible (404) and within a child.access_log grant (403)."""
+    person = queries.person_for(request.user, public_id, write=P.CHILD_ACCESS_LOG)
+    if not person.is_active:
+        raise Http404
+    return person
+
+
+@login_required
+@require_GET
+def access_log(request: HttpRequest, public_id: Any) -> HttpResponse:
+    """Who saw this child: every event on the child's record and cases, 50 a page; itself audited."""
+    person = _access_log_person(request, public_id)
+    number = _as_page(request.GET.get("page"))
+    page, entries = access_log_queries.page_for(person, number)
+    audit_record(
+        actor=request.user,
+        action="person.access_log",
+        obj=person,
+        object_label=person.cpims_number,
+        request=request,
+        details={"page": number},
+    )
+    return render(request, "registry/access_log.html", {"person": person, "page": page, "entries": entries})
+
+
+@login_required
+@require_GET
+def access_log_export(request: HttpRequest, public_id: Any) -> HttpResponse | StreamingHttpResponse:
+    person = _access_log_person(request, public_id)
+    now = timezone.now()
+    # Fixed at this moment, so the file holds exactly the rows the audit event counts.
+    events = access_log_queries.events_for(person).filter(at__lte=now)
+    rows = events.count()
+    if rows > access_log_queries.MAX_EXPORT_ROWS:
+        messages.error(request, _("Too many events to export at once."))
+        return redirect("registry:access_log", public_id=person.public_id)
+    audit_record(
+        actor=request.user,
+        action="person.access_log_export",
+        obj=person,
+        object_label=person.cpims_number,
+        request=request,
+        details={"rows": rows},
+    )
+    response = StreamingHttpResponse(access_log_queries.csv_lines(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="cpims-who-saw-{person.cpims_number}.csv"'
+    return response
 
 
 def detail_url(person: Person) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,6 +97,7 @@ def placement_admit(
     order: OrderInput | None = None,
     first_review_due: dt.date | None = None,
     notes: str = "",
+    found_with_birth_date: dt.date | None = None,
     request: HttpRequest | None = None,
 ) -> Placement:
     """Admit ``child`` to an institution or place them in alternative family care.
@@ -104,13 +105,24 @@ def placement_admit(
     The actor must see the child (and the case, if given) and manage placements where the child
     is placed or at the responsible office. Refused, with a message and nothing written: a
     closed institution, a child already in care, an admission in the future or before birth.
+
+    A child registered elsewhere, outside the actor's sight, may be admitted when the actor found
+    them by CPIMS number and date of birth (``found_with_birth_date``, checked again here): the
+    placement then gives the institution access to the child's record while the child is there.
     """
     from cpims.cases.models import Case
     from cpims.registry.models import Person
 
     with transaction.atomic(durable=True):
-        # The child and case must be within the actor's sight (404 otherwise).
-        child = scope.get_for(actor, Person.objects.filter(is_active=True), view=P.CHILD_VIEW, pk=child.pk)
+        people = Person.objects.filter(is_active=True)
+        if found_with_birth_date is not None and not scope.can(actor, P.CHILD_VIEW, child):
+            # The same answer as for a record that does not exist (404): nothing is confirmed.
+            child = people.filter(pk=child.pk, kind=Person.Kind.CHILD, date_of_birth=found_with_birth_date).first()
+            if child is None or case is not None:
+                raise Http404
+        else:
+            # The child and case must be within the actor's sight (404 otherwise).
+            child = scope.get_for(actor, people, view=P.CHILD_VIEW, pk=child.pk)
         if case is not None:
             case = scope.get_for(actor, Case.objects.all(), view=P.CASE_VIEW, pk=case.pk)
         return _admit(
@@ -129,6 +141,7 @@ def placement_admit(
             notes=notes,
             request=request,
             previous=None,
+            found_by="number_and_birth_date" if found_with_birth_date is not None else "",
         )
 
 
@@ -253,6 +266,7 @@ def _admit(
     notes: str,
     request: HttpRequest | None,
     previous: Placement | None,
+    found_by: str = "",
 ) -> Placement:
     """The admission itself, inside the caller's transaction: ``placement_admit`` (after the sight
     checks) or ``placement_transfer`` (already authorised on the placement it closes, ``previous``)."""
@@ -319,6 +333,7 @@ def _admit(
         institution=str(institution.public_id) if institution else None,
         admitted_on=admitted_on.isoformat(),
         previous=str(previous.public_id) if previous else None,
+        **({"found_by": found_by} if found_by else {}),
     )
     return placement
 

@@ -207,9 +207,28 @@ def validate_relative(rel: RelativeInput, today: dt.date | None = None) -> Error
             problems.setdefault(name, []).extend(messages)
     elif rel.existing is None and rel.kind not in Relationship.PARENT_KINDS:
         add_error(problems, "first_name", _("Enter the name of this person."))
+    if rel.existing is not None:
+        _check_existing_relative(problems, rel, today or timezone.localdate())
     if rel.is_household_head and rel.parent_status == Relationship.ParentStatus.DECEASED:
         add_error(problems, "is_household_head", _("A deceased parent cannot head the household."))
     return problems
+
+
+def _check_existing_relative(problems: Errors, rel: RelativeInput, today: dt.date) -> None:
+    """An already registered person picked as a relative: a live record of the right kind
+    (a caregiver is an adult caregiver record, a sibling a child record)."""
+    existing = rel.existing
+    assert existing is not None
+    if existing.pk is None or not existing.is_active:
+        add_error(problems, "existing", _("This record no longer exists; search again."))
+        return
+    if rel.kind == Relationship.Kind.SIBLING:
+        if existing.kind != Person.Kind.CHILD:
+            add_error(problems, "existing", _("A sibling must be a child's record."))
+    elif existing.kind != Person.Kind.CAREGIVER or (
+        existing.date_of_birth is not None and (age_on(existing.date_of_birth, today) or 0) < ADULT_AGE
+    ):
+        add_error(problems, "existing", _("A parent or caregiver must be an adult caregiver's record."))
 
 
 def validate_registration(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -99,6 +99,8 @@ class Registration:
     relatives: list[Person]
     relationships: list[Relationship]
     member_count: int = 0
+    reused: list[Person] = field(default_factory=list)  # relatives already registered, now linked
+    joined_household: bool = False  # the child joined the household of a reused caregiver
 
 
 def child_register(
@@ -200,7 +202,20 @@ def _record_registration_consent(
 def _audit_registration(
     *, actor: Any, org_unit: OrgUnit, registration: Registration, request: HttpRequest | None, via: str
 ) -> None:
+    reused = {p.pk for p in registration.reused}
+    for person in registration.reused:
+        # A caregiver already in the registry, linked to the new child rather than registered again.
+        audit_record(
+            actor=actor,
+            action="relationship.add",
+            obj=person,
+            object_label=person.cpims_number,
+            request=request,
+            details={"via": via, "reused": True, "registration_of": str(registration.child.public_id)},
+        )
     for person in [registration.child, *registration.relatives]:
+        if person.pk in reused:
+            continue
         audit_record(
             actor=actor,
             action="person.create",
@@ -216,7 +231,7 @@ def _audit_registration(
         )
     audit_record(
         actor=actor,
-        action="household.create",
+        action="household.join" if registration.joined_household else "household.create",
         obj=registration.household,
         request=request,
         details={"members": registration.member_count, "via": via},
@@ -244,17 +259,21 @@ def _register(
     siblings = [p for p, r in zip(people, relatives, strict=True) if p and r.kind == Relationship.Kind.SIBLING]
     carers = [(p, r) for p, r in zip(people, relatives, strict=True) if r.kind != Relationship.Kind.SIBLING]
     relationships = _family_relationships(actor=actor, children=[main, *siblings], carers=carers)
+    relationships += _half_siblings(actor=actor, children=[main, *siblings], carers=carers)
     Relationship.objects.bulk_create(relationships)
-    head = main if child_heads_household else _household_head(carers)
-    household = Household.objects.create(
-        head=head,
-        ward=main.ward,
-        sub_county_id=main.sub_county_id,
-        county_id=main.county_id,
-        village=main.village,
-        registered_by_unit=org_unit,
-        created_by=actor,
-    )
+    home = None if child_heads_household else _reused_carers_household(carers)
+    if home is not None:
+        household = home
+    else:
+        household = Household.objects.create(
+            head=main if child_heads_household else _household_head(carers),
+            ward=main.ward,
+            sub_county_id=main.sub_county_id,
+            county_id=main.county_id,
+            village=main.village,
+            registered_by_unit=org_unit,
+            created_by=actor,
+        )
     members = [main, *siblings]
     members += [
         p
@@ -262,10 +281,17 @@ def _register(
         if p is not None and r.lives_with_child and r.parent_status != Relationship.ParentStatus.DECEASED
     ]
     # An existing person who already belongs to another household moves into this one.
-    moved = [m for m in members if m.pk is not None]
+    staying = set(
+        HouseholdMember.objects.filter(household=household, is_active=True).values_list("person_id", flat=True)
+    )
+    moved = [m for m in members if m.pk is not None and m.pk not in staying]
     HouseholdMember.objects.filter(person__in=moved, is_active=True).update(is_active=False, left_on=today)
     HouseholdMember.objects.bulk_create(
-        [HouseholdMember(household=household, person=m, joined_on=today) for m in _unique(members)]
+        [
+            HouseholdMember(household=household, person=m, joined_on=today)
+            for m in _unique(members)
+            if m.pk not in staying
+        ]
     )
     new_people = [p for p, r in zip(people, relatives, strict=True) if p is not None and r.existing is None]
     index_names([main, *new_people])
@@ -275,7 +301,47 @@ def _register(
         relatives=[p for p in people if p is not None],
         relationships=relationships,
         member_count=len(_unique(members)),
+        reused=[r.existing for r in relatives if r.existing is not None],
+        joined_household=home is not None,
     )
+
+
+def _reused_carers_household(carers: list[tuple[Person | None, RelativeInput]]) -> Household | None:
+    """A new sibling joins the home of a reused caregiver they live with, rather than moving that
+    caregiver out of the household of the children already registered with them."""
+    for person, rel in carers:
+        if (
+            rel.existing is not None
+            and person is not None
+            and rel.lives_with_child
+            and rel.parent_status == Relationship.ParentStatus.ALIVE
+        ):
+            membership = HouseholdMember.objects.filter(person=person, is_active=True).select_related("household")
+            found = membership.first()
+            if found is not None:
+                return found.household
+    return None
+
+
+def _half_siblings(
+    *, actor: Any, children: list[Person], carers: list[tuple[Person | None, RelativeInput]]
+) -> list[Relationship]:
+    """Children already recorded with a reused mother or father are the new children's siblings."""
+    parents = [p for p, r in carers if r.existing is not None and p is not None and r.kind in Relationship.PARENT_KINDS]
+    if not parents:
+        return []
+    others = sorted(
+        set(
+            Relationship.objects.filter(
+                relative__in=parents, kind__in=list(Relationship.PARENT_KINDS), is_active=True, child__is_active=True
+            ).values_list("child_id", flat=True)
+        )
+    )
+    return [
+        Relationship(child_id=other, relative=kid, kind=Relationship.Kind.SIBLING, created_by=actor)
+        for kid in children
+        for other in others
+    ]
 
 
 def _family_relationships(

@@ -100,4 +100,11 @@ def registry_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "registry:consent_withdraw": Route(**write, kwargs=_consent),
         "registry:photo_upload": Route(**write, kwargs=_child),
         "registry:merge": Route(**write, kwargs=_child),
+        # child.access_log: the coordinator (area) and national M&E; the officer sees the child: 403.
+        "registry:access_log": Route(
+            ok=frozenset({"national_me", "nairobi_coordinator"}), hidden=outsiders, kwargs=_child
+        ),
+        "registry:access_log_export": Route(
+            ok=frozenset({"national_me", "nairobi_coordinator"}), hidden=outsiders, kwargs=_child
+        ),
     }

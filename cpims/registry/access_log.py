@@ -1,0 +1,157 @@
+"""Who saw this child: the audit events on a child's record and on their cases, for the child's
+page (``child.access_log``, in scope). Reads only; the page and the export are themselves audited.
+
+The registry does not know the apps built on it: they register the other records of a child whose
+events belong here (``register_access_log_objects``; the cases app adds the child's cases).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cpims.audit.export import neutralise
+from cpims.audit.models import AuditEvent
+from cpims.audit.queries import NAIROBI, Page, events_on, page_of
+from cpims.registry.models import Person
+
+PERSON_TYPE = "registry.person"
+MAX_EXPORT_ROWS = 100_000
+
+# What each recorded action means, in the reader's language; other actions show their code.
+ACTION_LABELS: dict[str, Any] = {
+    "person.view": gettext_lazy("Opened the child's record"),
+    "person.photo_view": gettext_lazy("Looked at the photo"),
+    "person.create": gettext_lazy("Registered the child"),
+    "person.update": gettext_lazy("Changed the child's details"),
+    "person.merge": gettext_lazy("Merged a duplicate record"),
+    "identifier.add": gettext_lazy("Added an identifier"),
+    "relationship.add": gettext_lazy("Added a caregiver or sibling"),
+    "relationship.update": gettext_lazy("Changed a caregiver or sibling"),
+    "consent.give": gettext_lazy("Recorded consent"),
+    "consent.withdraw": gettext_lazy("Withdrew consent"),
+    "person.access_log": gettext_lazy("Looked at who saw this child"),
+    "person.access_log_export": gettext_lazy("Downloaded who saw this child"),
+    "case.view": gettext_lazy("Opened a case"),
+    "case.create": gettext_lazy("Opened a new case"),
+    "case.update": gettext_lazy("Changed a case"),
+    "case.print": gettext_lazy("Printed a case"),
+    "case.export": gettext_lazy("Exported a case"),
+}
+
+_OBJECT_SOURCES: list[Callable[[Person], dict[str, list[str]]]] = []
+
+
+def register_access_log_objects(fn: Callable[[Person], dict[str, list[str]]]) -> None:
+    """``fn(child) -> {object type: [public ids]}``: more records whose events are the child's."""
+    if fn not in _OBJECT_SOURCES:
+        _OBJECT_SOURCES.append(fn)
+
+
+def events_for(person: Person) -> QuerySet[AuditEvent]:
+    """Successful events on the child, the records merged into it, and the records other apps
+    register (the child's cases), newest first. The caller checks the permission."""
+    objects: dict[str, list[str]] = {
+        PERSON_TYPE: [
+            str(person.public_id),
+            *(str(i) for i in Person.objects.filter(merged_into=person).values_list("public_id", flat=True)),
+        ]
+    }
+    for source in _OBJECT_SOURCES:
+        for object_type, ids in source(person).items():
+            objects.setdefault(object_type, []).extend(ids)
+    return events_on(objects)
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: Any
+    who: str
+    username: str
+    units: str
+    what: str
+    record: str
+
+
+def _units_of(actor_ids: Iterable[int]) -> dict[int, str]:
+    """The offices each user works for now (their active assignments): one query."""
+    from cpims.accounts.models import Assignment
+
+    out: dict[int, list[str]] = {}
+    for user_id, name in (
+        Assignment.objects.filter(user_id__in=sorted(set(actor_ids)), is_active=True)
+        .order_by("org_unit__name")
+        .values_list("user_id", "org_unit__name")
+    ):
+        if name not in out.setdefault(user_id, []):
+            out[user_id].append(name)
+    return {user_id: ", ".join(names) for user_id, names in out.items()}
+
+
+def _labels() -> tuple[dict[str, str], str]:
+    """The labels in the current language (taken before a CSV streams, while it is still active)."""
+    return {k: str(v) for k, v in ACTION_LABELS.items()}, _("Child's record")
+
+
+def entries(events: list[AuditEvent], labels: tuple[dict[str, str], str] | None = None) -> list[Entry]:
+    actions, child_label = labels or _labels()
+    units = _units_of(e.actor_id for e in events if e.actor_id)
+    out = []
+    for event in events:
+        actor = event.actor
+        who = (actor.get_full_name() if actor is not None else "") or event.actor_username
+        record = child_label if event.object_type == PERSON_TYPE else event.object_label
+        out.append(
+            Entry(
+                at=event.at.astimezone(NAIROBI),
+                who=who,
+                username=event.actor_username,
+                units=units.get(event.actor_id or 0, ""),
+                what=actions.get(event.action, event.action),
+                record=record,
+            )
+        )
+    return out
+
+
+def page_for(person: Person, number: int) -> tuple[Page, list[Entry]]:
+    """One page (50) of the child's events: two queries (events, the users' offices)."""
+    page = page_of(events_for(person), number)
+    return page, entries(page.items)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
+    """The CSV file, formulas neutralised as in the audit export; offices read 2,000 events at a time."""
+    writer = csv.writer(_Echo())
+    header = [_("Time (Kenya)"), _("Name"), _("User name"), _("Offices"), _("What"), _("Record")]
+    first = "\ufeff" + writer.writerow([neutralise(cell) for cell in header])
+    labels = _labels()
+
+    def lines() -> Iterator[str]:
+        yield first
+        chunk: list[AuditEvent] = []
+        for event in events.iterator(chunk_size=2000):
+            chunk.append(event)
+            if len(chunk) == 2000:
+                yield from _rows(writer, chunk, labels)
+                chunk = []
+        yield from _rows(writer, chunk, labels)
+
+    return lines()
+
+
+def _rows(writer: Any, events: list[AuditEvent], labels: tuple[dict[str, str], str]) -> Iterator[str]:
+    for e in entries(events, labels):
+        cells = [e.at.isoformat(timespec="seconds"), e.who, e.username, e.units, e.what, e.record]
+        yield writer.writerow([neutralise(cell) for cell in cells])
