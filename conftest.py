@@ -150,3 +150,17 @@ def login_verified(client: Client, user: Any) -> Client:
 def login(db: Any) -> Any:
     """``login(client, user)`` logs in with a verified second factor and returns the client."""
     return login_verified
+
+
+@pytest.fixture
+def status_as(client: Client, login: Any) -> Any:
+    """``status_as(user, url)`` logs ``user`` in on the test's client (as ``login``) and returns the
+    status code of a GET of ``url`` (with ``post=data``, a POST). The client stays signed in as
+    ``user``, for assertions that follow."""
+
+    def _status(user: Any, url: str, *, post: dict[str, Any] | None = None) -> int:
+        login(client, user)
+        response = client.get(url) if post is None else client.post(url, post)
+        return int(response.status_code)
+
+    return _status

@@ -29,6 +29,7 @@ from cpims.accounts.models import Assignment, Role, User, UserSession
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
+from cpims.core.edits import changed_fields, lock_for_edit
 from cpims.geo.models import OrgUnit
 
 # Session keys for the idle and absolute limits (seconds since the epoch).
@@ -361,16 +362,17 @@ def user_update(
         raise ValueError(f"not editable: {sorted(unknown)}")
     _require_manage(actor, user)
     with transaction.atomic():
-        current = User.objects.select_for_update().get(pk=user.pk)
-        if expected_updated_at is None or current.updated_at != expected_updated_at:
-            raise ValidationError(
-                _(
-                    "Someone else changed this account while you were editing it. "
-                    "Reload the page and make your changes again."
-                ),
-                code="stale",
-            )
-        changed = [name for name, value in changes.items() if getattr(current, name) != value]
+        current = lock_for_edit(
+            user,
+            field="updated_at",
+            expected=expected_updated_at,
+            message=_(
+                "Someone else changed this account while you were editing it. "
+                "Reload the page and make your changes again."
+            ),
+            unchecked_ok=False,
+        )
+        changed = changed_fields(current, changes)
         if not changed:
             return []
         for name in changed:

@@ -1,23 +1,18 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class AccountsConfig(AppConfig):
+class AccountsConfig(CpimsAppConfig):
     name = "cpims.accounts"
     label = "accounts"
+    menu = [MenuEntry("accounts:user_list", _("Users"), P.USER_VIEW, "admin", 180)]
+    reference_loaders = [(50, "cpims.accounts.roles.seed_roles", "cpims.accounts.roles.role_counts")]
+    # The demo units and users come first: every other app's demo data builds on them.
+    demo_loader = (10, "cpims.accounts.demo.load_demo_users")
 
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
-        from cpims.accounts import permissions as P
-        from cpims.accounts.demo import load_demo_users
-        from cpims.accounts.roles import role_counts, seed_roles
-        from cpims.core.hooks import register_demo_loader, register_menu_entry, register_reference_loader
-
-        register_menu_entry("accounts:user_list", _("Users"), P.USER_VIEW, "admin", 180)
-        register_reference_loader(50, seed_roles, role_counts)
-        # The demo units and users come first: every other app's demo data builds on them.
-        register_demo_loader(10, load_demo_users)
-
+    def connect(self) -> None:
         from cpims.accounts import signals
 
         signals.connect()

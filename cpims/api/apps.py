@@ -1,17 +1,16 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class ApiConfig(AppConfig):
+class ApiConfig(CpimsAppConfig):
     name = "cpims.api"
     label = "api"
+    menu = [
+        MenuEntry("api:token_list", _("API tokens"), P.API_TOKEN_MANAGE, "admin", 200),
+        MenuEntry("api:docs", _("API documentation"), P.API_TOKEN_MANAGE, "admin", 210),
+    ]
 
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
-        from cpims.accounts import permissions as P
-        from cpims.core.hooks import register_menu_entry
-
-        register_menu_entry("api:token_list", _("API tokens"), P.API_TOKEN_MANAGE, "admin", 200)
-        register_menu_entry("api:docs", _("API documentation"), P.API_TOKEN_MANAGE, "admin", 210)
-
+    def connect(self) -> None:
         from cpims.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

@@ -1,23 +1,23 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class CareConfig(AppConfig):
+class CareConfig(CpimsAppConfig):
     name = "cpims.care"
     label = "care"
+    menu = [
+        MenuEntry("care:placement_list", _("Children in care"), P.PLACEMENT_VIEW, "care", 90),
+        MenuEntry("care:institution_list", _("Institutions"), P.PLACEMENT_VIEW, "care", 100),
+        MenuEntry("care:alerts", _("Care alerts"), P.PLACEMENT_VIEW, "care", 110),
+    ]
+    # Before reporting: placements feed institution returns and dashboards.
+    demo_loader = (40, "cpims.care.demo.load_demo_care")
 
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
+    home_counts = "cpims.care.home.home_counts"
 
-        from cpims.accounts import permissions as P
-        from cpims.care.demo import load_demo_care
-        from cpims.core.hooks import register_demo_loader, register_menu_entry
-
-        register_menu_entry("care:placement_list", _("Children in care"), P.PLACEMENT_VIEW, "care", 90)
-        register_menu_entry("care:institution_list", _("Institutions"), P.PLACEMENT_VIEW, "care", 100)
-        register_menu_entry("care:alerts", _("Care alerts"), P.PLACEMENT_VIEW, "care", 110)
-        # Before reporting: placements feed institution returns and dashboards.
-        register_demo_loader(40, load_demo_care)
-
+    def connect(self) -> None:
         from cpims.care import queries
         from cpims.cases.panels import register_case_panel
         from cpims.cases.tasks import register_task_source
@@ -31,12 +31,6 @@ class CareConfig(AppConfig):
         register_timeline_provider(queries.child_timeline)
         # An institution may open the record of a child placed with it, while the child is there.
         register_person_access(queries.person_access)
-
-        # The home page's work queue: this app's counts.
-        from cpims.care.home import home_counts
-        from cpims.core.hooks import register_home_counts
-
-        register_home_counts(home_counts)
 
         from cpims.registry.access_log import register_access_log_objects
 

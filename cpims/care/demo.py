@@ -35,11 +35,14 @@ def load_demo_care() -> int:
     rescue = OrgUnit.objects.filter(code=RESCUE).first()
     if officer is None or cci is None or rescue is None:
         return 0
-    today = timezone.localdate()
+    _save_profiles(officer, cci, rescue)
+    if Placement.objects.filter(institution__in=[cci, rescue]).exists():
+        return 0
+    return _admit_demo_children(officer, cci, rescue)
 
-    def ago(n: int) -> dt.date:
-        return today - dt.timedelta(days=n)
 
+def _save_profiles(officer: User, cci: OrgUnit, rescue: OrgUnit) -> None:
+    """The care profiles (registration, capacity) of the demo CCI and rescue centre, once."""
     for unit, status, number, rows in (
         (cci, "registered", "CCI/NRB/0001 (demo)", [("female", "any", 12), ("male", "any", 12)]),
         (rescue, "statutory", "", [("any", "any", 20)]),
@@ -53,8 +56,14 @@ def load_demo_care() -> int:
                 registration_number=number,
                 capacity=[actions.CapacityInput(s, b, n) for s, b, n in rows],
             )
-    if Placement.objects.filter(institution__in=[cci, rescue]).exists():
-        return 0
+
+
+def _admit_demo_children(officer: User, cci: OrgUnit, rescue: OrgUnit) -> int:
+    """The demo placements, in their several states; returns how many placements were made."""
+    today = timezone.localdate()
+
+    def ago(n: int) -> dt.date:
+        return today - dt.timedelta(days=n)
 
     afic = _code("alternative_family_care_type_id", "AFIC")
     safety = _code("alternative_family_care_type_id", "AFPS")

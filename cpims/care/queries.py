@@ -576,7 +576,16 @@ def care_tasks(user: Any) -> list[Task]:
     today = timezone.localdate()
     horizon = today + dt.timedelta(days=TASK_HORIZON_DAYS)
     managed = placements_visible_to(user, P.PLACEMENT_MANAGE)
-    out: list[Task] = []
+    return [
+        *_review_tasks(user, managed, today, horizon),
+        *_order_tasks(user, managed, today, horizon),
+        *_escaped_tasks(user, managed),
+        *_followup_tasks(user, managed, horizon),
+        *_capacity_tasks(user),
+    ]
+
+
+def _review_tasks(user: Any, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
     reviews = (
         Review.objects.filter(
             placement__in=managed.filter(ended_on__isnull=True), held_on__isnull=True, due_on__lte=horizon
@@ -584,6 +593,7 @@ def care_tasks(user: Any) -> list[Task]:
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
     )
+    out: list[Task] = []
     for r in reviews:
         title = _("Review overdue: %(kind)s") if r.due_on < today else _("Review due: %(kind)s")
         out.append(
@@ -597,11 +607,16 @@ def care_tasks(user: Any) -> list[Task]:
                 source="care",
             )
         )
+    return out
+
+
+def _order_tasks(user: Any, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
     orders = (
         managed.filter(ended_on__isnull=True, order_expires_on__lte=horizon)
         .select_related("child", "case")
         .order_by("order_expires_on", "id")[:TASK_LIMIT]
     )
+    out: list[Task] = []
     for p in orders:
         if p.order_expires_on < today:
             title = _("Committal order expired: renew it or discharge the child")
@@ -620,51 +635,59 @@ def care_tasks(user: Any) -> list[Task]:
                 source="care",
             )
         )
-    for p in managed.filter(ended_on__isnull=True, status=Placement.Status.ESCAPED).select_related("child", "case")[
-        :TASK_LIMIT
-    ]:
-        out.append(
-            Task(
-                kind="care_escaped",
-                title=_("Escaped and not found: trace the child"),
-                url=_url(p),
-                due_on=p.status_on,
-                case_number=_ref(p),
-                mine=user.pk == p.created_by_id,
-                source="care",
-            )
+    return out
+
+
+def _escaped_tasks(user: Any, managed: QuerySet[Placement]) -> list[Task]:
+    escaped_now = managed.filter(ended_on__isnull=True, status=Placement.Status.ESCAPED).select_related("child", "case")
+    return [
+        Task(
+            kind="care_escaped",
+            title=_("Escaped and not found: trace the child"),
+            url=_url(p),
+            due_on=p.status_on,
+            case_number=_ref(p),
+            mine=user.pk == p.created_by_id,
+            source="care",
         )
+        for p in escaped_now[:TASK_LIMIT]
+    ]
+
+
+def _followup_tasks(user: Any, managed: QuerySet[Placement], horizon: dt.date) -> list[Task]:
     followups = (
         FollowUp.objects.filter(placement__in=managed, visited_on__isnull=True, due_on__lte=horizon)
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
     )
-    for f in followups:
-        out.append(
-            Task(
-                kind="care_followup",
-                title=_("Post-discharge follow-up due"),
-                url=_url(f.placement),
-                due_on=f.due_on,
-                case_number=_ref(f.placement),
-                mine=user.pk in (f.recorded_by_id, f.placement.created_by_id),
-                source="care",
-            )
+    return [
+        Task(
+            kind="care_followup",
+            title=_("Post-discharge follow-up due"),
+            url=_url(f.placement),
+            due_on=f.due_on,
+            case_number=_ref(f.placement),
+            mine=user.pk in (f.recorded_by_id, f.placement.created_by_id),
+            source="care",
         )
-    for unit in over_capacity(user):
-        if scope.can(user, P.PLACEMENT_MANAGE, unit):
-            out.append(
-                Task(
-                    kind="care_capacity",
-                    title=_("Over capacity: %(name)s (%(n)d children, %(places)d places)")
-                    % {"name": unit.name, "n": unit.on_roll, "places": unit.capacity},
-                    url=reverse("care:institution_detail", kwargs={"public_id": unit.public_id}),
-                    due_on=None,
-                    mine=True,
-                    source="care",
-                )
-            )
-    return out
+        for f in followups
+    ]
+
+
+def _capacity_tasks(user: Any) -> list[Task]:
+    return [
+        Task(
+            kind="care_capacity",
+            title=_("Over capacity: %(name)s (%(n)d children, %(places)d places)")
+            % {"name": unit.name, "n": unit.on_roll, "places": unit.capacity},
+            url=reverse("care:institution_detail", kwargs={"public_id": unit.public_id}),
+            due_on=None,
+            mine=True,
+            source="care",
+        )
+        for unit in over_capacity(user)
+        if scope.can(user, P.PLACEMENT_MANAGE, unit)
+    ]
 
 
 # --- the child's timeline and the case page ---------------------------------------------------
@@ -673,8 +696,6 @@ def care_tasks(user: Any) -> list[Task]:
 def child_timeline(user: Any, person: Any) -> list[Any]:
     """Every placement of ``person`` the viewer may see, as timeline entries: admission and each
     status change, reviews held and follow-up visits. One query (a UNION of the three)."""
-    from cpims.registry.queries import TimelineEntry
-
     if not scope.has_perm(user, P.PLACEMENT_VIEW):
         return []
     visible = placements_visible_to(user).filter(child=person).values("pk")
@@ -707,11 +728,20 @@ def child_timeline(user: Any, person: Any) -> list[Any]:
         .order_by()
     )
     rows = sorted(changes.union(reviews, visits, all=True), key=lambda r: (r[1], r[0] != "status", r[2]))
+    return _timeline_entries(rows[:300])
+
+
+def _timeline_entries(rows: list[tuple[Any, ...]]) -> list[Any]:
+    """The timeline entries of ``child_timeline``'s rows, in date order: a placement's first row
+    also gives its admission (the first status change, "resident" on the admission day, is that
+    admission itself)."""
+    from cpims.registry.queries import TimelineEntry
+
     statuses = dict(Placement.Status.choices)
     kinds, outcomes = dict(Review.Kind.choices), dict(FollowUp.Outcome.choices)
     entries: list[Any] = []
     admitted: set[Any] = set()
-    for row, on, _id, value, label, label_sw, public_id, admitted_on, inst, caregiver, *types in rows[:300]:
+    for row, on, _id, value, label, label_sw, public_id, admitted_on, inst, caregiver, *types in rows:
         label = Code.pick_label(label, label_sw)
         care_type, adm_type = Code.pick_label(types[0], types[1]), Code.pick_label(types[2], types[3])
         url = reverse("care:placement_detail", kwargs={"public_id": public_id})

@@ -1,12 +1,7 @@
-from django.apps import AppConfig
+from cpims.core.hooks import CpimsAppConfig
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(CpimsAppConfig):
     name = "cpims.core"
     label = "core"
-
-    def ready(self) -> None:
-        from cpims.core.codelists import code_counts, load_code_lists
-        from cpims.core.hooks import register_reference_loader
-
-        register_reference_loader(30, load_code_lists, code_counts)
+    reference_loaders = [(30, "cpims.core.codelists.load_code_lists", "cpims.core.codelists.code_counts")]

@@ -1,15 +1,18 @@
 """Registration points through which each app adds to the application shell (the site app).
 
-An app registers its menu entries, home-page counts, demo loader and reference loader in its
-AppConfig.ready(); the shell reads them here, so neither core nor the shell lists the apps by name.
+An app declares its menu entries, home-page counts, demo loader and reference loaders on its
+``CpimsAppConfig``, whose ready() registers them here; the shell reads them here, so neither core
+nor the shell lists the apps by name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from django.apps import AppConfig
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 # The areas people think in; a menu entry belongs to one of them (the home page to none).
@@ -94,3 +97,41 @@ def register_reference_loader(
 
 def reference_loaders() -> list[Loader]:
     return sorted(_REFERENCE, key=lambda loader: loader.order)
+
+
+class CpimsAppConfig(AppConfig):
+    """The AppConfig of a cpims app: ready() registers what the class declares.
+
+    Loaders and home counts are dotted paths, because apps.py is imported before the models are
+    ready. Registrations with another app's registration point (task sources, case panels, signals)
+    go in ``connect()``, as plain imports, so that lint-imports still sees the dependency.
+    """
+
+    # Only subclasses are an app's config (Django picks the one AppConfig of an apps.py that says
+    # default; this base, imported there, must not count).
+    default = False
+
+    menu: ClassVar[Sequence[MenuEntry]] = ()
+    # (order, "dotted.path.to.load") or (order, "load", "report")
+    reference_loaders: ClassVar[Sequence[tuple[int, str] | tuple[int, str, str]]] = ()
+    demo_loader: ClassVar[tuple[int, str] | None] = None
+    home_counts: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.default = True
+
+    def ready(self) -> None:
+        for entry in self.menu:
+            register_menu_entry(entry.url_name, entry.label, entry.perm, entry.group, entry.order)
+        for order, load, *report in self.reference_loaders:
+            register_reference_loader(order, import_string(load), import_string(report[0]) if report else None)
+        if self.demo_loader is not None:
+            order, load = self.demo_loader
+            register_demo_loader(order, import_string(load))
+        if self.home_counts is not None:
+            register_home_counts(import_string(self.home_counts))
+        self.connect()
+
+    def connect(self) -> None:
+        """Registrations with the registration points of the apps below this one."""

@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.cases.actions import StaleEdit, case_event_add
+from cpims.cases.actions import case_event_add
 from cpims.cases.models import Case, CaseEvent
+from cpims.core.edits import changed_fields, lock_for_edit
 from cpims.core.models import Code
 from cpims.core.validation import Errors, add_error, add_months, in_list, raise_errors, short_date
 from cpims.court.models import (
@@ -218,9 +219,7 @@ def court_session_update(
     with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before changing its court sessions."))
-        current = CourtSession.objects.select_for_update().get(pk=session.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEdit(_stale_message(current), code="stale")
+        current = lock_for_edit(session, field="version", expected=expected_version, message=_stale_message)
         raise_errors(
             _validate_session(
                 session_type=session_type,
@@ -243,9 +242,7 @@ def court_session_update(
             "next_date": next_date,
             "notes": (notes or "").strip(),
         }
-        changed = sorted(
-            name.removesuffix("_id") for name, value in new_values.items() if getattr(current, name) != value
-        )
+        changed = sorted(name.removesuffix("_id") for name in changed_fields(current, new_values))
         if not changed:
             return current
         for name, value in new_values.items():
@@ -286,6 +283,28 @@ def _validate_order(
     return errors
 
 
+def _checked_order(
+    session: CourtSession,
+    *,
+    order_type: Code,
+    made_on: dt.date,
+    period_months: int | None,
+    expires_on: dt.date | None,
+    notes: str,
+) -> dt.date | None:
+    """Refuse an order that is not valid or predates its session; its expiry date (given, or
+    ``period_months`` after it was made)."""
+    errors = _validate_order(
+        order_type=order_type, made_on=made_on, period_months=period_months, expires_on=expires_on, notes=notes
+    )
+    if made_on is not None and made_on < session.held_on and "made_on" not in errors:
+        add_error(errors, "made_on", _("An order cannot be dated before the session that made it."))
+    raise_errors(errors)
+    if expires_on is None and period_months:
+        return add_months(made_on, period_months)
+    return expires_on
+
+
 def court_order_add(
     *,
     actor: Any,
@@ -303,14 +322,14 @@ def court_order_add(
     with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before recording a court order."))
-        errors = _validate_order(
-            order_type=order_type, made_on=made_on, period_months=period_months, expires_on=expires_on, notes=notes
+        expires_on = _checked_order(
+            session,
+            order_type=order_type,
+            made_on=made_on,
+            period_months=period_months,
+            expires_on=expires_on,
+            notes=notes,
         )
-        if made_on is not None and made_on < session.held_on and "made_on" not in errors:
-            add_error(errors, "made_on", _("An order cannot be dated before the session that made it."))
-        raise_errors(errors)
-        if expires_on is None and period_months:
-            expires_on = add_months(made_on, period_months)
         order = CourtOrder.objects.create(
             session=session,
             order_type=order_type,
@@ -354,14 +373,14 @@ def court_order_update(
     with transaction.atomic(durable=True):
         case = _lock_case(actor, session.case)
         _require_open(case, _("This case is closed: reopen it before changing its court orders."))
-        errors = _validate_order(
-            order_type=order_type, made_on=made_on, period_months=period_months, expires_on=expires_on, notes=notes
+        expires_on = _checked_order(
+            session,
+            order_type=order_type,
+            made_on=made_on,
+            period_months=period_months,
+            expires_on=expires_on,
+            notes=notes,
         )
-        if made_on is not None and made_on < session.held_on and "made_on" not in errors:
-            add_error(errors, "made_on", _("An order cannot be dated before the session that made it."))
-        raise_errors(errors)
-        if expires_on is None and period_months:
-            expires_on = add_months(made_on, period_months)
         order = CourtOrder.objects.select_for_update().get(pk=order.pk)
         order.order_type, order.made_on, order.period_months = order_type, made_on, period_months
         order.expires_on, order.notes = expires_on, (notes or "").strip()

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
+from cpims.core.edits import StaleEdit as StaleEdit  # StaleEdit: raised here
+from cpims.core.edits import lock_for_edit
 from cpims.geo.models import Area, OrgUnit
 
 CREATE = "orgunit.create"
@@ -41,10 +43,6 @@ AREA_LEVELS: dict[str, frozenset[str | None]] = {
 
 # How deep a parent chain may go before we call it broken (HQ > region > county > sub-county > …).
 _MAX_DEPTH = 20
-
-
-class StaleEdit(ValidationError):
-    """The record changed since the editor read it; nothing was written."""
 
 
 def allowed_area_levels(kind: str) -> frozenset[str | None]:
@@ -219,16 +217,16 @@ def orgunit_update(
     if unknown:
         raise TypeError(f"orgunit_update() got unexpected fields: {', '.join(sorted(unknown))}")
     with transaction.atomic():
-        # Lock the row (PostgreSQL) so two saves cannot both pass the version check.
-        unit = OrgUnit.objects.select_for_update().get(pk=org_unit.pk)
-        if unit.updated_at != expected_updated_at:
-            raise StaleEdit(
-                _(
-                    "Someone else changed this unit after you opened it. Nothing was saved: "
-                    "reload the page to see their changes, then make yours again."
-                ),
-                code="stale",
-            )
+        unit = lock_for_edit(
+            org_unit,
+            field="updated_at",
+            expected=expected_updated_at,
+            message=_(
+                "Someone else changed this unit after you opened it. Nothing was saved: "
+                "reload the page to see their changes, then make yours again."
+            ),
+            unchecked_ok=False,
+        )
         if not scope.can(actor, P.ORGUNIT_MANAGE, unit):
             raise PermissionDenied
         before = {name: getattr(unit, _attname(name)) for name in EDITABLE_FIELDS}

@@ -1,19 +1,16 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class GeoConfig(AppConfig):
+class GeoConfig(CpimsAppConfig):
     name = "cpims.geo"
     label = "geo"
-
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
-        from cpims.accounts import permissions as P
-        from cpims.core.hooks import register_menu_entry, register_reference_loader
-        from cpims.geo import reference
-
-        register_menu_entry("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE, "admin", 170)
-        # Areas and regions first; the DCS offices after the code lists, as they always loaded.
-        register_reference_loader(10, reference.load_areas, reference.area_counts)
-        register_reference_loader(20, reference.load_regions)
-        register_reference_loader(40, reference.load_dcs_offices, reference.office_counts)
+    menu = [MenuEntry("geo:orgunit_list", _("Organisation units"), P.ORGUNIT_MANAGE, "admin", 170)]
+    # Areas and regions first; the DCS offices after the code lists, as they always loaded.
+    reference_loaders = [
+        (10, "cpims.geo.reference.load_areas", "cpims.geo.reference.area_counts"),
+        (20, "cpims.geo.reference.load_regions"),
+        (40, "cpims.geo.reference.load_dcs_offices", "cpims.geo.reference.office_counts"),
+    ]

@@ -1,27 +1,20 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class ReferralsConfig(AppConfig):
+class ReferralsConfig(CpimsAppConfig):
     name = "cpims.referrals"
     label = "referrals"
+    menu = [MenuEntry("referrals:inbox", _("Referrals"), P.REFERRAL_RECEIVE, "cases", 80)]
 
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
+    home_counts = "cpims.referrals.home.home_counts"
 
-        from cpims.accounts import permissions as P
-        from cpims.core.hooks import register_menu_entry
-
-        register_menu_entry("referrals:inbox", _("Referrals"), P.REFERRAL_RECEIVE, "cases", 80)
-
-        # Registers this app's task sources (referrals and transfers awaiting an answer).
+    def connect(self) -> None:
+        # Importing the queries registers this app's task sources (referrals and transfers awaiting
+        # an answer).
         from cpims.cases.panels import register_case_panel
-        from cpims.referrals import queries  # noqa: F401
         from cpims.referrals.queries import case_page_panel
 
         register_case_panel(case_page_panel)
-
-        # The home page's work queue: this app's counts.
-        from cpims.core.hooks import register_home_counts
-        from cpims.referrals.home import home_counts
-
-        register_home_counts(home_counts)

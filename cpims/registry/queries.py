@@ -480,33 +480,17 @@ def duplicate_candidates(
     base = people_visible_to(user).filter(kind=data.kind or Person.Kind.CHILD)
     if exclude:
         base = base.exclude(pk__in=list(exclude))
-    rows = name_candidates(base, query_tokens, cap=50)
-    if not rows:
-        # A registration gives first and last name at least: look for people sharing any two.
-        rows = []
-        if len(query_tokens) >= 2:
-            seen: set[int] = set()
-            for i in range(len(query_tokens)):
-                for j in range(i + 1, len(query_tokens)):
-                    for row in name_candidates(base, [query_tokens[i], query_tokens[j]], cap=50):
-                        if row[0] not in seen:
-                            seen.add(row[0])
-                            rows.append(row)
+    rows = _rows_by_name(base, query_tokens)
     people = {
         p.pk: p
         for p in Person.objects.filter(pk__in=[r[0] for r in rows]).select_related("ward", "sub_county", "county")
     }
-    parents: dict[int, dict[str, list[str]]] = {}
     wanted_parents = {
         rel.kind: names.tokens(rel.person.first_name, rel.person.middle_name, rel.person.last_name)
         for rel in relatives
         if rel.kind in Relationship.PARENT_KINDS and rel.person is not None
     }
-    if wanted_parents and people:
-        for rel in Relationship.objects.filter(
-            child_id__in=list(people), kind__in=list(wanted_parents), is_active=True, relative__isnull=False
-        ).select_related("relative"):
-            parents.setdefault(rel.child_id, {})[rel.kind] = names.tokens(*rel.relative.name_parts)
+    parents = _parent_names(list(people), list(wanted_parents)) if wanted_parents and people else {}
     born, estimated = data.resolved_date_of_birth()
     out: list[Candidate] = []
     for row in rows:
@@ -514,27 +498,8 @@ def duplicate_candidates(
         if person is None:
             continue
         score, reasons = row[5], [_("similar name")]
-        if born and person.date_of_birth:
-            gap = abs((born - person.date_of_birth).days)
-            loose = estimated or person.date_of_birth_estimated
-            if gap == 0:
-                score += 0.3
-                reasons.append(_("same date of birth"))
-            elif gap <= (730 if loose else 366):
-                score += 0.15
-                reasons.append(_("close date of birth"))
-            elif gap > 3 * 366:
-                score -= 0.3
-        if data.sex and person.sex == data.sex:
-            score += 0.05
-        elif data.sex and Person.Sex.INTERSEX not in (data.sex, person.sex):
-            score -= 0.2
-        if data.ward is not None and person.ward_id == data.ward.pk:
-            score += 0.1
-            reasons.append(_("same ward"))
-        elif data.ward is not None and person.sub_county_id == data.ward.sub_county_id:
-            score += 0.05
-            reasons.append(_("same sub-county"))
+        score = _scored_by_birth(score, born, estimated, person, reasons)
+        score = _scored_by_sex_and_place(score, data, person, reasons)
         for kind, wanted in wanted_parents.items():
             theirs = parents.get(person.pk, {}).get(kind)
             if wanted and theirs and names.similarity(wanted, theirs) >= 0.9:
@@ -621,6 +586,63 @@ def _is_uuid(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _rows_by_name(base: QuerySet[Person], query_tokens: list[str]) -> list[Any]:
+    """``name_candidates`` rows for all the names; when none match, those sharing any two of them
+    (a registration gives first and last name at least)."""
+    rows = name_candidates(base, query_tokens, cap=50)
+    if rows or len(query_tokens) < 2:
+        return list(rows)
+    seen: set[int] = set()
+    out: list[Any] = []
+    for i in range(len(query_tokens)):
+        for j in range(i + 1, len(query_tokens)):
+            for row in name_candidates(base, [query_tokens[i], query_tokens[j]], cap=50):
+                if row[0] not in seen:
+                    seen.add(row[0])
+                    out.append(row)
+    return out
+
+
+def _parent_names(children: list[int], kinds: list[str]) -> dict[int, dict[str, list[str]]]:
+    """The name tokens of each child's parents of these kinds: {child pk: {kind: tokens}}."""
+    parents: dict[int, dict[str, list[str]]] = {}
+    for rel in Relationship.objects.filter(
+        child_id__in=children, kind__in=kinds, is_active=True, relative__isnull=False
+    ).select_related("relative"):
+        parents.setdefault(rel.child_id, {})[rel.kind] = names.tokens(*rel.relative.name_parts)
+    return parents
+
+
+def _scored_by_birth(score: float, born: dt.date | None, estimated: bool, person: Person, reasons: list[str]) -> float:
+    """``score`` raised or lowered by how close the dates of birth are; the reason goes in ``reasons``."""
+    if not (born and person.date_of_birth):
+        return score
+    gap = abs((born - person.date_of_birth).days)
+    loose = estimated or person.date_of_birth_estimated
+    if gap == 0:
+        reasons.append(_("same date of birth"))
+        return score + 0.3
+    if gap <= (730 if loose else 366):
+        reasons.append(_("close date of birth"))
+        return score + 0.15
+    return score - 0.3 if gap > 3 * 366 else score
+
+
+def _scored_by_sex_and_place(score: float, data: PersonInput, person: Person, reasons: list[str]) -> float:
+    """``score`` raised or lowered by the sex and the ward (or sub-county) of the two."""
+    if data.sex and person.sex == data.sex:
+        score += 0.05
+    elif data.sex and Person.Sex.INTERSEX not in (data.sex, person.sex):
+        score -= 0.2
+    if data.ward is not None and person.ward_id == data.ward.pk:
+        score += 0.1
+        reasons.append(_("same ward"))
+    elif data.ward is not None and person.sub_county_id == data.ward.sub_county_id:
+        score += 0.05
+        reasons.append(_("same sub-county"))
+    return score
 
 
 # --- The child's page ----------------------------------------------------------------------------

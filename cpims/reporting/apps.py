@@ -1,7 +1,10 @@
 from typing import Any
 
-from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
 def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -27,21 +30,16 @@ def _person_saved(sender: Any, instance: Any, raw: bool = False, created: bool =
         queue_person(instance.pk)
 
 
-class ReportingConfig(AppConfig):
+class ReportingConfig(CpimsAppConfig):
     name = "cpims.reporting"
     label = "reporting"
+    menu = [
+        MenuEntry("dashboards:home", _("Dashboard"), P.REPORT_VIEW_AGGREGATE, "reports", 120),
+        MenuEntry("reporting:caseload", _("Caseload reports"), P.REPORT_VIEW_AGGREGATE, "reports", 130),
+    ]
+    demo_loader = (50, "cpims.reporting.demo.load_demo_reporting")
 
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
-        from cpims.accounts import permissions as P
-        from cpims.core.hooks import register_demo_loader, register_menu_entry
-        from cpims.reporting.demo import load_demo_reporting
-
-        register_menu_entry("dashboards:home", _("Dashboard"), P.REPORT_VIEW_AGGREGATE, "reports", 120)
-        register_menu_entry("reporting:caseload", _("Caseload reports"), P.REPORT_VIEW_AGGREGATE, "reports", 130)
-        register_demo_loader(50, load_demo_reporting)
-
+    def connect(self) -> None:
         from cpims.cases.models import Case, CaseCategory
         from cpims.referrals.models import Referral
         from cpims.registry.models import Person

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
+from cpims.core.edits import refuse_stale
 from cpims.core.periods import MONTH, Period
 from cpims.geo.models import OrgUnit
 from cpims.returns import registry
@@ -44,16 +45,16 @@ MAX_FIGURE = 1_000_000
 MAX_COMMENT = 2000
 
 
+def _stale_message(ret: MonthlyReturn) -> str:
+    return _(
+        "This return was changed by someone else meanwhile (it is now “%(status)s”, version "
+        "%(version)s). Your changes were not saved: reload the page and try again."
+    ) % {"status": ret.get_status_display(), "version": ret.version}
+
+
 def _stale(ret: MonthlyReturn, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != ret.version:
-        raise ValidationError(
-            _(
-                "This return was changed by someone else meanwhile (it is now “%(status)s”, version "
-                "%(version)s). Your changes were not saved: reload the page and try again."
-            )
-            % {"status": ret.get_status_display(), "version": ret.version},
-            code="stale",
-        )
+    expected = None if expected_version is None else int(expected_version)
+    refuse_stale(ret, field="version", expected=expected, message=_stale_message)
 
 
 def _locked(ret: MonthlyReturn) -> ValidationError:

@@ -1,36 +1,28 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.accounts import permissions as P
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class ReturnsConfig(AppConfig):
+class ReturnsConfig(CpimsAppConfig):
     name = "cpims.returns"
     label = "returns"
+    menu = [
+        MenuEntry("returns:index", _("Monthly returns"), P.RETURN_SUBMIT, "reports", 140),
+        MenuEntry("returns:review", _("Review returns"), P.RETURN_APPROVE, "reports", 150),
+    ]
+    demo_loader = (60, "cpims.returns.demo.load_demo_returns")
 
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
+    home_counts = "cpims.returns.home.home_counts"
 
-        from cpims.accounts import permissions as P
-        from cpims.core.hooks import register_demo_loader, register_menu_entry
-        from cpims.returns.demo import load_demo_returns
-
-        register_menu_entry("returns:index", _("Monthly returns"), P.RETURN_SUBMIT, "reports", 140)
-        register_menu_entry("returns:review", _("Review returns"), P.RETURN_APPROVE, "reports", 150)
-        register_demo_loader(60, load_demo_returns)
-
-        # Registers the subcounty and partner return kinds and the overdue-return task source.
+    def connect(self) -> None:
         from cpims.cases.tasks import register_task_source
+        from cpims.reporting.dashboards.queries import register_completeness_source
         from cpims.returns.kinds import register_default_kinds
-        from cpims.returns.queries import return_tasks
+        from cpims.returns.queries import completeness, return_tasks
 
+        # The subcounty and partner return kinds, the overdue-return task source, and this app's
+        # share of the dashboards' completeness figures.
         register_default_kinds()
         register_task_source(return_tasks)
-
-        from cpims.reporting.dashboards.queries import register_completeness_source
-        from cpims.returns.queries import completeness
-
         register_completeness_source(completeness)
-
-        # The home page's work queue: this app's counts.
-        from cpims.core.hooks import register_home_counts
-        from cpims.returns.home import home_counts
-
-        register_home_counts(home_counts)

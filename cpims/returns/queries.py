@@ -264,45 +264,11 @@ def completeness(
     if area is not None:
         units = units.filter(**_area_filter(area))
     gkey = f"{group_by}_id" if group_by else None
-
-    expected: dict[Any, int] = defaultdict(int)
-    active = units.filter(is_active=True)
-    if gkey:
-        for row in active.values(gkey).annotate(n=Count("pk")):
-            expected[row[gkey]] += row["n"] * len(months)
-    else:
-        expected[None] += active.count() * len(months)
-
-    received: dict[Any, int] = defaultdict(int)
-    on_time: dict[Any, int] = defaultdict(int)
+    expected = _expected_by(units.filter(is_active=True), gkey, len(months))
     returns = MonthlyReturn.objects.filter(org_unit__in=units.values("pk"), month__range=(period.start, period.end))
-    rows = returns.values(*([f"org_unit__{gkey}"] if gkey else [])).annotate(
-        got=Count("pk", filter=Q(status__in=MonthlyReturn.RECEIVED)),
-        timely=Count("pk", filter=Q(status__in=MonthlyReturn.RECEIVED, on_time=True)),
-        inactive=Count("pk", filter=Q(org_unit__is_active=False, status__in=MonthlyReturn.RECEIVED)),
-    )
-    for row in rows:
-        key = row[f"org_unit__{gkey}"] if gkey else None
-        received[key] += row["got"]
-        on_time[key] += row["timely"]
-        expected[key] += row["inactive"]
-
+    received, on_time = _received_by(returns, gkey, expected)
     if not gkey:
-        label = area.name if area is not None else _("Total")
-        e = expected[None]
-        key = area.pk if area is not None else None
-        return [
-            CompletenessRow(
-                key,
-                str(label),
-                e,
-                received[None],
-                on_time[None],
-                _pct(received[None], e),
-                _pct(on_time[None], e),
-                area.key if area is not None else "",
-            )
-        ]
+        return [_total_row(area, expected[None], received[None], on_time[None])]
     keys = [k for k in set(expected) | set(received) if k is not None]
     names = {a.pk: a for a in Area.objects.filter(pk__in=keys)}
     out = [
@@ -320,6 +286,51 @@ def completeness(
         if k in names
     ]
     return sorted(out, key=lambda r: r.label)
+
+
+def _expected_by(active: QuerySet[OrgUnit], gkey: str | None, months: int) -> defaultdict[Any, int]:
+    """Returns expected from the active units, by area pk (``None`` without grouping)."""
+    expected: defaultdict[Any, int] = defaultdict(int)
+    if gkey:
+        for row in active.values(gkey).annotate(n=Count("pk")):
+            expected[row[gkey]] += row["n"] * months
+    else:
+        expected[None] += active.count() * months
+    return expected
+
+
+def _received_by(
+    returns: QuerySet[MonthlyReturn], gkey: str | None, expected: defaultdict[Any, int]
+) -> tuple[defaultdict[Any, int], defaultdict[Any, int]]:
+    """Returns received and received on time, by area pk; a return an inactive unit filed counts as
+    expected too (added to ``expected``)."""
+    received: defaultdict[Any, int] = defaultdict(int)
+    on_time: defaultdict[Any, int] = defaultdict(int)
+    rows = returns.values(*([f"org_unit__{gkey}"] if gkey else [])).annotate(
+        got=Count("pk", filter=Q(status__in=MonthlyReturn.RECEIVED)),
+        timely=Count("pk", filter=Q(status__in=MonthlyReturn.RECEIVED, on_time=True)),
+        inactive=Count("pk", filter=Q(org_unit__is_active=False, status__in=MonthlyReturn.RECEIVED)),
+    )
+    for row in rows:
+        key = row[f"org_unit__{gkey}"] if gkey else None
+        received[key] += row["got"]
+        on_time[key] += row["timely"]
+        expected[key] += row["inactive"]
+    return received, on_time
+
+
+def _total_row(area: Area | None, expected: int, received: int, on_time: int) -> CompletenessRow:
+    """The one row of an ungrouped completeness: of ``area``, or the total of the user's scope."""
+    return CompletenessRow(
+        area.pk if area is not None else None,
+        str(area.name if area is not None else _("Total")),
+        expected,
+        received,
+        on_time,
+        _pct(received, expected),
+        _pct(on_time, expected),
+        area.key if area is not None else "",
+    )
 
 
 def area_visible(user: Any, area: Area) -> bool:

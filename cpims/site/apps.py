@@ -1,16 +1,12 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
 
-class SiteConfig(AppConfig):
+class SiteConfig(CpimsAppConfig):
     """The application shell: menu, home page, language switch and the load_* commands. Installed
     last: it reads what every other app registered in cpims.core.hooks."""
 
     name = "cpims.site"
     label = "site"
-
-    def ready(self) -> None:
-        from django.utils.translation import gettext_lazy as _
-
-        from cpims.core.hooks import register_menu_entry
-
-        register_menu_entry("site:home", _("Home"), None, None, 0)
+    menu = [MenuEntry("site:home", _("Home"), None, None, 0)]

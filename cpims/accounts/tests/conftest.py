@@ -58,3 +58,9 @@ def no_throttle(settings: Any) -> None:
     with a right one switch that off."""
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     settings.OTP_STATIC_THROTTLE_FACTOR = 0
+
+
+@pytest.fixture
+def require_2fa(settings: Any) -> None:
+    """Roles that see identified children need a second factor (off in the other tests)."""
+    settings.CPIMS_REQUIRE_2FA = True

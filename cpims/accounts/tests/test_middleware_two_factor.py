@@ -8,13 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 HOME = reverse("site:home")
-
-
-@pytest.fixture(autouse=True)
-def _require(settings: Any) -> None:
-    settings.CPIMS_REQUIRE_2FA = True
 
 
 def test_officer_without_device_is_sent_to_setup(client: Client, cast: Any, login_unverified: Any) -> None:
@@ -63,9 +58,8 @@ def test_logout_stays_open(client: Client, cast: Any, login_unverified: Any) -> 
     assert response["Location"] == reverse("accounts:login")
 
 
-def test_verified_officer_passes(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(HOME).status_code == 200
+def test_verified_officer_passes(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, HOME) == 200
 
 
 @pytest.mark.parametrize("who", ["admin", "national_me", "nairobi_coordinator", "partner"])

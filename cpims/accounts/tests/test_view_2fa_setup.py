@@ -13,13 +13,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cpims.accounts.tests.conftest import code_for, events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 URL = reverse("accounts:2fa_setup")
-
-
-@pytest.fixture(autouse=True)
-def _require(settings: Any) -> None:
-    settings.CPIMS_REQUIRE_2FA = True
 
 
 def test_page_shows_qr_and_key_and_keeps_them_on_reload(client: Client, cast: Any, login_unverified: Any) -> None:

@@ -12,14 +12,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cpims.accounts.tests.conftest import code_for, events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_2fa")]
 URL = reverse("accounts:2fa_verify")
 HOME = reverse("site:home")
-
-
-@pytest.fixture(autouse=True)
-def _require(settings: Any) -> None:
-    settings.CPIMS_REQUIRE_2FA = True
 
 
 @pytest.fixture

@@ -19,9 +19,8 @@ def _url(user: Any) -> str:
     return reverse("accounts:assignment_create", kwargs={"public_id": user.public_id})
 
 
-def test_coordinator_assigns_a_role_in_their_county(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_coordinator)
-    assert client.get(_url(cast.partner)).status_code == 200
+def test_coordinator_assigns_a_role_in_their_county(client: Client, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_coordinator, _url(cast.partner)) == 200
     response = client.post(
         _url(cast.partner), {"role": R.VOLUNTEER_OFFICER, "org_unit": str(cast.westlands_office.public_id)}
     )
@@ -74,11 +73,9 @@ def test_nobody_changes_their_own_roles(client: Client, cast: Any, login: Any) -
     assert cast.nairobi_coordinator.assignments.count() == 1
 
 
-def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.turkana_coordinator)
-    assert client.get(_url(cast.nairobi_officer)).status_code == 404
+def test_other_county_gets_404(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer)) == 404
 
 
-def test_officer_gets_403(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(_url(cast.partner)).status_code == 403
+def test_officer_gets_403(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, _url(cast.partner)) == 403

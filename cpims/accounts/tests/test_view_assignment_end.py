@@ -22,10 +22,9 @@ def _url(assignment: Assignment) -> str:
     )
 
 
-def test_coordinator_ends_an_officer_role(client: Client, cast: Any, login: Any) -> None:
+def test_coordinator_ends_an_officer_role(client: Client, cast: Any, status_as: Any) -> None:
     assignment = cast.nairobi_officer.assignments.get()
-    login(client, cast.nairobi_coordinator)
-    assert client.get(_url(assignment)).status_code == 405
+    assert status_as(cast.nairobi_coordinator, _url(assignment)) == 405
     response = client.post(_url(assignment))
     assert response.status_code == 302
     assignment.refresh_from_db()
@@ -35,20 +34,18 @@ def test_coordinator_ends_an_officer_role(client: Client, cast: Any, login: Any)
     assert client.post(_url(assignment)).status_code == 404
 
 
-def test_role_at_a_unit_outside_scope_cannot_be_ended(client: Client, cast: Any, login: Any) -> None:
+def test_role_at_a_unit_outside_scope_cannot_be_ended(cast: Any, status_as: Any) -> None:
     # The officer also holds a role in Turkana: a Nairobi coordinator sees the officer but cannot end that role.
     other = Assignment.objects.create(
         user=cast.nairobi_officer, role=Role.objects.get(code=R.SUBCOUNTY_OFFICER), org_unit=cast.turkana_central_office
     )
-    login(client, cast.nairobi_coordinator)
-    assert client.post(_url(other)).status_code == 403
+    assert status_as(cast.nairobi_coordinator, _url(other), post={}) == 403
     other.refresh_from_db()
     assert other.is_active
 
 
-def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.turkana_coordinator)
-    assert client.post(_url(cast.nairobi_officer.assignments.get())).status_code == 404
+def test_other_county_gets_404(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer.assignments.get()), post={}) == 404
 
 
 def test_own_role_cannot_be_ended(client: Client, cast: Any, login: Any) -> None:

@@ -15,9 +15,8 @@ pytestmark = pytest.mark.django_db
 URL = reverse("accounts:logout")
 
 
-def test_get_is_not_allowed(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(URL).status_code == 405
+def test_get_is_not_allowed(client: Client, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, URL) == 405
     assert client.get(reverse("site:home")).status_code == 200
 
 

@@ -46,9 +46,8 @@ def test_language_is_saved(client: Client, cast: Any, login: Any) -> None:
     assert "Wasifu wako" in client.get(URL).content.decode()
 
 
-def test_unknown_language_is_refused(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.post(URL, {"preferred_language": "fr"}).status_code == 200
+def test_unknown_language_is_refused(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, URL, post={"preferred_language": "fr"}) == 200
     cast.nairobi_officer.refresh_from_db()
     assert cast.nairobi_officer.preferred_language == "en"
 

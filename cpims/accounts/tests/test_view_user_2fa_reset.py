@@ -18,11 +18,10 @@ def _url(user: Any) -> str:
     return reverse("accounts:user_2fa_reset", kwargs={"public_id": user.public_id})
 
 
-def test_reset_sends_the_user_to_setup(client: Client, cast: Any, login: Any, settings: Any) -> None:
+def test_reset_sends_the_user_to_setup(cast: Any, login: Any, settings: Any, status_as: Any) -> None:
     settings.CPIMS_REQUIRE_2FA = True
     officer = login(Client(), cast.nairobi_officer)
-    login(client, cast.nairobi_coordinator)
-    assert client.post(_url(cast.nairobi_officer)).status_code == 302
+    assert status_as(cast.nairobi_coordinator, _url(cast.nairobi_officer), post={}) == 302
     assert not TOTPDevice.objects.filter(user=cast.nairobi_officer).exists()
     [event] = events("user.2fa_reset")
     assert event.actor == cast.nairobi_coordinator
@@ -30,8 +29,7 @@ def test_reset_sends_the_user_to_setup(client: Client, cast: Any, login: Any, se
     assert response["Location"].startswith(reverse("accounts:2fa_setup"))
 
 
-def test_other_county_gets_404(client: Client, cast: Any, login: Any, confirmed_device: Any) -> None:
+def test_other_county_gets_404(cast: Any, confirmed_device: Any, status_as: Any) -> None:
     confirmed_device(cast.nairobi_officer)
-    login(client, cast.turkana_coordinator)
-    assert client.post(_url(cast.nairobi_officer)).status_code == 404
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer), post={}) == 404
     assert TOTPDevice.objects.filter(user=cast.nairobi_officer).exists()

@@ -35,9 +35,8 @@ def _data(cast: Any, **overrides: Any) -> dict[str, Any]:
     return data
 
 
-def test_coordinator_creates_an_officer_in_their_county(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_coordinator)
-    assert client.get(URL).status_code == 200
+def test_coordinator_creates_an_officer_in_their_county(client: Client, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_coordinator, URL) == 200
     response = client.post(URL, _data(cast))
     user = User.objects.get(username="westlands_vco")
     assert response.status_code == 302
@@ -107,9 +106,8 @@ def test_coordinator_cannot_create_at_a_unit_outside_their_county(client: Client
 
 
 @pytest.mark.parametrize("who", ["nairobi_officer", "national_me", "stakeholder"])
-def test_users_without_user_manage_get_403(client: Client, cast: Any, login: Any, who: str) -> None:
-    login(client, cast.users()[who])
-    assert client.get(URL).status_code == 403
+def test_users_without_user_manage_get_403(client: Client, cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(cast.users()[who], URL) == 403
     assert client.post(URL, _data(cast)).status_code == 403
 
 

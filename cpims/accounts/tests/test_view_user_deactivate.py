@@ -20,13 +20,12 @@ def _url(user: Any) -> str:
     return reverse("accounts:user_deactivate", kwargs={"public_id": user.public_id})
 
 
-def test_deactivated_users_session_ends(client: Client, cast: Any, login: Any) -> None:
+def test_deactivated_users_session_ends(client: Client, cast: Any, login: Any, status_as: Any) -> None:
     officer = login(Client(), cast.nairobi_officer)
     key = officer.session.session_key
     assert officer.get(HOME).status_code == 200
 
-    login(client, cast.nairobi_coordinator)
-    assert client.get(_url(cast.nairobi_officer)).status_code == 405
+    assert status_as(cast.nairobi_coordinator, _url(cast.nairobi_officer)) == 405
     response = client.post(_url(cast.nairobi_officer))
     assert response.status_code == 302
 
@@ -60,21 +59,18 @@ def test_nobody_deactivates_themselves(client: Client, cast: Any, login: Any) ->
     assert not events("user.deactivate")
 
 
-def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.turkana_coordinator)
-    assert client.post(_url(cast.nairobi_officer)).status_code == 404
+def test_other_county_gets_404(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer), post={}) == 404
     cast.nairobi_officer.refresh_from_db()
     assert cast.nairobi_officer.is_active
 
 
-def test_read_only_viewer_gets_403(client: Client, cast: Any, login: Any, user_viewer_role: Any) -> None:
+def test_read_only_viewer_gets_403(cast: Any, user_viewer_role: Any, status_as: Any) -> None:
     from cpims.accounts.models import Assignment
 
     Assignment.objects.create(user=cast.stakeholder, role=user_viewer_role, org_unit=cast.nairobi_office)
-    login(client, cast.stakeholder)
-    assert client.post(_url(cast.nairobi_officer)).status_code == 403
+    assert status_as(cast.stakeholder, _url(cast.nairobi_officer), post={}) == 403
 
 
-def test_officer_gets_403(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.post(_url(cast.partner)).status_code == 403
+def test_officer_gets_403(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, _url(cast.partner), post={}) == 403

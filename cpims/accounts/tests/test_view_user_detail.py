@@ -26,20 +26,17 @@ def test_coordinator_sees_an_officer_in_their_county(client: Client, cast: Any, 
     assert reverse("accounts:user_deactivate", kwargs={"public_id": cast.nairobi_officer.public_id}) in content
 
 
-def test_coordinator_of_another_county_gets_404(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.turkana_coordinator)
-    assert client.get(_url(cast.nairobi_officer)).status_code == 404
+def test_coordinator_of_another_county_gets_404(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer)) == 404
 
 
-def test_unknown_user_is_404(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.admin)
-    assert client.get(reverse("accounts:user_detail", kwargs={"public_id": uuid.uuid4()})).status_code == 404
+def test_unknown_user_is_404(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.admin, reverse("accounts:user_detail", kwargs={"public_id": uuid.uuid4()})) == 404
 
 
 @pytest.mark.parametrize("who", ["nairobi_officer", "national_me", "partner", "stakeholder"])
-def test_users_without_user_view_get_403(client: Client, cast: Any, login: Any, who: str) -> None:
-    login(client, cast.users()[who])
-    assert client.get(_url(cast.nairobi_officer)).status_code == 403
+def test_users_without_user_view_get_403(cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(cast.users()[who], _url(cast.nairobi_officer)) == 403
 
 
 def test_read_only_viewer_sees_no_buttons(client: Client, cast: Any, login: Any, user_viewer_role: Any) -> None:

@@ -64,18 +64,15 @@ def test_missing_version_is_refused(client: Client, cast: Any, login: Any) -> No
     assert not events("user.update")
 
 
-def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.turkana_coordinator)
-    assert client.get(_url(cast.nairobi_officer)).status_code == 404
+def test_other_county_gets_404(client: Client, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer)) == 404
     assert client.post(_url(cast.nairobi_officer), {"last_name": "X"}).status_code == 404
 
 
-def test_read_only_viewer_gets_403(client: Client, cast: Any, login: Any, user_viewer_role: Any) -> None:
+def test_read_only_viewer_gets_403(cast: Any, user_viewer_role: Any, status_as: Any) -> None:
     Assignment.objects.create(user=cast.stakeholder, role=user_viewer_role, org_unit=cast.nairobi_office)
-    login(client, cast.stakeholder)
-    assert client.get(_url(cast.nairobi_officer)).status_code == 403
+    assert status_as(cast.stakeholder, _url(cast.nairobi_officer)) == 403
 
 
-def test_officer_gets_403(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(_url(cast.turkana_officer)).status_code == 403
+def test_officer_gets_403(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, _url(cast.turkana_officer)) == 403

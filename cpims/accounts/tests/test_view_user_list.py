@@ -33,9 +33,8 @@ def test_admin_sees_everyone(client: Client, cast: Any, login: Any) -> None:
 
 
 @pytest.mark.parametrize("who", ["nairobi_officer", "national_me", "partner", "stakeholder"])
-def test_users_without_user_view_get_403(client: Client, cast: Any, login: Any, who: str) -> None:
-    login(client, cast.users()[who])
-    assert client.get(URL).status_code == 403
+def test_users_without_user_view_get_403(cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(cast.users()[who], URL) == 403
 
 
 def test_anonymous_goes_to_login(client: Client, db: Any) -> None:

@@ -18,10 +18,9 @@ def _url(user: Any) -> str:
     return reverse("accounts:user_reactivate", kwargs={"public_id": user.public_id})
 
 
-def test_coordinator_reactivates(client: Client, cast: Any, login: Any) -> None:
+def test_coordinator_reactivates(cast: Any, login: Any, status_as: Any) -> None:
     actions.user_deactivate(actor=cast.nairobi_coordinator, user=cast.nairobi_officer)
-    login(client, cast.nairobi_coordinator)
-    assert client.post(_url(cast.nairobi_officer)).status_code == 302
+    assert status_as(cast.nairobi_coordinator, _url(cast.nairobi_officer), post={}) == 302
     cast.nairobi_officer.refresh_from_db()
     assert cast.nairobi_officer.is_active and cast.nairobi_officer.deactivated_at is None
     [event] = events("user.reactivate")
@@ -29,9 +28,8 @@ def test_coordinator_reactivates(client: Client, cast: Any, login: Any) -> None:
     assert login(Client(), cast.nairobi_officer).get(reverse("site:home")).status_code == 200
 
 
-def test_other_county_gets_404(client: Client, cast: Any, login: Any) -> None:
+def test_other_county_gets_404(cast: Any, status_as: Any) -> None:
     actions.user_deactivate(actor=cast.nairobi_coordinator, user=cast.nairobi_officer)
-    login(client, cast.turkana_coordinator)
-    assert client.post(_url(cast.nairobi_officer)).status_code == 404
+    assert status_as(cast.turkana_coordinator, _url(cast.nairobi_officer), post={}) == 404
     cast.nairobi_officer.refresh_from_db()
     assert not cast.nairobi_officer.is_active

@@ -17,9 +17,8 @@ pytestmark = pytest.mark.django_db
 URL = reverse("api:token_create")
 
 
-def test_admin_can_issue_for_any_user(client: Any, cast: Any, login: Any) -> None:
-    login(client, cast.admin)
-    assert client.get(URL).status_code == 200
+def test_admin_can_issue_for_any_user(client: Any, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.admin, URL) == 200
     response = client.post(URL, {"username": cast.turkana_officer.username, "name": "Lodwar tablet"})
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
@@ -56,9 +55,8 @@ def test_unknown_username_is_refused(client: Any, cast: Any, login: Any) -> None
 
 
 @pytest.mark.parametrize("who", ["nairobi_officer", "nairobi_coordinator", "stakeholder"])
-def test_users_without_the_permission_get_403(client: Any, cast: Any, login: Any, who: str) -> None:
-    login(client, cast.users()[who])
-    assert client.get(URL).status_code == 403
+def test_users_without_the_permission_get_403(client: Any, cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(cast.users()[who], URL) == 403
     assert client.post(URL, {"username": cast.users()[who].username, "name": "x"}).status_code == 403
     assert not ApiToken.objects.exists()
 

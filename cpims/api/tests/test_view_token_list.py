@@ -24,9 +24,8 @@ def test_admin_sees_every_token(client: Any, cast: Any, login: Any, issue: Any) 
 
 
 @pytest.mark.parametrize("who", ["nairobi_officer", "national_me", "nairobi_coordinator", "partner", "stakeholder"])
-def test_users_without_the_permission_get_403(client: Any, cast: Any, login: Any, who: str) -> None:
-    login(client, cast.users()[who])
-    assert client.get(URL).status_code == 403
+def test_users_without_the_permission_get_403(cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(cast.users()[who], URL) == 403
 
 
 def test_anonymous_goes_to_the_login_page(client: Any, cast: Any) -> None:

@@ -35,19 +35,17 @@ def test_revoking_again_shows_a_message(client: Any, cast: Any, login: Any, issu
     assert "This token is already revoked." in response.content.decode()
 
 
-def test_get_is_not_allowed(client: Any, cast: Any, login: Any, issue: Any) -> None:
+def test_get_is_not_allowed(cast: Any, issue: Any, status_as: Any) -> None:
     token, _ = issue(cast.turkana_officer)
-    login(client, cast.admin)
-    assert client.get(_url(token)).status_code == 405
+    assert status_as(cast.admin, _url(token)) == 405
     token.refresh_from_db()
     assert token.revoked_at is None
 
 
 @pytest.mark.parametrize("who", ["nairobi_officer", "nairobi_coordinator", "national_me"])
-def test_users_without_the_permission_get_403(client: Any, cast: Any, login: Any, issue: Any, who: str) -> None:
+def test_users_without_the_permission_get_403(cast: Any, issue: Any, who: str, status_as: Any) -> None:
     token, _ = issue(cast.nairobi_officer)
-    login(client, cast.users()[who])
-    assert client.post(_url(token)).status_code == 403
+    assert status_as(cast.users()[who], _url(token), post={}) == 403
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -58,12 +56,13 @@ def test_anonymous_goes_to_the_login_page(client: Any, cast: Any, issue: Any) ->
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_area_manager_gets_404_outside_their_area(client: Any, scoped_managers: Any, login: Any, issue: Any) -> None:
+def test_area_manager_gets_404_outside_their_area(
+    client: Any, scoped_managers: Any, issue: Any, status_as: Any
+) -> None:
     cast = scoped_managers
     turkana, _ = issue(cast.turkana_officer)
     nairobi, _ = issue(cast.nairobi_officer)
-    login(client, cast.nairobi_coordinator)
-    assert client.post(_url(turkana)).status_code == 404
+    assert status_as(cast.nairobi_coordinator, _url(turkana), post={}) == 404
     assert client.post(_url(nairobi)).status_code == 302
     turkana.refresh_from_db()
     nairobi.refresh_from_db()

@@ -15,7 +15,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
 from cpims.care.models import Institution, Placement, StatusChange
-from cpims.cases.actions import StaleEdit
+from cpims.core.edits import refuse_stale
 from cpims.core.validation import Errors, add_error, short_date
 from cpims.geo.models import OrgUnit
 
@@ -45,27 +45,26 @@ def _lock_placement(actor: Any, placement: Placement) -> Placement:
     )
 
 
+def _stale_message(placement: Placement) -> str:
+    last = StatusChange.objects.filter(placement=placement).select_related("recorded_by").order_by("-id").first()
+    what = (
+        _("status %(status)s on %(date)s by %(user)s")
+        % {
+            "status": last.get_status_display(),
+            "date": short_date(last.on),
+            "user": last.recorded_by.get_username() if last.recorded_by else "-",
+        }
+        if last
+        else _("unknown change")
+    )
+    return _(
+        "Someone else changed this placement after you opened it (latest: %(what)s). Nothing was saved: "
+        "reload the page, check their changes and make yours again."
+    ) % {"what": what}
+
+
 def _stale(placement: Placement, expected_version: int | None) -> None:
-    if expected_version is not None and placement.version != expected_version:
-        last = StatusChange.objects.filter(placement=placement).select_related("recorded_by").order_by("-id").first()
-        what = (
-            _("status %(status)s on %(date)s by %(user)s")
-            % {
-                "status": last.get_status_display(),
-                "date": short_date(last.on),
-                "user": last.recorded_by.get_username() if last.recorded_by else "-",
-            }
-            if last
-            else _("unknown change")
-        )
-        raise StaleEdit(
-            _(
-                "Someone else changed this placement after you opened it (latest: %(what)s). Nothing was saved: "
-                "reload the page, check their changes and make yours again."
-            )
-            % {"what": what},
-            code="stale",
-        )
+    refuse_stale(placement, field="version", expected=expected_version, message=_stale_message)
 
 
 def institution_closed_message(unit: OrgUnit) -> str:

@@ -25,8 +25,8 @@ from cpims.care.models import (
     Institution,
     Placement,
 )
-from cpims.cases.actions import StaleEdit
 from cpims.core import ages
+from cpims.core.edits import refuse_stale
 from cpims.core.models import Code
 from cpims.core.validation import Errors, add_error, clean_text, in_list, raise_errors
 from cpims.geo.models import Area, OrgUnit
@@ -68,13 +68,15 @@ def _check_capacity(errors: Errors, capacity: Sequence[CapacityInput]) -> list[C
 def _lock_profile(unit: OrgUnit, expected_version: int | None) -> Institution | None:
     """The unit's care profile (None before the first save), locked; StaleEdit if it moved on."""
     profile = Institution.objects.select_for_update().filter(org_unit=unit).first()
-    if profile is not None and expected_version is not None and profile.version != expected_version:
-        raise StaleEdit(
-            _(
+    if profile is not None:
+        refuse_stale(
+            profile,
+            field="version",
+            expected=expected_version,
+            message=_(
                 "Someone else changed this institution's profile after you opened it. Nothing was saved: reload "
                 "the page, check their changes and make yours again."
             ),
-            code="stale",
         )
     return profile
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -14,10 +14,8 @@ from django.utils.translation import gettext as _
 from cpims.accounts import scope
 from cpims.audit.actions import audit_record
 from cpims.cases.models import Case, CaseEvent
-
-
-class StaleEdit(ValidationError):
-    """The case changed since the editor read it; nothing was written."""
+from cpims.core.edits import StaleEdit as StaleEdit  # re-exported: the cases actions raise it
+from cpims.core.edits import lock_for_edit
 
 
 def _record(
@@ -70,10 +68,12 @@ def _stale_message(case: Case, expected_version: int) -> str:
 
 def _lock(case: Case, expected_version: int | None) -> Case:
     """The case row, locked for this transaction; StaleEdit if it moved past ``expected_version``."""
-    locked = Case.objects.select_for_update().get(pk=case.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleEdit(_stale_message(locked, expected_version), code="stale")
-    return locked
+    return lock_for_edit(
+        case,
+        field="version",
+        expected=expected_version,
+        message=lambda locked: _stale_message(locked, expected_version or 0),
+    )
 
 
 def _require(actor: Any, perm: str, obj: Any) -> None:

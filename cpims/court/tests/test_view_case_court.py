@@ -38,9 +38,8 @@ def test_read_only_sees_no_buttons(client: Any, login: Any, cast: Any, session: 
 
 
 @pytest.mark.parametrize("user", ["turkana_officer", "partner", "stakeholder", "admin"])
-def test_outsiders_get_404(client: Any, login: Any, cast: Any, session: Any, user: str) -> None:
-    login(client, getattr(cast, user))
-    assert client.get(url(session.case)).status_code == 404
+def test_outsiders_get_404(cast: Any, session: Any, user: str, status_as: Any) -> None:
+    assert status_as(getattr(cast, user), url(session.case)) == 404
 
 
 def test_partial_for_the_case_page(rf: Any, cast: Any, session: Any, django_assert_max_num_queries: Any) -> None:

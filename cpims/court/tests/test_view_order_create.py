@@ -17,9 +17,8 @@ def url(session: Any) -> str:
     return reverse("court:order_create", kwargs={"public_id": session.public_id})
 
 
-def test_officer_adds_an_order(client: Any, login: Any, cast: Any, session: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(url(session)).status_code == 200
+def test_officer_adds_an_order(client: Any, cast: Any, session: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, url(session)) == 200
     data = {"order_type": order_type().pk, "made_on": session.held_on.isoformat(), "period_months": 12}
     assert client.post(url(session), data).status_code == 302
     order = CourtOrder.objects.get()

@@ -30,9 +30,8 @@ def summons(cast: Any, westlands_case: Any) -> Summons:
     )
 
 
-def test_issue_a_summons(client: Any, login: Any, cast: Any, westlands_case: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(create_url(westlands_case)).status_code == 200
+def test_issue_a_summons(client: Any, cast: Any, westlands_case: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, create_url(westlands_case)) == 200
     data = {"person_role": "Guardian", "person_name": "Akinyi Testguardian", "issued_on": days(0), "due_on": days(7)}
     assert client.post(create_url(westlands_case), data).status_code == 302
     assert Summons.objects.get().person_role == "Guardian"
@@ -45,17 +44,15 @@ def test_due_before_issue_is_400(client: Any, login: Any, cast: Any, westlands_c
     assert response.status_code == 400 and not Summons.objects.exists()
 
 
-def test_mark_honoured(client: Any, login: Any, cast: Any, summons: Summons) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(honoured_url(summons)).status_code == 200
+def test_mark_honoured(client: Any, cast: Any, summons: Summons, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, honoured_url(summons)) == 200
     assert client.post(honoured_url(summons), {"honoured": "yes", "honoured_on": days(-1)}).status_code == 302
     summons.refresh_from_db()
     assert summons.status == Summons.Status.HONOURED and summons.honoured_on == days(-1)
 
 
-def test_mark_not_honoured(client: Any, login: Any, cast: Any, summons: Summons) -> None:
-    login(client, cast.nairobi_coordinator)
-    assert client.post(honoured_url(summons), {"honoured": "no"}).status_code == 302
+def test_mark_not_honoured(cast: Any, summons: Summons, status_as: Any) -> None:
+    assert status_as(cast.nairobi_coordinator, honoured_url(summons), post={"honoured": "no"}) == 302
     summons.refresh_from_db()
     assert summons.status == Summons.Status.NOT_HONOURED
 

@@ -41,9 +41,8 @@ def test_anonymous_is_sent_to_sign_in(client: Client, reference: None) -> None:
 
 
 @pytest.mark.parametrize("who", ["stakeholder", "nairobi_officer", "partner"])
-def test_users_who_manage_no_units_are_refused(client: Client, cast: Any, login: Any, who: str) -> None:
-    login(client, getattr(cast, who))
-    assert client.get(URL).status_code == 403
+def test_users_who_manage_no_units_are_refused(client: Client, cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(getattr(cast, who), URL) == 403
     assert client.post(URL, _post_data()).status_code == 403
     assert not OrgUnit.objects.filter(code="POL-WL-1").exists()
 
@@ -117,7 +116,6 @@ def test_without_javascript_choosing_a_county_offers_its_sub_counties(client: Cl
     assert not OrgUnit.objects.filter(code="DCS-SC274-X").exists()
 
 
-def test_a_unit_may_serve_a_whole_county(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.admin)
-    assert client.post(URL, _post_data(sub_county="", ward="")).status_code == 302
+def test_a_unit_may_serve_a_whole_county(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.admin, URL, post=_post_data(sub_county="", ward="")) == 302
     assert OrgUnit.objects.get(code="POL-WL-1").area == county("047")

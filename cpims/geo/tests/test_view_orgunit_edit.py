@@ -61,26 +61,22 @@ def test_the_form_shows_the_stored_area(client: Client, cast: Any, login: Any) -
     assert form.fields["ward"].queryset.count() == 5
 
 
-def test_turkana_coordinator_gets_not_found(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.turkana_coordinator)
-    assert client.get(_url(cast.westlands_office)).status_code == 404
+def test_turkana_coordinator_gets_not_found(client: Client, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.turkana_coordinator, _url(cast.westlands_office)) == 404
     assert client.post(_url(cast.westlands_office), {"name": "X"}).status_code == 404
 
 
-def test_officer_in_scope_but_read_only_gets_forbidden(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.nairobi_officer)
-    assert client.get(_url(cast.westlands_office)).status_code == 403
+def test_officer_in_scope_but_read_only_gets_forbidden(client: Client, cast: Any, status_as: Any) -> None:
+    assert status_as(cast.nairobi_officer, _url(cast.westlands_office)) == 403
     assert client.post(_url(cast.westlands_office), {"name": "X"}).status_code == 403
 
 
-def test_stakeholder_gets_forbidden(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.stakeholder)
-    assert client.get(_url(cast.westlands_office)).status_code == 403
+def test_stakeholder_gets_forbidden(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.stakeholder, _url(cast.westlands_office)) == 403
 
 
-def test_unknown_unit_is_not_found(client: Client, cast: Any, login: Any) -> None:
-    login(client, cast.admin)
-    assert client.get(reverse("geo:orgunit_edit", args=[uuid.uuid4()])).status_code == 404
+def test_unknown_unit_is_not_found(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.admin, reverse("geo:orgunit_edit", args=[uuid.uuid4()])) == 404
 
 
 def test_a_stale_save_is_refused_with_a_clear_message(client: Client, cast: Any, login: Any) -> None:

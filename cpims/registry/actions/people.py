@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpims.audit.actions import audit_record
+from cpims.core.edits import changed_fields, lock_for_edit
 from cpims.core.models import Code
 from cpims.core.validation import add_error, raise_errors
 from cpims.geo.models import OrgUnit
@@ -36,25 +37,20 @@ from cpims.registry.actions.inputs import (
 )
 from cpims.registry.models import Consent, Household, HouseholdMember, Identifier, Person, Relationship
 
-STALE_MESSAGE = "stale"
-
 
 def _check_fresh(instance: models.Model, expected_updated_at: dt.datetime | None) -> None:
     """Refuse an edit made on a copy of the record older than the stored one."""
     if expected_updated_at is None:
         return
-    current = (
-        type(instance)._default_manager.select_for_update().filter(pk=instance.pk).values_list("updated_at", flat=True)
+    lock_for_edit(
+        instance,
+        field="updated_at",
+        expected=expected_updated_at,
+        message=_(
+            "Someone else changed this record after you opened it. Reload the page, check their "
+            "changes and enter yours again."
+        ),
     )
-    stored = current.first()
-    if stored is None or stored != expected_updated_at:
-        raise ValidationError(
-            _(
-                "Someone else changed this record after you opened it. Reload the page, check their "
-                "changes and enter yours again."
-            ),
-            code=STALE_MESSAGE,
-        )
 
 
 def _duplicate_identifier_error() -> ValidationError:
@@ -415,7 +411,7 @@ def person_update(
         before = {name: getattr(person, name) for name in (*PLAIN_FIELDS, "date_of_birth", "ward_id")}
         before["date_of_birth_estimated"] = person.date_of_birth_estimated
         apply_input(person, data, today)
-        changed = sorted(name for name, old in before.items() if getattr(person, name) != old)
+        changed = sorted(changed_fields(person, before))
         person.save()
         if {"first_name", "middle_name", "last_name", "other_names"} & set(changed):
             index_names([person])

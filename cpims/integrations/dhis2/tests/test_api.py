@@ -46,9 +46,8 @@ def test_push_logs_list_and_detail(
 
 
 @pytest.mark.parametrize("who", ["nairobi_coordinator", "turkana_coordinator", "stakeholder", "admin"])
-def test_others_get_403(client: Any, login: Any, cast: Any, who: str) -> None:
-    login(client, cast.users()[who])
-    assert client.get(LOGS).status_code == 403
+def test_others_get_403(client: Any, cast: Any, who: str, status_as: Any) -> None:
+    assert status_as(cast.users()[who], LOGS) == 403
     assert client.get(DVS, {"period": "2026/27-Q1"}).status_code == 403
     assert client.get(COCS).status_code == 403
     assert client.get(ORG_UNITS).status_code == 403

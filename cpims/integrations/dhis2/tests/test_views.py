@@ -152,9 +152,8 @@ def test_push_with_bad_input_writes_nothing(client: Any, login: Any, cast: Any, 
     assert not PushLog.objects.exists()
 
 
-def test_push_log_of_another_kind_of_id_is_404(client: Any, login: Any, cast: Any) -> None:
-    login(client, cast.national_me)
-    assert client.get("/dhis2/pushes/00000000-0000-0000-0000-000000000000/").status_code == 404
+def test_push_log_of_another_kind_of_id_is_404(cast: Any, status_as: Any) -> None:
+    assert status_as(cast.national_me, "/dhis2/pushes/00000000-0000-0000-0000-000000000000/") == 404
 
 
 def test_mapping_page_and_data_element_edit(
