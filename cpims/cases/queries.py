@@ -193,7 +193,8 @@ def case_page(user: Any, case: Case) -> CasePage:
     perms = {perm: scope.can(user, perm, case) for perm in {t.perm for t in workflow.TRANSITIONS.values()}}
     perms[P.CASE_VIEW_SENSITIVE] = scope.can(user, P.CASE_VIEW_SENSITIVE, case)
     perms[P.SERVICE_RECORD] = scope.can(user, P.SERVICE_RECORD, case)
-    transitions = [t for t in workflow.TRANSITIONS.values() if case.status in t.sources and perms[t.perm]]
+    # The same rule the actions apply (workflow.check + workflow.guard): a button only when its POST would succeed.
+    transitions = workflow.allowed(user, case, workflow.Situation.of(plan, len(goals), pending), perms)
     today = timezone.localdate()
     tasks = [
         Task(
