@@ -166,7 +166,11 @@ def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
-    form = forms.StatusForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
+    form = forms.StatusForm(
+        request.POST or None,
+        current=placement.status,
+        initial={"on": timezone.localdate(), "version": placement.version},
+    )
     return _form(
         request,
         form,

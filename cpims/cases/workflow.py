@@ -112,7 +112,7 @@ def next_states(status: str) -> list[str]:
 
 
 def refused_message(status: str) -> str:
-    """"A case in “plan” can go to: in service, closed." (translated)."""
+    """ "A case in “plan” can go to: in service, closed." (translated)."""
     names = ", ".join(str(S(s).label).lower() for s in next_states(status))
     return _("A case in “%(status)s” can go to: %(states)s.") % {"status": S(status).label, "states": names}
 

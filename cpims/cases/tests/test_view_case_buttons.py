@@ -116,4 +116,3 @@ def test_refused_message_in_kiswahili(cast: Any) -> None:
     with translation.override("sw"):
         message = workflow.refused_message("reported")
     assert "can go to" not in message
-
