@@ -124,7 +124,14 @@ def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "care/placement_detail.html",
-        {"p": placement, "detail": detail, "today": timezone.localdate()},
+        {
+            "p": placement,
+            "detail": detail,
+            "today": timezone.localdate(),
+            # No link to an institution page the reader cannot open (404).
+            "institution_link": placement.institution_id is not None
+            and queries.institutions_visible_to(request.user).filter(pk=placement.institution_id).exists(),
+        },
     )
 
 

@@ -30,6 +30,7 @@ from cpims.cases.models import (
     ServiceRecord,
 )
 from cpims.cases.tasks import Task, register_task_source
+from cpims.registry import queries as registry_queries
 
 PAGE_SIZE = 25
 UPCOMING_DAYS = 14
@@ -155,6 +156,7 @@ class CasePage:
     sensitive: bool
     can_update: bool
     can_record_service: bool
+    can_open_child: bool = False  # a case shared by referral need not open the child's registry record
     tasks: list[Task] = field(default_factory=list)
     older_than: int | None = None  # the id to page on from ("show older"), None when all are shown
 
@@ -224,6 +226,7 @@ def case_page(user: Any, case: Case) -> CasePage:
         sensitive=perms[P.CASE_VIEW_SENSITIVE],
         can_update=perms[P.CASE_UPDATE],
         can_record_service=perms[P.SERVICE_RECORD],
+        can_open_child=registry_queries.people_visible_to(user).filter(pk=case.child_id).exists(),
         tasks=tasks,
         older_than=older,
     )
