@@ -224,7 +224,9 @@ def case_panel(user: Any, case: Case) -> CaseReferrals:
         items=items,
         transfers=transfers,
         can_refer=case.is_open and scope.can(user, P.CASE_REFER, case),
+        # One transfer at a time: no button while one awaits an answer (the action refuses it too).
         can_transfer=case.is_open
+        and not any(t.status == Transfer.Status.PENDING for t in transfers)
         and scope.can(user, P.CASE_TRANSFER, case)
         and scope.can(user, P.CASE_TRANSFER, case.office),
     )

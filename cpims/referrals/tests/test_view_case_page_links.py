@@ -34,3 +34,17 @@ def test_every_link_opens_and_the_rest_is_text(client: Any, cast: Any, login: An
         for prefix in ("/registry/", "/referrals/"):
             for url in _links(page, prefix):
                 assert client.get(url).status_code == 200, (user, url)
+
+
+def test_no_transfer_button_while_one_awaits_an_answer(client: Any, cast: Any, login: Any, referral: Any) -> None:
+    case = referral.case
+    login(client, cast.nairobi_officer)
+    page_url = reverse("cases:case_detail", kwargs={"public_id": case.public_id})
+    transfer_url = reverse("referrals:transfer_create", kwargs={"case_id": case.public_id})
+    assert f'href="{transfer_url}"' in client.get(page_url).content.decode()
+    actions.transfer_request(
+        actor=cast.nairobi_officer, case=case, to_office=cast.turkana_central_office, reason="Moved"
+    )
+    assert f'href="{transfer_url}"' not in client.get(page_url).content.decode()
+    response = client.post(transfer_url, {"to_office": cast.turkana_central_office.pk, "reason": "Again"})
+    assert response.status_code != 302
