@@ -142,7 +142,8 @@ class StatusForm(StyledForm):
         self.fields["discharge_type"].queryset = codes(DISCHARGE_TYPE_LIST)
         if current is not None:
             possible = set(allowed_statuses(current))
-            self.fields["status"].choices = [(k, label) for k, label in STATUS_CHOICES if k in possible]
+            status: Any = self.fields["status"]
+            status.choices = [(k, label) for k, label in STATUS_CHOICES if k in possible]
 
 
 class TransferForm(StyledForm):

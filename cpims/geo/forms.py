@@ -195,11 +195,8 @@ class OrgUnitPickerMixin:
     list follows the county and type (htmx, geo:orgunit_options) and never holds the user's own
     offices; the same query bounds the unit field, so a posted own office is refused too."""
 
-    fields: dict[str, Any]
-    initial: dict[str, Any]
-
     def setup_unit_picker(
-        self,
+        self: Any,
         *,
         user: Any,
         field: str,

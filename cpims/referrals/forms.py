@@ -94,6 +94,6 @@ class TransferForm(OrgUnitPickerMixin, forms.Form):
             kinds=frozenset(TRANSFER_OFFICE_KINDS),
             county=exclude_office.county_id,
         )
-        field = self.fields["to_office"]
+        field: Any = self.fields["to_office"]
         field.queryset = field.queryset.exclude(pk=exclude_office.pk)
         style(self)

@@ -206,21 +206,21 @@ class CaseReferrals:
 def case_panel(user: Any, case: Case) -> CaseReferrals:
     """Referrals and transfers of one case (the caller has fetched the case through the scope
     rules). Three queries plus the permission checks."""
-    items = list(
-        Referral.objects.filter(case=case)
+    items: list[Referral] = [
+        *Referral.objects.filter(case=case)
         .select_related("to_unit", "from_office", "service_requested")
         .annotate(can_open=Exists(referrals_visible_to(user).filter(pk=OuterRef("pk"))))
         .order_by("-sent_on", "-id")
-    )
-    transfers = list(
-        Transfer.objects.filter(case=case)
+    ]
+    transfers: list[Transfer] = [
+        *Transfer.objects.filter(case=case)
         .select_related("from_office", "to_office")
         .annotate(can_open=Exists(transfers_visible_to(user).filter(pk=OuterRef("pk"))))
         .order_by("-requested_on", "-id")
-    )
+    ]
     return CaseReferrals(
-        open_referrals={r.pk for r in items if r.can_open},
-        open_transfers={t.pk for t in transfers if t.can_open},
+        open_referrals={r.pk for r in items if getattr(r, "can_open", False)},
+        open_transfers={t.pk for t in transfers if getattr(t, "can_open", False)},
         items=items,
         transfers=transfers,
         can_refer=case.is_open and scope.can(user, P.CASE_REFER, case),

@@ -42,5 +42,5 @@ def person_pick(request: HttpRequest) -> HttpResponse:
     q = (request.POST.get("q") or "").strip()[:100] if request.method == "POST" else ""
     result = queries.pick_people(request.user, q, kind=kind, request=request) if q else None
     context = {"result": result, "next": next_url, "kind": kind, "q": q}
-    template = "registry/_person_pick_results.html" if request.htmx else "registry/person_pick.html"
+    template = "registry/_person_pick_results.html" if getattr(request, "htmx", False) else "registry/person_pick.html"
     return render(request, template, context)
