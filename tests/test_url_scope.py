@@ -94,6 +94,7 @@ ROUTES: dict[str, Route] = {
     "geo:orgunit_list": Route(ok=USER_ADMINS),
     "geo:orgunit_create": Route(ok=USER_ADMINS),
     "geo:area_options": Route(ok=EVERYONE, public=True),
+    "geo:orgunit_options": Route(ok=STAFF),
     "geo:orgunit_detail": Route(ok=STAFF - TURKANA, hidden=TURKANA, kwargs=_westlands_unit),
     "geo:orgunit_edit": Route(ok=NAIROBI_USER_ADMINS, hidden=TURKANA, kwargs=_westlands_unit),
     "api:area-list": Route(ok=STAFF, api=True),

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cpims.care.actions import CapacityInput, OrderInput
+from cpims.care.actions import CapacityInput, OrderInput, allowed_statuses
 from cpims.care.models import (
     ADMISSION_REASON_LIST,
     ADMISSION_TYPE_LIST,
@@ -127,8 +127,16 @@ class PlacementEditForm(StyledForm, OrderFields):
 STATUS_CHOICES = [(s.value, s.label) for s in Placement.Status if s not in (Placement.Status.TRANSFERRED,)]
 
 
+class _AnyStatusField(forms.ChoiceField):
+    """Lists only the statuses possible now, but lets any status through to the action, whose refusal
+    names the allowed ones (rather than Django's bare "not one of the available choices")."""
+
+    def valid_value(self, value: Any) -> bool:
+        return any(value == key for key, _label in STATUS_CHOICES)
+
+
 class StatusForm(StyledForm):
-    status = forms.ChoiceField(label=_("New status"), choices=STATUS_CHOICES)
+    status = _AnyStatusField(label=_("New status"), choices=STATUS_CHOICES)
     on = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
     discharge_type = forms.ModelChoiceField(
         label=_("Type of discharge"),
@@ -142,9 +150,13 @@ class StatusForm(StyledForm):
     notes = forms.CharField(label=_("Notes"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, current: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["discharge_type"].queryset = codes(DISCHARGE_TYPE_LIST)
+        if current is not None:
+            possible = set(allowed_statuses(current))
+            status: Any = self.fields["status"]
+            status.choices = [(k, label) for k, label in STATUS_CHOICES if k in possible]
 
 
 class TransferForm(StyledForm):

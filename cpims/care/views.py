@@ -191,7 +191,14 @@ def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(
         request,
         "care/placement_detail.html",
-        {"p": placement, "detail": detail, "today": timezone.localdate()},
+        {
+            "p": placement,
+            "detail": detail,
+            "today": timezone.localdate(),
+            # No link to an institution page the reader cannot open (404).
+            "institution_link": placement.institution_id is not None
+            and queries.institutions_visible_to(request.user).filter(pk=placement.institution_id).exists(),
+        },
     )
 
 
@@ -233,7 +240,11 @@ def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
-    form = forms.StatusForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
+    form = forms.StatusForm(
+        request.POST or None,
+        current=placement.status,
+        initial={"on": timezone.localdate(), "version": placement.version},
+    )
     return _form(
         request,
         form,

@@ -31,6 +31,7 @@ from cpims.cases.models import (
 )
 from cpims.cases.tasks import Task, register_task_source
 from cpims.core.models import Code
+from cpims.registry import queries as registry_queries
 
 PAGE_SIZE = 25
 UPCOMING_DAYS = 14
@@ -162,6 +163,7 @@ class CasePage:
     sensitive: bool
     can_update: bool
     can_record_service: bool
+    can_open_child: bool = False  # a case shared by referral need not open the child's registry record
     tasks: list[Task] = field(default_factory=list)
     older_than: int | None = None  # the id to page on from ("show older"), None when all are shown
 
@@ -200,7 +202,8 @@ def case_page(user: Any, case: Case) -> CasePage:
     perms = {perm: scope.can(user, perm, case) for perm in {t.perm for t in workflow.TRANSITIONS.values()}}
     perms[P.CASE_VIEW_SENSITIVE] = scope.can(user, P.CASE_VIEW_SENSITIVE, case)
     perms[P.SERVICE_RECORD] = scope.can(user, P.SERVICE_RECORD, case)
-    transitions = [t for t in workflow.TRANSITIONS.values() if case.status in t.sources and perms[t.perm]]
+    # The same rule the actions apply (workflow.check + workflow.guard): a button only when its POST would succeed.
+    transitions = workflow.allowed(user, case, workflow.Situation.of(plan, len(goals), pending), perms)
     today = timezone.localdate()
     tasks = [
         Task(
@@ -230,6 +233,7 @@ def case_page(user: Any, case: Case) -> CasePage:
         sensitive=perms[P.CASE_VIEW_SENSITIVE],
         can_update=perms[P.CASE_UPDATE],
         can_record_service=perms[P.SERVICE_RECORD],
+        can_open_child=registry_queries.people_visible_to(user).filter(pk=case.child_id).exists(),
         tasks=tasks,
         older_than=older,
     )

@@ -172,3 +172,65 @@ class OrgUnitForm(forms.Form):
                 self.add_error(field, errors)
             else:
                 self.add_error(None, errors)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        "invalid_choice": _("Choose a unit from the list (your own office is never offered)."),
+    }
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return f"{obj.name} ({obj.get_kind_display()})"
+
+
+class OrgUnitPickerMixin:
+    """County > type > unit selects for choosing where a case goes (referral, transfer). The unit
+    list follows the county and type (htmx, geo:orgunit_options) and never holds the user's own
+    offices; the same query bounds the unit field, so a posted own office is refused too."""
+
+    def setup_unit_picker(
+        self: Any,
+        *,
+        user: Any,
+        field: str,
+        data: Any,
+        kinds: frozenset[str] | None = None,
+        county: int | None = None,
+    ) -> None:
+        # A posted form is bounded by what was posted (no county: any county); a new one starts at ``county``.
+        source = data if data is not None else self.initial
+        county_id = _int(source.get("county")) if data is not None or source.get("county") else county
+        kind = str(source.get("kind") or "")
+        kind_choices = [(k, label) for k, label in OrgUnit.Kind.choices if kinds is None or k in kinds]
+        if kind not in dict(kind_choices):
+            kind = ""
+        self.fields["county"] = forms.ModelChoiceField(
+            label=_("County"), queryset=queries.counties(), required=False, initial=county_id
+        )
+        self.fields["kind"] = forms.ChoiceField(
+            label=_("Type of unit"), choices=[("", _("All types")), *kind_choices], required=False
+        )
+        self.fields[field].queryset = queries.pickable_units(user, county=county_id, kind=kind, kinds=kinds)
+        url = reverse("geo:orgunit_options")
+        if kinds is not None:
+            url += "?kinds=" + ",".join(sorted(kinds))
+        for name in ("county", "kind"):
+            self.fields[name].widget.attrs.update(
+                {
+                    "hx-get": url,
+                    "hx-target": f"#id_{field}",
+                    "hx-trigger": "change",
+                    "hx-swap": "innerHTML",
+                    "hx-include": "#id_county, #id_kind",
+                }
+            )
+        # The picker comes first in the form: county, type, then the unit.
+        order = ["county", "kind", field]
+        self.fields = {**{k: self.fields[k] for k in order}, **{k: v for k, v in self.fields.items() if k not in order}}

@@ -115,3 +115,24 @@ def child_areas(parent: Area | int | None) -> QuerySet[Area]:
 def wards_of_county(county: Area | int) -> QuerySet[Area]:
     """Every ward of a county: one indexed equality on the denormalised ``county`` column."""
     return Area.objects.filter(county=county, level=Area.Level.WARD).order_by("name")
+
+
+def own_unit_ids(user: Any) -> set[int]:
+    """The units the user works at (their role assignments): never offered as a destination."""
+    return {g.org_unit_id for g in scope.grants_for(user).items}
+
+
+def pickable_units(
+    user: Any, *, county: int | None = None, kind: str = "", kinds: frozenset[str] | None = None
+) -> QuerySet[OrgUnit]:
+    """Active units a case can be sent to (referral, transfer), by county (national units, with no
+    county, are listed under every county) and type, without the user's own offices. Destinations are
+    directory data: a unit outside the user's scope may be chosen (that is what a referral is for)."""
+    qs = OrgUnit.objects.filter(is_active=True).exclude(pk__in=sorted(own_unit_ids(user)))
+    if kinds is not None:
+        qs = qs.filter(kind__in=sorted(kinds))
+    if kind:
+        qs = qs.filter(kind=kind)
+    if county:
+        qs = qs.filter(Q(county_id=county) | Q(county__isnull=True))
+    return qs.order_by("name", "pk")

@@ -138,3 +138,21 @@ def area_options(request: HttpRequest) -> HttpResponse:
             "clear": clear if _ELEMENT_ID.fullmatch(clear) else "",
         },
     )
+
+
+@login_required
+@require_GET
+def orgunit_options(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the units a case can be sent to, by county and type (the htmx unit picker of
+    the referral and transfer forms). Signed-in users only; the user's own offices are left out."""
+    county = request.GET.get("county", "")
+    kind = request.GET.get("kind", "")
+    raw_kinds = {k for k in request.GET.get("kinds", "").split(",") if k}
+    kinds = frozenset(raw_kinds & set(OrgUnit.Kind.values)) if raw_kinds else None
+    units = queries.pickable_units(
+        request.user,
+        county=int(county) if county.isascii() and county.isdigit() and len(county) < 12 else None,
+        kind=kind if kind in OrgUnit.Kind.values else "",
+        kinds=kinds,
+    )
+    return render(request, "geo/_orgunit_options.html", {"units": units[:500]})

@@ -43,6 +43,7 @@ from cpims.cases.models import Case, CaseAccess, ServiceRecord
 from cpims.core.models import Code
 from cpims.core.validation import in_list, raise_errors
 from cpims.geo.models import OrgUnit
+from cpims.geo.queries import own_unit_ids
 from cpims.referrals.models import Referral, Transfer
 from cpims.referrals.queries import (
     current_sharing_consent,
@@ -115,6 +116,8 @@ def _check_referral(
         errors["to_unit"] = [_("Choose an active organisation unit to refer to.")]
     elif from_office is not None and to_unit.pk == from_office.pk:
         errors["to_unit"] = [_("A unit cannot refer a case to itself.")]
+    elif to_unit.pk in own_unit_ids(actor):
+        errors["to_unit"] = [_("This is your own office: refer the case to another unit.")]
     if not _text(reason):
         errors["reason"] = [_("Say why the child is referred.")]
     if urgency not in Referral.Urgency.values:
@@ -447,6 +450,8 @@ def transfer_request(
         errors["to_office"] = [_("Choose an active county or sub-county children office.")]
     elif to_office.pk == case.office_id:
         errors["to_office"] = [_("The case is already at this office.")]
+    elif to_office.pk in own_unit_ids(actor):
+        errors["to_office"] = [_("This is your own office: transfer the case to another office.")]
     if not _text(reason):
         errors["reason"] = [_("Say why the case is transferred.")]
     raise_errors(errors)

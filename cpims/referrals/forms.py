@@ -8,29 +8,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.forms import DATE_WIDGET, codes, style
-from cpims.geo.models import Area, OrgUnit
+from cpims.geo.forms import OrgUnitPickerMixin, UnitChoiceField
+from cpims.geo.models import OrgUnit
 from cpims.referrals.actions import TRANSFER_OFFICE_KINDS
 from cpims.referrals.models import Referral
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return f"{obj.name} ({obj.get_kind_display()})"
-
-
-class CountyForm(forms.Form):
-    """Which county's units the referral form lists (GET)."""
-
-    county = forms.ModelChoiceField(
-        label=_("Units in county"), queryset=Area.objects.filter(level=Area.Level.COUNTY).order_by("name")
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        style(self)
-
-
-class ReferralForm(forms.Form):
+class ReferralForm(OrgUnitPickerMixin, forms.Form):
     to_unit = UnitChoiceField(label=_("Refer to"), queryset=OrgUnit.objects.none())
     destination_class = forms.ModelChoiceField(label=_("Destination"), queryset=codes("none"), required=False)
     service_requested = forms.ModelChoiceField(label=_("Service requested"), queryset=codes("none"), required=False)
@@ -46,9 +30,17 @@ class ReferralForm(forms.Form):
         label=_("Reason for sending without consent"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, units: Any, from_offices: list[OrgUnit], may_override: bool, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: Any,
+        county: int | None,
+        from_offices: list[OrgUnit],
+        may_override: bool,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = units
+        self.setup_unit_picker(user=user, field="to_unit", data=self.data if self.is_bound else None, county=county)
         self.fields["destination_class"].queryset = codes("referral_destination_classification")
         self.fields["service_requested"].queryset = codes("referral_type_id")
         self.fields["from_office"].queryset = OrgUnit.objects.filter(pk__in=[u.pk for u in from_offices])
@@ -89,15 +81,19 @@ class CompleteForm(forms.Form):
         style(self)
 
 
-class TransferForm(forms.Form):
+class TransferForm(OrgUnitPickerMixin, forms.Form):
     to_office = UnitChoiceField(label=_("Transfer to"), queryset=OrgUnit.objects.none())
     reason = forms.CharField(label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, exclude_office: OrgUnit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, exclude_office: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_office"].queryset = (
-            OrgUnit.objects.filter(is_active=True, kind__in=sorted(TRANSFER_OFFICE_KINDS))
-            .exclude(pk=exclude_office.pk)
-            .order_by("name")
+        self.setup_unit_picker(
+            user=user,
+            field="to_office",
+            data=self.data if self.is_bound else None,
+            kinds=frozenset(TRANSFER_OFFICE_KINDS),
+            county=exclude_office.county_id,
         )
+        field: Any = self.fields["to_office"]
+        field.queryset = field.queryset.exclude(pk=exclude_office.pk)
         style(self)

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -201,24 +201,35 @@ class CaseReferrals:
     transfers: list[Transfer] = field(default_factory=list)
     can_refer: bool = False
     can_transfer: bool = False
+    # Which rows the reader may open (the others are shown as plain text, not dead links).
+    open_referrals: set[int] = field(default_factory=set)
+    open_transfers: set[int] = field(default_factory=set)
 
 
 def case_panel(user: Any, case: Case) -> CaseReferrals:
     """Referrals and transfers of one case (the caller has fetched the case through the scope
     rules). Three queries plus the permission checks."""
+    items: list[Referral] = [
+        *Referral.objects.filter(case=case)
+        .select_related("to_unit", "from_office", "service_requested")
+        .annotate(can_open=Exists(referrals_visible_to(user).filter(pk=OuterRef("pk"))))
+        .order_by("-sent_on", "-id")
+    ]
+    transfers: list[Transfer] = [
+        *Transfer.objects.filter(case=case)
+        .select_related("from_office", "to_office")
+        .annotate(can_open=Exists(transfers_visible_to(user).filter(pk=OuterRef("pk"))))
+        .order_by("-requested_on", "-id")
+    ]
     return CaseReferrals(
-        items=list(
-            Referral.objects.filter(case=case)
-            .select_related("to_unit", "from_office", "service_requested")
-            .order_by("-sent_on", "-id")
-        ),
-        transfers=list(
-            Transfer.objects.filter(case=case)
-            .select_related("from_office", "to_office")
-            .order_by("-requested_on", "-id")
-        ),
+        open_referrals={r.pk for r in items if getattr(r, "can_open", False)},
+        open_transfers={t.pk for t in transfers if getattr(t, "can_open", False)},
+        items=items,
+        transfers=transfers,
         can_refer=case.is_open and scope.can(user, P.CASE_REFER, case),
+        # One transfer at a time: no button while one awaits an answer (the action refuses it too).
         can_transfer=case.is_open
+        and not any(t.status == Transfer.Status.PENDING for t in transfers)
         and scope.can(user, P.CASE_TRANSFER, case)
         and scope.can(user, P.CASE_TRANSFER, case.office),
     )

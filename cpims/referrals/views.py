@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,7 +18,6 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.cases import queries as case_queries
 from cpims.core.formviews import form_view, pick
-from cpims.geo.models import OrgUnit
 from cpims.referrals import actions, forms, queries
 from cpims.referrals.models import Referral, Transfer
 
@@ -113,6 +111,10 @@ def sent(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _picker_initial(request: HttpRequest) -> dict[str, Any]:
+    return {name: request.GET[name] for name in ("county", "kind") if request.GET.get(name)}
+
+
 # --- one referral -----------------------------------------------------------------------------
 
 
@@ -120,20 +122,17 @@ def sent(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_REFER)
-    county_form = forms.CountyForm(request.GET or None, initial={"county": case.county_id})
-    county_id = case.county_id
-    if county_form.is_bound and county_form.is_valid():
-        county_id = county_form.cleaned_data["county"].pk
-    units = OrgUnit.objects.filter(is_active=True).filter(Q(county_id=county_id) | Q(county__isnull=True))
     from_offices = queries.referring_units(request.user, case)
     may_override = scope.can(request.user, P.CONSENT_OVERRIDE, case)
     data = request.POST if request.method == "POST" else None
     form = forms.ReferralForm(
         data,
-        units=units.order_by("name"),
+        user=request.user,
+        county=case.county_id,
         from_offices=from_offices,
         may_override=may_override,
-        initial={"urgency": Referral.Urgency.ROUTINE},
+        # Without JavaScript, "Show units" sends county and type back as a GET.
+        initial={"urgency": Referral.Urgency.ROUTINE, **_picker_initial(request)},
     )
     return form_view(
         request,
@@ -149,7 +148,7 @@ def create(request: HttpRequest, case_id: Any) -> HttpResponse:
         then=lambda _result: redirect("cases:case_detail", public_id=case.public_id),
         success=lambda referral: _("Referral sent to %(unit)s.") % {"unit": referral.to_unit.name},
         template="referrals/referral_form.html",
-        context={"case": case, "county_form": county_form, "title": _("Refer the case")},
+        context={"case": case, "title": _("Refer the case")},
     )
 
 
@@ -277,7 +276,9 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_TRANSFER)
-    form = forms.TransferForm(request.POST or None, exclude_office=case.office)
+    form = forms.TransferForm(
+        request.POST or None, user=request.user, exclude_office=case.office, initial=_picker_initial(request)
+    )
     return form_view(
         request,
         form,

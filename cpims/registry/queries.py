@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -389,7 +390,8 @@ def search_people(
     base = _filtered(people_visible_to(user), filters)
     page = max(page, 1)
     text = filters.q.strip()
-    number = filters.cpims_number.strip() or (text if looks_like_number(text) else "")
+    phone = "" if filters.cpims_number.strip() or filters.identifier.strip() else phone_digits(text)
+    number = filters.cpims_number.strip() or (text if looks_like_number(text) and not phone else "")
     identifier = filters.identifier.strip()
     if not number and not identifier and text and any(ch.isdigit() for ch in text):
         identifier = text
@@ -414,7 +416,13 @@ def search_people(
         matches = Identifier.objects.filter(value_normalised=norm)
         if filters.identifier_type is not None:
             matches = matches.filter(id_type=filters.identifier_type)
-        ids = list(base.filter(pk__in=matches.values("person_id")).values_list("pk", flat=True)[:CANDIDATE_CAP])
+        found = Q(pk__in=matches.values("person_id"))
+        if phone:
+            # A phone number: the person's own phone or a caregiver's (a child rarely has one).
+            mode = "phone"
+            pattern = r"[^0-9]*".join(phone) + "$"
+            found |= Q(phone__regex=pattern) | Q(relationships__relative__phone__regex=pattern)
+        ids = list(base.filter(found).values_list("pk", flat=True).distinct()[:CANDIDATE_CAP])
     elif names.tokens(text):
         mode = "name"
         rows = name_candidates(base, names.tokens(text))
@@ -436,6 +444,22 @@ def search_people(
     people = _page_people(ids[(page - 1) * page_size : page * page_size])
     _audit_search(user, filters, total, request, via, mode)
     return SearchResult(people, total, page, pages, mode, capped=capped, notice=notice, scores=scores)
+
+
+def phone_digits(text: str) -> str:
+    """The nine significant digits of a Kenyan phone number typed as 07.., 01.., +254.. or 254..
+    (spaces and dashes allowed), or "" when the text is not shaped like one."""
+    compact = re.sub(r"[\s\-()]", "", text or "")
+    match = re.fullmatch(r"(?:\+?254|0)([17]\d{8})", compact)
+    return match.group(1) if match else ""
+
+
+PICK_LIMIT = 10
+
+
+def pick_people(user: Any, q: str, *, kind: str = "child", request: HttpRequest | None = None) -> SearchResult:
+    """A short list for a person picker: by CPIMS number, name, phone or identifier, in scope."""
+    return search_people(user, SearchFilters(q=q, kind=kind), page_size=PICK_LIMIT, request=request, via="picker")
 
 
 def _audit_search(

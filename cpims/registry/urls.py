@@ -1,12 +1,13 @@
 from django.urls import path
 
-from cpims.registry import views
+from cpims.registry import picker, views
 
 app_name = "registry"
 
 urlpatterns = [
     path("", views.search, name="search"),
     path("register/", views.child_create, name="child_create"),
+    path("pick/", picker.person_pick, name="person_pick"),
     path("register/duplicates/", views.duplicate_check, name="duplicate_check"),
     path("number/<str:number>/", views.by_number, name="by_number"),
     path("<uuid:public_id>/", views.child_detail, name="child_detail"),

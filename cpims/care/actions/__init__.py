@@ -14,6 +14,8 @@ import them from here.
 from cpims.care.actions.institutions import CapacityInput, institution_save
 from cpims.care.actions.placements import (
     OrderInput,
+    allowed_message,
+    allowed_statuses,
     placement_admit,
     placement_status_change,
     placement_transfer,
@@ -24,6 +26,8 @@ from cpims.care.actions.reviews import followup_record, review_add
 __all__ = [
     "CapacityInput",
     "OrderInput",
+    "allowed_message",
+    "allowed_statuses",
     "followup_record",
     "institution_save",
     "placement_admit",

@@ -385,6 +385,22 @@ ALLOWED: dict[str, frozenset[str]] = {
 }
 
 
+def allowed_statuses(status: str) -> list[str]:
+    """The statuses a placement in ``status`` may change to here, in the order of the list."""
+    return [s for s in Placement.Status.values if s in ALLOWED.get(status, frozenset())]
+
+
+def allowed_message(status: str) -> str:
+    """ "From “On leave” the status can change to: resident, escaped, …" (translated)."""
+    names = ", ".join(str(Placement.Status(s).label).lower() for s in allowed_statuses(status))
+    if not names:
+        return _("A placement that has ended does not change status.")
+    return _("From “%(now)s” the status can change to: %(statuses)s.") % {
+        "now": Placement.Status(status).label,
+        "statuses": names,
+    }
+
+
 def _check_status_change(
     errors: Errors,
     current: Placement,
@@ -402,7 +418,9 @@ def _check_status_change(
         add_error(
             errors,
             "status",
-            _("A child who is %(now)s cannot change to this status.") % {"now": current.get_status_display()},
+            _("A child who is %(now)s cannot change to this status.") % {"now": current.get_status_display()}
+            + " "
+            + allowed_message(current.status),
         )
     check_date(errors, "on", on, _("Enter the date of the change."))
     if on is not None and on < current.admitted_on:

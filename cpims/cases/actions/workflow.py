@@ -144,11 +144,9 @@ def case_plan_submit(
 ) -> CasePlan:
     with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="submit_plan", expected_version=expected_version)
-        plan = CasePlan.objects.select_for_update().filter(case=case).first()
-        if plan is None or plan.status != CasePlan.Status.DRAFT:
-            raise workflow.TransitionRefused(_("There is no draft plan to submit."), code="state")
-        if not plan.goals.exists():
-            raise workflow.TransitionRefused(_("Add at least one goal before submitting the plan."), code="empty")
+        plan = _locked_plan(case)
+        workflow.guard(actor, "submit_plan", _situation(plan, None))
+        assert plan is not None  # the guard refuses a missing plan
         plan.status = CasePlan.Status.SUBMITTED
         plan.submitted_by = actor
         plan.submitted_at = timezone.now()
@@ -165,13 +163,9 @@ def case_plan_approve(
 ) -> CasePlan:
     with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="approve_plan", expected_version=expected_version)
-        plan = CasePlan.objects.select_for_update().filter(case=case).first()
-        if plan is None or plan.status != CasePlan.Status.SUBMITTED:
-            raise workflow.TransitionRefused(_("The plan has not been submitted for approval."), code="state")
-        if plan.submitted_by_id == actor.pk:
-            raise workflow.TransitionRefused(
-                _("You submitted this plan; another supervisor must approve it."), code="own"
-            )
+        plan = _locked_plan(case)
+        workflow.guard(actor, "approve_plan", _situation(plan, None))
+        assert plan is not None
         plan.status = CasePlan.Status.APPROVED
         plan.approved_by = actor
         plan.approved_at = timezone.now()
@@ -188,9 +182,9 @@ def case_plan_return(
         raise ValidationError({"reason": [_("Say why the plan is returned.")]})
     with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="return_plan", expected_version=expected_version)
-        plan = CasePlan.objects.select_for_update().filter(case=case).first()
-        if plan is None or plan.status != CasePlan.Status.SUBMITTED:
-            raise workflow.TransitionRefused(_("The plan has not been submitted for approval."), code="state")
+        plan = _locked_plan(case)
+        workflow.guard(actor, "return_plan", _situation(plan, None))
+        assert plan is not None
         plan.status = CasePlan.Status.DRAFT
         plan.returned_reason = reason.strip()
         plan.save()
@@ -220,8 +214,8 @@ def case_closure_propose(
     raise_errors(errors)
     with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="propose_closure", expected_version=expected_version)
-        if CaseClosure.objects.filter(case=case, decision=CaseClosure.Decision.PENDING).exists():
-            raise workflow.TransitionRefused(_("A closure is already awaiting approval."), code="pending")
+        pending = CaseClosure.objects.filter(case=case, decision=CaseClosure.Decision.PENDING).first()
+        workflow.guard(actor, "propose_closure", _situation(None, pending))
         category_ids = set(case.categories.values_list("pk", flat=True))
         if set(interventions) != category_ids:
             raise ValidationError({"interventions": [_("Give the intervention for every category of the case.")]})
@@ -243,10 +237,20 @@ def case_closure_propose(
     return closure
 
 
-def _pending_closure(case: Case) -> CaseClosure:
+def _locked_plan(case: Case) -> CasePlan | None:
+    return CasePlan.objects.select_for_update().filter(case=case).first()
+
+
+def _situation(plan: CasePlan | None, closure: CaseClosure | None) -> workflow.Situation:
+    goals = plan.goals.count() if plan is not None else 0
+    return workflow.Situation.of(plan, goals, closure)
+
+
+def _pending_closure(actor: Any, case: Case, name: str) -> CaseClosure:
+    """The pending closure, locked, once ``workflow.guard`` allows ``name`` on it."""
     closure = CaseClosure.objects.select_for_update().filter(case=case, decision=CaseClosure.Decision.PENDING).first()
-    if closure is None:
-        raise workflow.TransitionRefused(_("No closure is awaiting approval."), code="state")
+    workflow.guard(actor, name, _situation(None, closure))
+    assert closure is not None  # the guard refuses a missing closure
     return closure
 
 
@@ -255,11 +259,7 @@ def case_closure_approve(
 ) -> Case:
     with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="approve_closure", expected_version=expected_version)
-        closure = _pending_closure(case)
-        if closure.proposed_by_id == actor.pk:
-            raise workflow.TransitionRefused(
-                _("You proposed this closure; another supervisor must approve it."), code="own"
-            )
+        closure = _pending_closure(actor, case, "approve_closure")
         closure.decision = CaseClosure.Decision.APPROVED
         closure.decided_by = actor
         closure.decided_at = timezone.now()
@@ -281,7 +281,7 @@ def case_closure_reject(
         raise ValidationError({"reason": [_("Say why the closure is rejected.")]})
     with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="reject_closure", expected_version=expected_version)
-        closure = _pending_closure(case)
+        closure = _pending_closure(actor, case, "reject_closure")
         closure.decision = CaseClosure.Decision.REJECTED
         closure.decided_by = actor
         closure.decided_at = timezone.now()

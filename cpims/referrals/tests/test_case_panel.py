@@ -18,7 +18,7 @@ def test_panel_shows_status_and_actions(cast: Any, referral: Any) -> None:
     )
     panel = queries.case_panel(cast.nairobi_officer, case)
     assert [r.pk for r in panel.items] == [referral.pk] and len(panel.transfers) == 1
-    assert panel.can_refer and panel.can_transfer
+    assert panel.can_refer and not panel.can_transfer  # a transfer awaits an answer: one at a time
     html = render_to_string("referrals/_case_referrals.html", {"case": case, "referrals": panel})
     assert "Test Children NGO" in html and "Awaiting an answer" in html and "Turkana Central" in html
     assert f"/referrals/new/{case.public_id}/" in html

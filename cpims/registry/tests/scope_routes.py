@@ -87,6 +87,7 @@ def registry_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
     write = {"ok": editors, "hidden": outsiders}  # national_me: 403
     return {
         "registry:search": Route(ok=child_view),
+        "registry:person_pick": Route(ok=child_view),
         "registry:child_create": Route(ok=child_create),
         "registry:duplicate_check": Route(ok=child_create),
         "registry:by_number": Route(**read, kwargs=_number, ok_status=frozenset({302})),
