@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
 from cpims.care import actions, forms, queries
 from cpims.care.models import CapacityRow
@@ -55,7 +57,7 @@ def _to_placement(placement: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def placement_list(request: HttpRequest) -> HttpResponse:
+def placement_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.PLACEMENT_VIEW)
     show = request.GET.get("show")
     show = show if show in (queries.ACTIVE, queries.ENDED, queries.ALL) else queries.ACTIVE
@@ -65,7 +67,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_create(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Admit a child (optionally ``?case=<public id>``, the case that placed them)."""
     scope.require_perm(request.user, P.PLACEMENT_MANAGE)
     child = registry_queries.person_for(request.user, public_id)
@@ -96,7 +98,7 @@ def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def admit_lookup(request: HttpRequest) -> HttpResponse:
+def admit_lookup(request: AuthenticatedRequest) -> HttpResponse:
     """Find the child to admit by CPIMS number (for a child without a case)."""
     scope.require_perm(request.user, P.PLACEMENT_MANAGE)
     number = (request.GET.get("number") or "").strip().upper()[:20]
@@ -111,7 +113,7 @@ def admit_lookup(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id)
     detail = queries.placement_detail(request.user, placement)
     audit_record(
@@ -130,7 +132,7 @@ def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     initial = {
         "admission_type": placement.admission_type_id,
@@ -164,7 +166,7 @@ def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_status(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.StatusForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
     return _form(
@@ -185,7 +187,7 @@ def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_transfer(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.TransferForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
     # The child's new placement may be at an institution this user cannot see.
@@ -207,7 +209,7 @@ def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def review_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     return _form(
@@ -227,7 +229,7 @@ def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def followup_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.FollowUpForm(request.POST or None, initial={"visited_on": timezone.localdate()})
     return _form(
@@ -247,7 +249,7 @@ def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.PLACEMENT_VIEW)
     return render(request, "care/alerts.html", {"alerts": queries.alerts(request.user), "today": timezone.localdate()})
 
@@ -255,14 +257,14 @@ def alerts(request: HttpRequest) -> HttpResponse:
 # --- institutions -------------------------------------------------------------------------------
 
 
-def _require_institution_pages(user: Any) -> None:
+def _require_institution_pages(user: User) -> None:
     if not (scope.has_perm(user, P.PLACEMENT_VIEW) or scope.has_perm(user, P.ORGUNIT_MANAGE)):
         raise PermissionDenied
 
 
 @login_required
 @require_GET
-def institution_list(request: HttpRequest) -> HttpResponse:
+def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_institution_pages(request.user)
     q = (request.GET.get("q") or "").strip()
     page = queries.institution_list(request.user, page=_as_page(request.GET.get("page")), q=q)
@@ -278,7 +280,7 @@ def _parse_on(value: str | None) -> dt.date:
 
 @login_required
 @require_GET
-def institution_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def institution_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     unit = queries.institution_for(request.user, public_id)
     on = _parse_on(request.GET.get("on"))
     pop = queries.population(request.user, unit, on=on)
@@ -303,7 +305,7 @@ def institution_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def institution_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def institution_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     unit = queries.institution_for(request.user, public_id, write=True)
     profile = queries.profile_of(unit)
     initial: dict[str, Any] = {"is_open": True, "registration_status": "unregistered"}

@@ -7,11 +7,12 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.cases.queries import cases_visible_to, services_for_child
 from cpims.registry.queries import TimelineEntry
 
 
-def child_timeline(user: Any, person: Any) -> list[TimelineEntry]:
+def child_timeline(user: User, person: Any) -> list[TimelineEntry]:
     """Cases of ``person`` the viewer may see, and services given to them: two queries."""
     entries = [
         TimelineEntry(

@@ -9,7 +9,6 @@ goals, a different approver, …) are checked by the actions in ``cpims.cases.ac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.models import Case
 
 S = Case.Status
@@ -74,7 +74,7 @@ class TransitionRefused(ValidationError):
     """A transition not allowed from the case's state; nothing was written."""
 
 
-def check(actor: Any, case: Case, name: str) -> Transition:
+def check(actor: User, case: Case, name: str) -> Transition:
     """The transition, if ``case`` may take it now and ``actor`` holds its permission over the case.
 
     Raises TransitionRefused (state) or PermissionDenied (permission)."""
@@ -90,7 +90,7 @@ def check(actor: Any, case: Case, name: str) -> Transition:
     return transition
 
 
-def allowed(actor: Any, case: Case) -> list[Transition]:
+def allowed(actor: User, case: Case) -> list[Transition]:
     """The transitions the case's state allows and the actor's permissions allow (for buttons).
 
     Uses the actor's permissions over the case as ``perms`` (one query per distinct permission)."""

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import queries as case_queries
 from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
@@ -31,7 +32,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _tabs(request: HttpRequest) -> dict[str, bool]:
+def _tabs(request: AuthenticatedRequest) -> dict[str, bool]:
     return {
         "can_receive": scope.has_perm(request.user, P.REFERRAL_RECEIVE),
         "can_send": scope.has_perm(request.user, P.CASE_REFER),
@@ -75,7 +76,7 @@ def _if_stale(request: HttpRequest, back: HttpResponse) -> Callable[[ValidationE
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.REFERRAL_RECEIVE)
     status = _status(request)
     page = queries.inbox(request.user, status=status, page=_page_number(request))
@@ -95,7 +96,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def sent(request: HttpRequest) -> HttpResponse:
+def sent(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_REFER)
     status = _status(request)
     page = queries.sent(request.user, status=status, page=_page_number(request))
@@ -118,7 +119,7 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, case_id: Any) -> HttpResponse:
+def create(request: AuthenticatedRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_REFER)
     county_form = forms.CountyForm(request.GET or None, initial={"county": case.county_id})
     county_id = case.county_id
@@ -155,14 +156,14 @@ def create(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id)
     return render(request, "referrals/detail.html", {"p": queries.referral_page(request.user, referral)})
 
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+def accept(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, answer=True)
     try:
         actions.referral_accept(actor=request.user, referral=referral, request=request)
@@ -174,7 +175,7 @@ def accept(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _answer_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     public_id: Any,
     *,
     form_class: Any,
@@ -206,7 +207,7 @@ def _referral_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+def decline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
         public_id,
@@ -219,7 +220,7 @@ def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, withdraw=True)
     return _referral_form(
         request,
@@ -234,7 +235,7 @@ def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def service_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
         public_id,
@@ -250,7 +251,7 @@ def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complete(request: HttpRequest, public_id: Any) -> HttpResponse:
+def complete(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
         public_id,
@@ -266,7 +267,7 @@ def complete(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_TRANSFER)
     page = queries.transfer_list(request.user, page=_page_number(request))
     return render(request, "referrals/transfer_list.html", {"page": page})
@@ -274,7 +275,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
+def transfer_create(request: AuthenticatedRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_TRANSFER)
     form = forms.TransferForm(request.POST or None, exclude_office=case.office)
     return form_view(
@@ -292,7 +293,7 @@ def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def transfer_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id)
     return render(
         request,
@@ -309,7 +310,7 @@ def transfer_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_accept(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, answer=True)
     try:
         actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
@@ -320,7 +321,9 @@ def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect("cases:case_detail", public_id=transfer.case.public_id)
 
 
-def _transfer_answer(request: HttpRequest, transfer: Transfer, action: Any, *, title: str, done: str) -> HttpResponse:
+def _transfer_answer(
+    request: AuthenticatedRequest, transfer: Transfer, action: Any, *, title: str, done: str
+) -> HttpResponse:
     """Decline or withdraw a transfer, with a reason."""
     return form_view(
         request,
@@ -336,7 +339,7 @@ def _transfer_answer(request: HttpRequest, transfer: Transfer, action: Any, *, t
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_decline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, answer=True)
     return _transfer_answer(
         request, transfer, actions.transfer_decline, title=_("Decline the transfer"), done=_("Transfer declined.")
@@ -345,7 +348,7 @@ def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_withdraw(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, withdraw=True)
     return _transfer_answer(
         request, transfer, actions.transfer_withdraw, title=_("Withdraw the transfer"), done=_("Transfer withdrawn.")

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.models import Code
 from cpims.geo.models import Area
@@ -57,12 +58,12 @@ TRIGRAM_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
 # --- Scoped access -----------------------------------------------------------------------------
 
 
-def people_visible_to(user: Any, perm: str = P.CHILD_VIEW) -> QuerySet[Person]:
+def people_visible_to(user: User, perm: str = P.CHILD_VIEW) -> QuerySet[Person]:
     """Active people ``user`` may see (or act on with ``perm``)."""
     return scope.restrict(user, Person.objects.filter(is_active=True), perm)
 
 
-def person_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None = None) -> Person:
+def person_for(user: User, public_id: Any, *, write: str | Sequence[str] | None = None) -> Person:
     """One person by public id: 404 outside the user's scope, 403 in scope without ``write``.
 
     Merged records are returned too (inactive, with ``merged_into``) so callers can redirect."""
@@ -75,7 +76,7 @@ def person_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None =
     )
 
 
-def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Consent:
+def consent_for(user: User, public_id: Any, *, write: str | None = None) -> Consent:
     """A consent through its person's scope."""
     try:
         consent = Consent.objects.select_related("person", "shared_with").get(public_id=public_id)
@@ -87,7 +88,7 @@ def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Conse
     return consent
 
 
-def relationship_for(user: Any, public_id: Any, *, write: str | None = None) -> Relationship:
+def relationship_for(user: User, public_id: Any, *, write: str | None = None) -> Relationship:
     try:
         rel = Relationship.objects.select_related("child", "relative").get(public_id=public_id)
     except (Relationship.DoesNotExist, ValueError, TypeError) as exc:
@@ -98,7 +99,7 @@ def relationship_for(user: Any, public_id: Any, *, write: str | None = None) -> 
     return rel
 
 
-def registering_units(user: Any) -> list[Any]:
+def registering_units(user: User) -> list[Any]:
     from cpims.geo.models import OrgUnit
 
     ids = {g.org_unit_id for g in scope.grants_for(user).with_perm(P.CHILD_CREATE)}
@@ -361,7 +362,7 @@ def _page_people(ids: Sequence[int]) -> list[Person]:
 
 
 def search_people(
-    user: Any,
+    user: User,
     filters: SearchFilters,
     *,
     page: int = 1,
@@ -427,7 +428,7 @@ def search_people(
 
 
 def _audit_search(
-    user: Any, filters: SearchFilters, count: int, request: HttpRequest | None, via: str, mode: str
+    user: User, filters: SearchFilters, count: int, request: HttpRequest | None, via: str, mode: str
 ) -> None:
     audit_record(
         actor=user,
@@ -451,7 +452,7 @@ DUPLICATE_THRESHOLD = 0.85
 
 
 def duplicate_candidates(
-    user: Any,
+    user: User,
     data: PersonInput,
     *,
     relatives: Sequence[RelativeInput] = (),
@@ -608,7 +609,7 @@ class Profile:
         return out
 
 
-def profile_for(user: Any, person: Person) -> Profile:
+def profile_for(user: User, person: Person) -> Profile:
     """Everything on the child's page, in a fixed number of queries."""
     identifiers = list(person.identifiers.select_related("id_type"))
     relationships = list(
@@ -672,7 +673,7 @@ def profile_for(user: Any, person: Person) -> Profile:
     )
 
 
-def audit_view(user: Any, person: Person, *, request: HttpRequest | None = None, via: str = "web") -> None:
+def audit_view(user: User, person: Person, *, request: HttpRequest | None = None, via: str = "web") -> None:
     audit_record(
         actor=user,
         action="person.view",
@@ -683,5 +684,5 @@ def audit_view(user: Any, person: Person, *, request: HttpRequest | None = None,
     )
 
 
-def audit_photo_view(user: Any, person: Person, *, request: HttpRequest | None = None) -> None:
+def audit_photo_view(user: User, person: Person, *, request: HttpRequest | None = None) -> None:
     audit_record(actor=user, action="person.photo_view", obj=person, object_label=person.cpims_number, request=request)

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.periods import MONTH, Period
 from cpims.geo.models import OrgUnit
@@ -105,7 +106,7 @@ def _figures(ret: MonthlyReturn) -> dict[str, dict[str, int]]:
 
 
 def _event(
-    ret: MonthlyReturn, kind: str, actor: Any, at: dt.datetime, comment: str = "", figures: bool = False
+    ret: MonthlyReturn, kind: str, actor: User, at: dt.datetime, comment: str = "", figures: bool = False
 ) -> None:
     ReturnEvent.objects.create(
         monthly_return=ret,
@@ -118,7 +119,7 @@ def _event(
     )
 
 
-def _audit(actor: Any, action: str, ret: MonthlyReturn, request: HttpRequest | None, **details: Any) -> None:
+def _audit(actor: User, action: str, ret: MonthlyReturn, request: HttpRequest | None, **details: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -149,7 +150,7 @@ def _today(now: dt.datetime) -> dt.date:
 
 def return_open(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     period: Period,
     request: HttpRequest | None = None,
@@ -196,7 +197,7 @@ def return_open(
 
 def return_save(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     paper: Mapping[str, Any],
     expected_version: int | None,
@@ -225,7 +226,7 @@ def return_save(
 
 def return_submit(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     expected_version: int | None,
     paper: Mapping[str, Any] | None = None,
@@ -276,7 +277,7 @@ def return_submit(
 # --- reviewing -----------------------------------------------------------------------------------
 
 
-def _may_review(actor: Any, ret: MonthlyReturn) -> None:
+def _may_review(actor: User, ret: MonthlyReturn) -> None:
     if not scope.can(actor, P.RETURN_APPROVE, ret):
         raise PermissionDenied
     if ret.submitted_by_id is not None and ret.submitted_by_id == getattr(actor, "pk", None):
@@ -299,7 +300,7 @@ def _comment(text: str | None, field: str, required: bool) -> str:
 
 def return_approve(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     expected_version: int | None,
     comment: str = "",
@@ -328,7 +329,7 @@ def return_approve(
 
 def return_send_back(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     comment: str,
     expected_version: int | None,
@@ -355,7 +356,7 @@ def return_send_back(
 
 def return_reopen(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     reason: str,
     expected_version: int | None,
