@@ -6,6 +6,7 @@ from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
 from cpims.accounts.models import User
@@ -22,9 +23,15 @@ class AuthenticatedRequest(HttpRequest):
     """
 
     user: User
+    htmx: HtmxDetails  # set by django_htmx's HtmxMiddleware on every request
 
 
 class AuthenticatedApiRequest(Request):
-    """An API request behind ``IsAuthenticated``: its user is a signed-in ``User`` (annotation only)."""
+    """An API request behind ``IsAuthenticated``: its user is a signed-in ``User`` (annotation only).
+
+    A viewset method that overrides DRF's own (``create``, ``retrieve``...) narrows ``Request`` with
+    ``# type: ignore[override]``; a viewset that reads ``self.request.user`` declares
+    ``request: AuthenticatedApiRequest`` on the concrete class (a mixin cannot: it clashes with APIView's).
+    """
 
     user: User

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,6 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.api import keys
 from cpims.api.models import ApiToken
 from cpims.api.queries import may_issue_for
@@ -20,8 +20,8 @@ from cpims.audit.actions import audit_record
 @transaction.atomic
 def token_issue(
     *,
-    actor: Any,
-    user: Any,
+    actor: User,
+    user: User,
     name: str,
     expires_at: datetime | None = None,
     request: HttpRequest | None = None,
@@ -64,7 +64,7 @@ def token_issue(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
+def token_revoke(*, actor: User, token: ApiToken, request: HttpRequest | None = None) -> ApiToken:
     """Revoke ``token`` for good. The caller has checked that ``actor`` may manage it."""
     # Lock the row so two revocations cannot both succeed.
     locked = ApiToken.objects.select_for_update().get(pk=token.pk)

@@ -11,11 +11,11 @@ from typing import Any
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.api.actions import token_revoke
 from cpims.api.models import ApiToken
 from cpims.api.serializers import ApiTokenSerializer
@@ -35,7 +35,7 @@ class ApiTokenViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retrieve
 
     @extend_schema(request=None, responses=ApiTokenSerializer)
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, public_id: str | None = None) -> Response:
+    def revoke(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         """Revoke the token for good. Requests made with it are refused from now on."""
         token = self.get_object()
         token_revoke(actor=request.user, token=token, request=request._request)

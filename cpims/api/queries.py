@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.api.models import ApiToken
 from cpims.geo.models import OrgUnit
 
@@ -22,12 +23,12 @@ from cpims.geo.models import OrgUnit
 _SCOPE_RANK = {"own": 0, "org_unit": 1, "area": 2, "national": 3}
 
 
-def tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
+def tokens_visible_to(user: User) -> QuerySet[ApiToken]:
     """The tokens ``user`` may see and manage, newest first."""
     return scope.restrict(user, ApiToken.objects.select_related("user", "created_by"), P.API_TOKEN_MANAGE)
 
 
-def token_for(user: Any, public_id: UUID | str, *, write: bool = False) -> ApiToken:
+def token_for(user: User, public_id: UUID | str, *, write: bool = False) -> ApiToken:
     """One token through the scope rules: 404 outside scope, 403 when ``write`` is not allowed."""
     return scope.get_for(
         user,
@@ -38,13 +39,13 @@ def token_for(user: Any, public_id: UUID | str, *, write: bool = False) -> ApiTo
     )
 
 
-def token_users_for(user: Any) -> QuerySet[Any]:
+def token_users_for(user: User) -> QuerySet[Any]:
     """Active users in ``user``'s scope for token management (candidates for a new token)."""
     users = get_user_model().objects.filter(is_active=True, deactivated_at__isnull=True)
     return scope.restrict(user, users, P.API_TOKEN_MANAGE)
 
 
-def may_issue_for(actor: Any, user: Any) -> bool:
+def may_issue_for(actor: User, user: User) -> bool:
     """True if ``actor`` may issue a token acting as ``user``.
 
     The user must be in the actor's scope, and each of the user's grants must be no wider than

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,7 @@ from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.api.actions import token_issue, token_revoke
 from cpims.api.forms import TokenIssueForm
 from cpims.api.queries import token_for, tokens_visible_to
@@ -25,7 +26,7 @@ PAGE_SIZE = 50
 
 
 @login_required
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.API_TOKEN_MANAGE)
     page = Paginator(tokens_visible_to(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "api/token_list.html", {"page": page})
@@ -33,7 +34,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.API_TOKEN_MANAGE)
     form = TokenIssueForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
@@ -59,7 +60,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def token_revoke_view(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     scope.require_perm(request.user, P.API_TOKEN_MANAGE)
     token = token_for(request.user, public_id, write=True)
     try:

@@ -21,11 +21,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.care import actions, queries
 from cpims.care.forms import ADMISSION_FIELDS
 from cpims.care.models import (
@@ -188,7 +188,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     def _written(self, obj: Any, code: int = status.HTTP_200_OK) -> Response:
         return Response(self.get_serializer(self.get_base_queryset().get(pk=obj.pk)).data, status=code)
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         d = validated(PlacementCreateSerializer, request)
         child = registry_queries.person_for(request.user, d.pop("child"))
         case_id = d.pop("case")
@@ -209,7 +209,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         summary="Record a status change or discharge", request=StatusChangeSerializer, responses=PlacementSerializer
     )
     @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request: Request, public_id: Any = None) -> Response:
+    def change_status(self, request: AuthenticatedApiRequest, public_id: Any = None) -> Response:
         placement = self.get_object()
         d = validated(StatusChangeSerializer, request)
         placement = actions.placement_status_change(
@@ -223,7 +223,7 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
         responses={201: PlacementSerializer},
     )
     @action(detail=True, methods=["post"])
-    def transfer(self, request: Request, public_id: Any = None) -> Response:
+    def transfer(self, request: AuthenticatedApiRequest, public_id: Any = None) -> Response:
         placement = self.get_object()
         d = validated(TransferSerializer, request)
         nxt = actions.placement_transfer(
@@ -297,7 +297,7 @@ class InstitutionViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retri
         summary="Population of an institution on a day", parameters=[ON_PARAM], responses=PopulationSerializer
     )
     @action(detail=True, methods=["get"])
-    def population(self, request: Request, public_id: Any = None) -> Response:
+    def population(self, request: AuthenticatedApiRequest, public_id: Any = None) -> Response:
         unit = self.get_object()
         raw = request.query_params.get("on")
         try:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.care import queries
 from cpims.core.hooks import HomeCount
 
 
-def care_alerts(user: Any) -> int:
+def care_alerts(user: User) -> int:
     """Expired orders, overdue reviews, escaped children and institutions over capacity: the
     alerts that need action (orders merely expiring soon are not counted, as on the alerts page).
     Four COUNT queries."""
@@ -33,7 +32,7 @@ def care_alerts(user: Any) -> int:
     )
 
 
-def home_counts(user: Any) -> list[HomeCount]:
+def home_counts(user: User) -> list[HomeCount]:
     if not scope.has_perm(user, P.PLACEMENT_VIEW):
         return []
     return [HomeCount(_("Care alerts"), reverse("care:alerts"), care_alerts(user))]

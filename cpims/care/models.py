@@ -16,14 +16,14 @@ Words used here:
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts import permissions as P
+from cpims.accounts.scope import Grants
+from cpims.accounts.types import AnyUser
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area, OrgUnit
@@ -134,7 +134,7 @@ class CapacityRow(models.Model):
         return f"{self.sex}/{self.band}: {self.places}"
 
 
-def placement_extra_q(user: Any, grants: Any, perm: str) -> Q | None:
+def placement_extra_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """Extra scope of a placement, beyond where the child is placed:
 
     * "placements of its children", wherever the child is placed: an area grant reaches the

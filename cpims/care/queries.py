@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.care.models import CapacityRow, FollowUp, Institution, Placement, Review, StatusChange
 from cpims.cases.panels import Panel
 from cpims.cases.tasks import Task
@@ -53,11 +54,11 @@ SEXES = ("male", "female", "intersex")
 # --- placements ---------------------------------------------------------------------------------
 
 
-def placements_visible_to(user: Any, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Placement]:
+def placements_visible_to(user: User, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Placement]:
     return scope.restrict(user, Placement.objects.all(), perm)
 
 
-def placement_for(user: Any, public_id: Any, *, write: str | None = None) -> Placement:
+def placement_for(user: User, public_id: Any, *, write: str | None = None) -> Placement:
     """One placement: 404 outside scope (or for another institution's child), 403 read-only."""
     return scope.get_for(
         user,
@@ -81,14 +82,14 @@ def placement_for(user: Any, public_id: Any, *, write: str | None = None) -> Pla
     )
 
 
-def can_manage(user: Any, placement: Placement) -> bool:
+def can_manage(user: User, placement: Placement) -> bool:
     return scope.can(user, P.PLACEMENT_MANAGE, placement)
 
 
 ACTIVE, ENDED, ALL = "active", "ended", "all"
 
 
-def placement_list(user: Any, *, show: str = ACTIVE, institution: OrgUnit | None = None, page: int = 1) -> Page:
+def placement_list(user: User, *, show: str = ACTIVE, institution: OrgUnit | None = None, page: int = 1) -> Page:
     """A page of placements in scope. Constant queries: count + page (joins only)."""
     qs = placements_visible_to(user)
     if show == ACTIVE:
@@ -111,7 +112,7 @@ class PlacementDetail:
     can_manage: bool
 
 
-def placement_detail(user: Any, placement: Placement) -> PlacementDetail:
+def placement_detail(user: User, placement: Placement) -> PlacementDetail:
     history = list(
         StatusChange.objects.filter(placement=placement)
         .select_related("discharge_type", "recorded_by")
@@ -145,7 +146,7 @@ LOOKUP_ATTEMPTS = 10  # unsuccessful admission lookups a user may make in LOOKUP
 LOOKUP_WINDOW = dt.timedelta(hours=1)
 
 
-def lookups_exhausted(user: Any) -> bool:
+def lookups_exhausted(user: User) -> bool:
     """Too many unsuccessful number + date-of-birth lookups lately (guessing, not admitting):
     counted from the audit log, read through its (actor, at) index."""
     from cpims.audit.models import AuditEvent
@@ -167,7 +168,7 @@ def child_placement_ids(person: Any) -> dict[str, list[str]]:
 # --- institutions -------------------------------------------------------------------------------
 
 
-def _institution_q(user: Any) -> Q | None:
+def _institution_q(user: User) -> Q | None:
     """Institutions the user may see: through placement.view or orgunit.manage grants."""
     combined: Q | None = None
     for perm in (P.PLACEMENT_VIEW, P.ORGUNIT_MANAGE):
@@ -177,7 +178,7 @@ def _institution_q(user: Any) -> Q | None:
     return combined
 
 
-def institutions_visible_to(user: Any) -> QuerySet[OrgUnit]:
+def institutions_visible_to(user: User) -> QuerySet[OrgUnit]:
     qs = OrgUnit.objects.filter(kind__in=OrgUnit.INSTITUTION_KINDS)
     q = _institution_q(user)
     if q is None:
@@ -185,7 +186,7 @@ def institutions_visible_to(user: Any) -> QuerySet[OrgUnit]:
     return qs.filter(q)
 
 
-def institution_for(user: Any, public_id: Any, *, write: bool = False) -> OrgUnit:
+def institution_for(user: User, public_id: Any, *, write: bool = False) -> OrgUnit:
     """An institution (org unit) by public id: 404 outside scope; 403 to a change without
     placement.manage or orgunit.manage over it."""
     try:
@@ -197,7 +198,7 @@ def institution_for(user: Any, public_id: Any, *, write: bool = False) -> OrgUni
     return unit
 
 
-def can_manage_institution(user: Any, unit: OrgUnit) -> bool:
+def can_manage_institution(user: User, unit: OrgUnit) -> bool:
     return scope.can(user, P.PLACEMENT_MANAGE, unit) or scope.can(user, P.ORGUNIT_MANAGE, unit)
 
 
@@ -231,7 +232,7 @@ def _with_roll(qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     )
 
 
-def institution_list(user: Any, *, page: int = 1, q: str = "") -> Page:
+def institution_list(user: User, *, page: int = 1, q: str = "") -> Page:
     """Institutions in scope with roll, capacity and open state. Constant queries."""
     qs = _with_roll(institutions_visible_to(user)).select_related("institution", "sub_county")
     if q:
@@ -381,7 +382,7 @@ def _population(unit: OrgUnit, on: dt.date) -> Population:
     return pop
 
 
-def population(user: Any, institution: OrgUnit, *, on: dt.date | None = None) -> Population:
+def population(user: User, institution: OrgUnit, *, on: dt.date | None = None) -> Population:
     """The institution's population on ``on`` (default today) by sex, age band and admission
     reason, with capacity and vacancies. 404 if the user may not see the institution (aggregate
     figures: placement.view, orgunit.manage or report.view_aggregate over it)."""
@@ -395,7 +396,7 @@ def population(user: Any, institution: OrgUnit, *, on: dt.date | None = None) ->
     return _population(institution, on or timezone.localdate())
 
 
-def _aggregate_placements(user: Any) -> QuerySet[Placement]:
+def _aggregate_placements(user: User) -> QuerySet[Placement]:
     """Placements whose *count* the user may know: placement.view or report.view_aggregate."""
     combined: Q | None = None
     for perm in (P.PLACEMENT_VIEW, P.REPORT_VIEW_AGGREGATE):
@@ -407,7 +408,7 @@ def _aggregate_placements(user: Any) -> QuerySet[Placement]:
     return Placement.objects.filter(combined)
 
 
-def children_in_care(user: Any, *, area: Area | None = None, on: dt.date | None = None) -> int:
+def children_in_care(user: User, *, area: Area | None = None, on: dt.date | None = None) -> int:
     """Placements on the roll on ``on`` (default today) within the user's scope, optionally in a
     county or sub-county (where the child is placed)."""
     qs = _open_on(_aggregate_placements(user), on or timezone.localdate())
@@ -499,14 +500,14 @@ class Alerts:
         return len(self.expired) + len(self.overdue_reviews) + len(self.escaped) + len(self.over_capacity)
 
 
-def expired_orders(user: Any, *, today: dt.date | None = None, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Placement]:
+def expired_orders(user: User, *, today: dt.date | None = None, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Placement]:
     """Active placements whose order expired before today (expiring today is not yet expired)."""
     today = today or timezone.localdate()
     return placements_visible_to(user, perm).filter(ended_on__isnull=True, order_expires_on__lt=today)
 
 
 def expiring_orders(
-    user: Any, *, today: dt.date | None = None, days: int = EXPIRING_DAYS, perm: str = P.PLACEMENT_VIEW
+    user: User, *, today: dt.date | None = None, days: int = EXPIRING_DAYS, perm: str = P.PLACEMENT_VIEW
 ) -> QuerySet[Placement]:
     today = today or timezone.localdate()
     return placements_visible_to(user, perm).filter(
@@ -514,7 +515,7 @@ def expiring_orders(
     )
 
 
-def overdue_reviews(user: Any, *, today: dt.date | None = None, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Review]:
+def overdue_reviews(user: User, *, today: dt.date | None = None, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Review]:
     """Reviews not held whose due date is before today, on active placements in scope."""
     today = today or timezone.localdate()
     return Review.objects.filter(
@@ -524,11 +525,11 @@ def overdue_reviews(user: Any, *, today: dt.date | None = None, perm: str = P.PL
     )
 
 
-def escaped(user: Any, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Placement]:
+def escaped(user: User, perm: str = P.PLACEMENT_VIEW) -> QuerySet[Placement]:
     return placements_visible_to(user, perm).filter(ended_on__isnull=True, status=Placement.Status.ESCAPED)
 
 
-def over_capacity(user: Any) -> list[OrgUnit]:
+def over_capacity(user: User) -> list[OrgUnit]:
     """Institutions in scope whose roll exceeds their declared capacity (total)."""
     qs = _with_roll(institutions_visible_to(user)).filter(capacity__gt=0)
     return [u for u in qs.order_by("name")[:ALERT_LIMIT] if u.on_roll > u.capacity]
@@ -537,7 +538,7 @@ def over_capacity(user: Any) -> list[OrgUnit]:
 _ALERT_RELATED = ("child", "institution", "care_type", "case")
 
 
-def alerts(user: Any, *, today: dt.date | None = None) -> Alerts:
+def alerts(user: User, *, today: dt.date | None = None) -> Alerts:
     """Everything the alerts page shows, in five queries."""
     today = today or timezone.localdate()
     return Alerts(
@@ -567,7 +568,7 @@ def _url(p: Placement) -> str:
     return reverse("care:placement_detail", kwargs={"public_id": p.public_id})
 
 
-def care_tasks(user: Any) -> list[Task]:
+def care_tasks(user: User) -> list[Task]:
     """Task-list entries for placement managers: reviews due within two weeks (or overdue),
     orders expired or expiring within two weeks, escaped children, follow-ups due, institutions
     over capacity."""
@@ -585,7 +586,7 @@ def care_tasks(user: Any) -> list[Task]:
     ]
 
 
-def _review_tasks(user: Any, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
+def _review_tasks(user: User, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
     reviews = (
         Review.objects.filter(
             placement__in=managed.filter(ended_on__isnull=True), held_on__isnull=True, due_on__lte=horizon
@@ -610,7 +611,7 @@ def _review_tasks(user: Any, managed: QuerySet[Placement], today: dt.date, horiz
     return out
 
 
-def _order_tasks(user: Any, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
+def _order_tasks(user: User, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
     orders = (
         managed.filter(ended_on__isnull=True, order_expires_on__lte=horizon)
         .select_related("child", "case")
@@ -638,7 +639,7 @@ def _order_tasks(user: Any, managed: QuerySet[Placement], today: dt.date, horizo
     return out
 
 
-def _escaped_tasks(user: Any, managed: QuerySet[Placement]) -> list[Task]:
+def _escaped_tasks(user: User, managed: QuerySet[Placement]) -> list[Task]:
     escaped_now = managed.filter(ended_on__isnull=True, status=Placement.Status.ESCAPED).select_related("child", "case")
     return [
         Task(
@@ -654,7 +655,7 @@ def _escaped_tasks(user: Any, managed: QuerySet[Placement]) -> list[Task]:
     ]
 
 
-def _followup_tasks(user: Any, managed: QuerySet[Placement], horizon: dt.date) -> list[Task]:
+def _followup_tasks(user: User, managed: QuerySet[Placement], horizon: dt.date) -> list[Task]:
     followups = (
         FollowUp.objects.filter(placement__in=managed, visited_on__isnull=True, due_on__lte=horizon)
         .select_related("placement__child", "placement__case")
@@ -674,7 +675,7 @@ def _followup_tasks(user: Any, managed: QuerySet[Placement], horizon: dt.date) -
     ]
 
 
-def _capacity_tasks(user: Any) -> list[Task]:
+def _capacity_tasks(user: User) -> list[Task]:
     return [
         Task(
             kind="care_capacity",
@@ -693,7 +694,7 @@ def _capacity_tasks(user: Any) -> list[Task]:
 # --- the child's timeline and the case page ---------------------------------------------------
 
 
-def child_timeline(user: Any, person: Any) -> list[Any]:
+def child_timeline(user: User, person: Any) -> list[Any]:
     """Every placement of ``person`` the viewer may see, as timeline entries: admission and each
     status change, reviews held and follow-up visits. One query (a UNION of the three)."""
     if not scope.has_perm(user, P.PLACEMENT_VIEW):
@@ -799,7 +800,7 @@ class CaseCare:
     can_admit: bool
 
 
-def case_care(user: Any, case: Any) -> CaseCare:
+def case_care(user: User, case: Any) -> CaseCare:
     """Placements of the case's child that the viewer may see (most recent first)."""
     placements: list[Placement] = []
     if scope.has_perm(user, P.PLACEMENT_VIEW):
@@ -813,7 +814,7 @@ def case_care(user: Any, case: Any) -> CaseCare:
     return CaseCare(case=case, placements=placements, can_admit=scope.has_perm(user, P.PLACEMENT_MANAGE))
 
 
-def case_page_panel(user: Any, case: Any) -> Panel | None:
+def case_page_panel(user: User, case: Any) -> Panel | None:
     """The care section of the case page (registered with cpims.cases.panels)."""
     if not scope.has_perm(user, P.PLACEMENT_VIEW):
         return None

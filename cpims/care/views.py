@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
 from cpims.care import actions, forms, queries
@@ -57,7 +59,7 @@ def _to_placement(placement: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def placement_list(request: HttpRequest) -> HttpResponse:
+def placement_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.PLACEMENT_VIEW)
     show = request.GET.get("show")
     show = show if show in (queries.ACTIVE, queries.ENDED, queries.ALL) else queries.ACTIVE
@@ -67,7 +69,7 @@ def placement_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_create(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Admit a child (optionally ``?case=<public id>``, the case that placed them)."""
     scope.require_perm(request.user, P.PLACEMENT_MANAGE)
     found_born = None
@@ -120,7 +122,7 @@ def _found_elsewhere(request: HttpRequest, public_id: Any) -> tuple[Any, dt.date
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def admit_lookup(request: HttpRequest) -> HttpResponse:
+def admit_lookup(request: AuthenticatedRequest) -> HttpResponse:
     """Find the child to admit by CPIMS number; a child registered by another office by CPIMS
     number and date of birth together (no partial match, no list; every attempt audited, and
     after too many unsuccessful ones the lookup waits)."""
@@ -148,7 +150,7 @@ def admit_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "care/admit_lookup.html", {"form": form, "error": error}, status=status)
 
 
-def _lookup(request: HttpRequest, number: str, born: dt.date | None) -> Any:
+def _lookup(request: AuthenticatedRequest, number: str, born: dt.date | None) -> Any:
     """The child by number among the user's records, else anywhere by number and date of birth.
     Audited either way; the number typed is recorded only when it found a child."""
     canonical = normalise_number(number)
@@ -178,7 +180,7 @@ def _lookup(request: HttpRequest, number: str, born: dt.date | None) -> Any:
 
 @login_required
 @require_GET
-def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id)
     detail = queries.placement_detail(request.user, placement)
     audit_record(
@@ -204,7 +206,7 @@ def placement_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     initial = {
         "admission_type": placement.admission_type_id,
@@ -238,7 +240,7 @@ def placement_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_status(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.StatusForm(
         request.POST or None,
@@ -263,7 +265,7 @@ def placement_status(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
+def placement_transfer(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.TransferForm(request.POST or None, initial={"on": timezone.localdate(), "version": placement.version})
     # The child's new placement may be at an institution this user cannot see.
@@ -285,7 +287,7 @@ def placement_transfer(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def review_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.ReviewForm(request.POST or None, initial={"held_on": timezone.localdate()})
     return _form(
@@ -305,7 +307,7 @@ def review_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def followup_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     placement = queries.placement_for(request.user, public_id, write=P.PLACEMENT_MANAGE)
     form = forms.FollowUpForm(request.POST or None, initial={"visited_on": timezone.localdate()})
     return _form(
@@ -325,7 +327,7 @@ def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def alerts(request: HttpRequest) -> HttpResponse:
+def alerts(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.PLACEMENT_VIEW)
     return render(request, "care/alerts.html", {"alerts": queries.alerts(request.user), "today": timezone.localdate()})
 
@@ -333,14 +335,14 @@ def alerts(request: HttpRequest) -> HttpResponse:
 # --- institutions -------------------------------------------------------------------------------
 
 
-def _require_institution_pages(user: Any) -> None:
+def _require_institution_pages(user: User) -> None:
     if not (scope.has_perm(user, P.PLACEMENT_VIEW) or scope.has_perm(user, P.ORGUNIT_MANAGE)):
         raise PermissionDenied
 
 
 @login_required
 @require_GET
-def institution_list(request: HttpRequest) -> HttpResponse:
+def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_institution_pages(request.user)
     q = (request.GET.get("q") or "").strip()
     page = queries.institution_list(request.user, page=_as_page(request.GET.get("page")), q=q)
@@ -356,7 +358,7 @@ def _parse_on(value: str | None) -> dt.date:
 
 @login_required
 @require_GET
-def institution_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def institution_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     unit = queries.institution_for(request.user, public_id)
     on = _parse_on(request.GET.get("on"))
     pop = queries.population(request.user, unit, on=on)
@@ -381,7 +383,7 @@ def institution_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def institution_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def institution_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     unit = queries.institution_for(request.user, public_id, write=True)
     profile = queries.profile_of(unit)
     initial: dict[str, Any] = {"is_open": True, "registration_status": "unregistered"}

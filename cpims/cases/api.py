@@ -15,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.cases import actions, queries, workflow
 from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
 from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
@@ -239,16 +239,16 @@ class CaseViewSet(
             OpenApiParameter("ward", str, description=_("Official code of the ward where it happened.")),
         ]
     )
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         return super().list(request, *args, **kwargs)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         case = self.get_object()
         queries.audit_view(request.user, case, request=request, via="api")
         return Response(CaseSerializer(case).data)
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         d = validated(CaseCreateSerializer, request)
         child = registry_queries.person_for(request.user, d.pop("child"))
         case = actions.case_open(
@@ -266,7 +266,7 @@ class CaseViewSet(
         return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data, status=201)
 
     @extend_schema(request=CaseUpdateSerializer, responses={200: CaseSerializer})
-    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def partial_update(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         case = self.get_object()
         d = validated(CaseUpdateSerializer, request, partial=True)
         if "categories" in d:
@@ -277,12 +277,13 @@ class CaseViewSet(
         return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data)
 
     @extend_schema(exclude=True)
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         return self.partial_update(request, *args, **kwargs)
 
-    def _transition(self, request: Request, name: str) -> Response:
+    def _transition(self, request: AuthenticatedApiRequest, name: str) -> Response:
         case = self.get_object()
         d = validated(TransitionSerializer, request)
+        common: dict[str, Any]  # mixed values: a precise dict type would refuse every ``**common``
         common = {"actor": request.user, "case": case, "expected_version": d.get("version"), "request": request}
         if name == "start_assessment":
             actions.case_assessment_start(**common)
@@ -314,47 +315,47 @@ class CaseViewSet(
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="start-assessment")
-    def start_assessment(self, request: Request, public_id: str | None = None) -> Response:
+    def start_assessment(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "start_assessment")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="complete-assessment")
-    def complete_assessment(self, request: Request, public_id: str | None = None) -> Response:
+    def complete_assessment(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "complete_assessment")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="submit-plan")
-    def submit_plan(self, request: Request, public_id: str | None = None) -> Response:
+    def submit_plan(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "submit_plan")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="approve-plan")
-    def approve_plan(self, request: Request, public_id: str | None = None) -> Response:
+    def approve_plan(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "approve_plan")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="return-plan")
-    def return_plan(self, request: Request, public_id: str | None = None) -> Response:
+    def return_plan(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "return_plan")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="propose-closure")
-    def propose_closure(self, request: Request, public_id: str | None = None) -> Response:
+    def propose_closure(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "propose_closure")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="approve-closure")
-    def approve_closure(self, request: Request, public_id: str | None = None) -> Response:
+    def approve_closure(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "approve_closure")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], url_path="reject-closure")
-    def reject_closure(self, request: Request, public_id: str | None = None) -> Response:
+    def reject_closure(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "reject_closure")
 
     @extend_schema(request=TransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"])
-    def reopen(self, request: Request, public_id: str | None = None) -> Response:
+    def reopen(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         return self._transition(request, "reopen")
 
 
@@ -407,7 +408,7 @@ class ServiceRecordViewSet(
         )
 
     @extend_schema(request=ServiceRecordCreateSerializer, responses={201: ServiceRecordSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         d = validated(ServiceRecordCreateSerializer, request)
         case = None
         if d.get("case"):

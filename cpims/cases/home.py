@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.models import Case, CaseClosure, CasePlan, FollowUp
 from cpims.cases.queries import cases_visible_to
 from cpims.core.hooks import HomeCount
 
 
-def overdue_followups(user: Any) -> int:
+def overdue_followups(user: User) -> int:
     """Open follow-ups past their due date on open cases the user may work on (case.update).
     Uses the partial indexes on open follow-ups and open cases."""
     return FollowUp.objects.filter(
@@ -25,7 +24,7 @@ def overdue_followups(user: Any) -> int:
     ).count()
 
 
-def approvals_waiting(user: Any) -> int:
+def approvals_waiting(user: User) -> int:
     """Plans submitted and closures proposed that the user may approve (never their own)."""
     total = 0
     if scope.has_perm(user, P.CASE_APPROVE_PLAN):
@@ -47,12 +46,12 @@ def approvals_waiting(user: Any) -> int:
     return total
 
 
-def my_open_cases(user: Any) -> int:
+def my_open_cases(user: User) -> int:
     """Open cases the user opened (index case_owner_status), within their case.view scope."""
     return cases_visible_to(user).filter(created_by=user).exclude(status=Case.Status.CLOSED).count()
 
 
-def home_counts(user: Any) -> list[HomeCount]:
+def home_counts(user: User) -> list[HomeCount]:
     out: list[HomeCount] = []
     tasks = reverse("cases:task_list")
     if scope.has_perm(user, P.CASE_UPDATE):

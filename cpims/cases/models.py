@@ -7,13 +7,14 @@ machine lives in ``cpims.cases.workflow``.
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.scope import Grants
+from cpims.accounts.types import AnyUser
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area, OrgUnit
@@ -23,7 +24,7 @@ from cpims.geo.models import Area, OrgUnit
 SENSITIVE_CATEGORY_CODES = frozenset({"CCDF", "CSDF", "CSRC", "CSRG", "CSSO", "CLAB", "CSAB", "CORP"})
 
 
-def access_q(user: Any, grants: Any, perm: str) -> Q | None:
+def access_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """Extra scope: an active CaseAccess (referral, transfer) opens the case to the receiving unit,
     for the permissions that unit's grants carry."""
     units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
@@ -34,7 +35,7 @@ def access_q(user: Any, grants: Any, perm: str) -> Q | None:
     return Q(pk__in=CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id"))
 
 
-def service_access_q(user: Any, grants: Any, perm: str) -> Q | None:
+def service_access_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """Services on a case the unit was given access to."""
     units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
     if not units:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cpims.accounts.models import User
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -25,5 +27,5 @@ def register_case_panel(fn: Callable[[Any, Any], Panel | None]) -> None:
         _SOURCES.append(fn)
 
 
-def panels_for(user: Any, case: Any) -> list[Panel]:
+def panels_for(user: User, case: Any) -> list[Panel]:
     return [panel for fn in _SOURCES if (panel := fn(user, case)) is not None]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import workflow
 from cpims.cases.models import (
@@ -38,11 +39,11 @@ UPCOMING_DAYS = 14
 TIMELINE_LIMIT = 50
 
 
-def cases_visible_to(user: Any, perm: str = P.CASE_VIEW) -> QuerySet[Case]:
+def cases_visible_to(user: User, perm: str = P.CASE_VIEW) -> QuerySet[Case]:
     return scope.restrict(user, Case.objects.all(), perm)
 
 
-def case_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None = None) -> Case:
+def case_for(user: User, public_id: Any, *, write: str | Sequence[str] | None = None) -> Case:
     """One case through the scope rules: 404 outside scope, 403 when ``write`` is not held."""
     return scope.get_for(
         user,
@@ -53,13 +54,13 @@ def case_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None = N
     )
 
 
-def audit_view(user: Any, case: Case, *, request: HttpRequest | None = None, via: str = "web") -> None:
+def audit_view(user: User, case: Case, *, request: HttpRequest | None = None, via: str = "web") -> None:
     audit_record(
         actor=user, action="case.view", obj=case, object_label=case.case_number, request=request, details={"via": via}
     )
 
 
-def can_see_sensitive(user: Any, case: Case) -> bool:
+def can_see_sensitive(user: User, case: Case) -> bool:
     return scope.can(user, P.CASE_VIEW_SENSITIVE, case)
 
 
@@ -82,7 +83,7 @@ def _categories_prefetch() -> Prefetch:
     return Prefetch("categories", queryset=CaseCategory.objects.select_related("category").order_by("id"))
 
 
-def case_list(user: Any, filters: CaseFilters, *, page: int = 1) -> Page:
+def case_list(user: User, filters: CaseFilters, *, page: int = 1) -> Page:
     """A page of the cases ``user`` may see, newest report first. Constant queries: count, page,
     categories of the page."""
     qs = cases_visible_to(user)
@@ -121,7 +122,7 @@ def case_list(user: Any, filters: CaseFilters, *, page: int = 1) -> Page:
     return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
-def ward_choices(user: Any, office: Any = None) -> QuerySet[Any]:
+def ward_choices(user: User, office: Any = None) -> QuerySet[Any]:
     """Wards the case-list filter offers: those of the chosen office's sub-county, else those
     under the areas of the user's case.view grants (a sub-county's or a county's wards). A
     national grant offers none until an office is chosen: 1,450 wards are no list for a phone."""
@@ -168,7 +169,7 @@ class CasePage:
     older_than: int | None = None  # the id to page on from ("show older"), None when all are shown
 
 
-def case_page(user: Any, case: Case) -> CasePage:
+def case_page(user: User, case: Case) -> CasePage:
     """Everything the case page shows, in a fixed number of queries."""
     case = (
         Case.objects.select_related(
@@ -257,7 +258,7 @@ def timeline_page(
     return rows, (rows[-1].pk if more and rows else None)
 
 
-def open_cases_of(user: Any, child: Any) -> list[Case]:
+def open_cases_of(user: User, child: Any) -> list[Case]:
     """The child's open cases the user may see (the duplicate / open-case warning)."""
     return list(
         cases_visible_to(user)
@@ -278,13 +279,13 @@ def person_access(units: list[int], perm: str) -> QuerySet[Any]:
     return CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case__child_id")
 
 
-def services_visible_to(user: Any) -> QuerySet[ServiceRecord]:
+def services_visible_to(user: User) -> QuerySet[ServiceRecord]:
     return scope.restrict(user, ServiceRecord.objects.all(), P.CASE_VIEW) | scope.restrict(
         user, ServiceRecord.objects.all(), P.SERVICE_RECORD
     )
 
 
-def services_for_child(user: Any, child: Any) -> list[ServiceRecord]:
+def services_for_child(user: User, child: Any) -> list[ServiceRecord]:
     """Every service any actor gave ``child``, if ``user`` may see the child (child.view) or one
     of the child's cases; otherwise the services the user's own scope reaches. For the child's
     profile; newest first."""
@@ -302,7 +303,7 @@ def _case_url(case: Case) -> str:
 
 
 @register_task_source
-def followup_tasks(user: Any) -> list[Task]:
+def followup_tasks(user: User) -> list[Task]:
     """Open follow-ups overdue or due within two weeks, on cases the user may work on."""
     horizon = timezone.localdate() + dt.timedelta(days=UPCOMING_DAYS)
     rows = (
@@ -330,7 +331,7 @@ def followup_tasks(user: Any) -> list[Task]:
 
 
 @register_task_source
-def approval_tasks(user: Any) -> list[Task]:
+def approval_tasks(user: User) -> list[Task]:
     """Plans and closures awaiting approval that the user may approve (not their own)."""
     out: list[Task] = []
     if scope.has_perm(user, P.CASE_APPROVE_PLAN):

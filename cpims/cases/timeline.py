@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.models import CaseCategory
 from cpims.cases.queries import cases_visible_to, services_for_child
 from cpims.registry.queries import ProfileSection, TimelineEntry
@@ -19,7 +20,7 @@ from cpims.registry.queries import ProfileSection, TimelineEntry
 CASES_ON_PROFILE = 50
 
 
-def child_timeline(user: Any, person: Any) -> list[TimelineEntry]:
+def child_timeline(user: User, person: Any) -> list[TimelineEntry]:
     """Cases of ``person`` the viewer may see, and services given to them: two queries."""
     entries = [
         TimelineEntry(
@@ -43,7 +44,7 @@ def child_timeline(user: Any, person: Any) -> list[TimelineEntry]:
     return entries
 
 
-def child_cases_section(user: Any, person: Any) -> ProfileSection | None:
+def child_cases_section(user: User, person: Any) -> ProfileSection | None:
     """The child's cases on their profile, newest first, with "Open a case".
 
     Only cases the viewer may open are listed (each a link): a case held by an office outside the

@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
@@ -44,14 +46,14 @@ def _as_int(value: Any) -> int | None:
         return None
 
 
-def _units(user: Any, perm: str) -> QuerySet[OrgUnit]:
+def _units(user: User, perm: str) -> QuerySet[OrgUnit]:
     ids = sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
     return OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name")
 
 
 @login_required
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_VIEW)
     offices = scope.restrict(request.user, OrgUnit.objects.filter(is_active=True), P.ORGUNIT_VIEW).filter(
         kind__in=sorted(OrgUnit.DCS_OFFICE_KINDS)
@@ -91,7 +93,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _pick_child(request: HttpRequest) -> Person | None:
+def _pick_child(request: AuthenticatedRequest) -> Person | None:
     """The child chosen from the registry: ?child=<public_id> or ?number=<CPIMS number>."""
     if request.GET.get("child"):
         return registry_queries.person_for(request.user, request.GET["child"])
@@ -106,7 +108,7 @@ def _pick_child(request: HttpRequest) -> Person | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_create(request: HttpRequest) -> HttpResponse:
+def case_create(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_CREATE)
     child = _pick_child(request)
     if child is None:
@@ -174,7 +176,7 @@ def _today() -> Any:
 
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def case_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id)
     queries.audit_view(request.user, case, request=request)
     page = queries.case_page(request.user, case)
@@ -187,7 +189,7 @@ def case_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def timeline(request: HttpRequest, public_id: Any) -> HttpResponse:
+def timeline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Older timeline rows ("show older"): an htmx fragment that replaces its own button, or a
     plain page without JavaScript."""
     case = queries.case_for(request.user, public_id)
@@ -202,7 +204,7 @@ def timeline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     sensitive = queries.can_see_sensitive(request.user, case)
     data = request.POST if request.method == "POST" else None
@@ -287,7 +289,7 @@ def case_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _run_transition(request: HttpRequest, case: Case, name: str, form: Any) -> Any:
+def _run_transition(request: AuthenticatedRequest, case: Case, name: str, form: Any) -> Any:
     d = form.cleaned_data
     common = {"actor": request.user, "case": case, "expected_version": d.get("version"), "request": request}
     if name == "start_assessment":
@@ -319,7 +321,7 @@ def _run_transition(request: HttpRequest, case: Case, name: str, form: Any) -> A
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transition(request: HttpRequest, public_id: Any, name: str) -> HttpResponse:
+def transition(request: AuthenticatedRequest, public_id: Any, name: str) -> HttpResponse:
     step = workflow.TRANSITIONS.get(name)
     if step is None:
         raise Http404
@@ -361,7 +363,7 @@ def _case_form(request: HttpRequest, case: Case, form: Any, action: Any, *, titl
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def plan_goal_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.GoalForm(request.POST or None, initial={"version": case.version})
     return _case_form(
@@ -382,7 +384,7 @@ def plan_goal_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def followup_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.FollowUpForm(request.POST or None)
     return _case_form(
@@ -399,7 +401,7 @@ def followup_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def followup_done(request: HttpRequest, public_id: Any, followup_id: Any) -> HttpResponse:
+def followup_done(request: AuthenticatedRequest, public_id: Any, followup_id: Any) -> HttpResponse:
     case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     followup = FollowUp.objects.filter(case=case, public_id=followup_id).first()
     if followup is None:
@@ -419,7 +421,7 @@ def followup_done(request: HttpRequest, public_id: Any, followup_id: Any) -> Htt
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_create(request: HttpRequest) -> HttpResponse:
+def service_create(request: AuthenticatedRequest) -> HttpResponse:
     """Record a service for a child (``?child=``) or on a case (``?case=``)."""
     scope.require_perm(request.user, P.SERVICE_RECORD)
     case = None
@@ -465,7 +467,7 @@ TASK_KINDS = {"followup": {"followup"}, "approval": {"plan_approval", "closure_a
 
 @login_required
 @require_GET
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_VIEW)
     office_view = request.GET.get("view") == "office"
     tasks = tasks_for(request.user, mine_only=not office_view)

@@ -11,7 +11,6 @@ disagree about what is possible.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.models import Case, CaseClosure, CasePlan
 
 S = Case.Status
@@ -117,7 +117,7 @@ def refused_message(status: str) -> str:
     return _("A case in “%(status)s” can go to: %(states)s.") % {"status": S(status).label, "states": names}
 
 
-def refusal(actor: Any, name: str, sit: Situation) -> TransitionRefused | None:
+def refusal(actor: User, name: str, sit: Situation) -> TransitionRefused | None:
     """Why ``name`` cannot happen now given the plan and closure (None: nothing in the way)."""
     own = getattr(actor, "pk", None)
     submitted = sit.plan_status == CasePlan.Status.SUBMITTED
@@ -142,13 +142,13 @@ def refusal(actor: Any, name: str, sit: Situation) -> TransitionRefused | None:
     return None
 
 
-def guard(actor: Any, name: str, sit: Situation) -> None:
+def guard(actor: User, name: str, sit: Situation) -> None:
     """Raise the refusal of ``name`` given the plan and closure, if any."""
     if (refused := refusal(actor, name, sit)) is not None:
         raise refused
 
 
-def check(actor: Any, case: Case, name: str) -> Transition:
+def check(actor: User, case: Case, name: str) -> Transition:
     """The transition, if ``case`` may take it now and ``actor`` holds its permission over the case.
 
     Raises TransitionRefused (state, naming the states the case can go to) or PermissionDenied."""
@@ -167,7 +167,7 @@ def check(actor: Any, case: Case, name: str) -> Transition:
 
 
 def allowed(
-    actor: Any, case: Case, sit: Situation | None = None, perms: dict[str, bool] | None = None
+    actor: User, case: Case, sit: Situation | None = None, perms: dict[str, bool] | None = None
 ) -> list[Transition]:
     """The steps the case may take now by this actor: state, permission and ``refusal`` all agree
     (the case page's buttons). ``perms``: the actor's permissions over the case, if known."""

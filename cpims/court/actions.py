@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.actions import case_event_add
 from cpims.cases.models import Case, CaseEvent
 from cpims.core.edits import changed_fields, lock_for_edit
@@ -43,7 +44,7 @@ from cpims.geo.models import OrgUnit
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _lock_case(actor: Any, case: Case) -> Case:
+def _lock_case(actor: User, case: Case) -> Case:
     """The case row locked for this transaction, if ``actor`` may work on it (case.update)."""
     list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     return scope.get_for(actor, Case.objects.all(), view=P.CASE_VIEW, write=P.CASE_UPDATE, pk=case.pk)
@@ -148,7 +149,7 @@ def _stale_message(session: CourtSession) -> str:
 
 def court_session_record(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     session_type: Code,
     held_on: dt.date,
@@ -201,7 +202,7 @@ def court_session_record(
 
 def court_session_update(
     *,
-    actor: Any,
+    actor: User,
     session: CourtSession,
     expected_version: int | None,
     session_type: Code,
@@ -307,7 +308,7 @@ def _checked_order(
 
 def court_order_add(
     *,
-    actor: Any,
+    actor: User,
     session: CourtSession,
     order_type: Code,
     made_on: dt.date | None = None,
@@ -359,7 +360,7 @@ def court_order_add(
 
 def court_order_update(
     *,
-    actor: Any,
+    actor: User,
     order: CourtOrder,
     order_type: Code,
     made_on: dt.date,
@@ -402,7 +403,7 @@ def court_order_update(
 
 def summons_issue(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     person_role: str,
     issued_on: dt.date,
@@ -454,7 +455,7 @@ def summons_issue(
 
 def summons_mark(
     *,
-    actor: Any,
+    actor: User,
     summons: Summons,
     honoured: bool,
     honoured_on: dt.date | None = None,

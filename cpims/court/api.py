@@ -25,6 +25,7 @@ from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.cases import queries as case_queries
 from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
 from cpims.court import actions, queries
@@ -232,13 +233,13 @@ class CourtSessionViewSet(_CourtViewSet):
         )
         return _by_case(self.request, qs, "case__").order_by("-held_on", "-id")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         d = validated(CourtSessionCreateSerializer, request)
         case = case_queries.case_for(request.user, d.pop("case"), write=P.CASE_UPDATE)
         session = actions.court_session_record(actor=request.user, case=case, request=request._request, **d)
         return self._written(session, status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         session = self.get_object()
         d = validated(CourtSessionUpdateSerializer, request)
         session = actions.court_session_update(
@@ -269,13 +270,13 @@ class CourtOrderViewSet(_CourtViewSet):
         qs = CourtOrder.objects.select_related("session", "session__case", "order_type")
         return _by_case(self.request, qs, "session__case__").order_by("made_on", "id")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         d = validated(CourtOrderCreateSerializer, request)
         session = queries.session_for(request.user, d.pop("session"), write=P.CASE_UPDATE)
         order = actions.court_order_add(actor=request.user, session=session, request=request._request, **d)
         return self._written(order, status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         order = self.get_object()
         d = validated(CourtOrderWriteSerializer, request)
         d["made_on"] = d["made_on"] or order.made_on
@@ -303,13 +304,13 @@ class SummonsViewSet(_CourtViewSet):
         qs = Summons.objects.select_related("case")
         return _by_case(self.request, qs, "case__").order_by("-issued_on", "-id")
 
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         d = validated(SummonsCreateSerializer, request)
         case = case_queries.case_for(request.user, d.pop("case"), write=P.CASE_UPDATE)
         summons = actions.summons_issue(actor=request.user, case=case, request=request._request, **d)
         return self._written(summons, status.HTTP_201_CREATED)
 
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         summons = self.get_object()
         data = validated(SummonsUpdateSerializer, request)
         summons = actions.summons_mark(actor=request.user, summons=summons, request=request._request, **data)

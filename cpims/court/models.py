@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.scope import Grants
+from cpims.accounts.types import AnyUser
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import OrgUnit
@@ -31,7 +33,7 @@ def _access_via(prefix: str) -> Any:
     """Extra scope like the case's own: an active CaseAccess (referral, transfer) on the case opens
     its court records to the receiving unit, for the permissions that unit's grants carry."""
 
-    def access(user: Any, grants: Any, perm: str) -> Q | None:
+    def access(user: AnyUser, grants: Grants, perm: str) -> Q | None:
         from cpims.cases.models import CaseAccess
 
         units = sorted({g.org_unit_id for g in grants.with_perm(perm)})

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.models import Case
 from cpims.cases.panels import Panel
 from cpims.cases.tasks import Task
@@ -33,19 +34,19 @@ UPCOMING = "upcoming"
 MISSED = "missed"
 
 
-def sessions_visible_to(user: Any, perm: str = P.CASE_VIEW) -> QuerySet[CourtSession]:
+def sessions_visible_to(user: User, perm: str = P.CASE_VIEW) -> QuerySet[CourtSession]:
     return scope.restrict(user, CourtSession.objects.all(), perm)
 
 
-def summonses_visible_to(user: Any, perm: str = P.CASE_VIEW) -> QuerySet[Summons]:
+def summonses_visible_to(user: User, perm: str = P.CASE_VIEW) -> QuerySet[Summons]:
     return scope.restrict(user, Summons.objects.all(), perm)
 
 
-def orders_visible_to(user: Any, perm: str = P.CASE_VIEW) -> QuerySet[CourtOrder]:
+def orders_visible_to(user: User, perm: str = P.CASE_VIEW) -> QuerySet[CourtOrder]:
     return scope.restrict(user, CourtOrder.objects.all(), perm)
 
 
-def session_for(user: Any, public_id: Any, *, write: str | None = None) -> CourtSession:
+def session_for(user: User, public_id: Any, *, write: str | None = None) -> CourtSession:
     """One session through the scope rules: 404 outside scope, 403 without ``write`` over it."""
     return scope.get_for(
         user,
@@ -56,7 +57,7 @@ def session_for(user: Any, public_id: Any, *, write: str | None = None) -> Court
     )
 
 
-def summons_for(user: Any, public_id: Any, *, write: str | None = None) -> Summons:
+def summons_for(user: User, public_id: Any, *, write: str | None = None) -> Summons:
     return scope.get_for(
         user, Summons.objects.select_related("case"), view=P.CASE_VIEW, write=write, public_id=public_id
     )
@@ -71,7 +72,7 @@ def _pending_dates(qs: QuerySet[CourtSession]) -> QuerySet[CourtSession]:
 
 
 def court_dates(
-    user: Any, *, when: str = UPCOMING, perm: str = P.CASE_VIEW, today: dt.date | None = None
+    user: User, *, when: str = UPCOMING, perm: str = P.CASE_VIEW, today: dt.date | None = None
 ) -> QuerySet[CourtSession]:
     """Pending court dates on the cases ``user`` may see (or work on, with ``perm``): ``upcoming``
     (today or later, soonest first) or ``missed`` (past, most recent first)."""
@@ -82,7 +83,7 @@ def court_dates(
     return qs.filter(next_date__gte=today).order_by("next_date", "id")
 
 
-def diary(user: Any, *, when: str = UPCOMING, page: int = 1) -> Page:
+def diary(user: User, *, when: str = UPCOMING, page: int = 1) -> Page:
     """A page of the court diary. Constant queries: count and page (courts, types, cases and
     children joined)."""
     qs = (
@@ -118,7 +119,7 @@ class CaseCourt:
     pending_date: dt.date | None
 
 
-def case_court(user: Any, case: Case) -> CaseCourt:
+def case_court(user: User, case: Case) -> CaseCourt:
     """The court records of a case the caller already fetched through the scope rules. Three
     queries (sessions with their orders, summonses) plus the write check."""
     sessions = list(
@@ -147,7 +148,7 @@ def _court_url(case: Case) -> str:
     return reverse("court:case_court", kwargs={"public_id": case.public_id})
 
 
-def court_tasks(user: Any) -> list[Task]:
+def court_tasks(user: User) -> list[Task]:
     """Pending court dates due within two weeks (or missed), and summonses past their date with
     nothing recorded, on open cases the user may work on (case.update)."""
     if not scope.has_perm(user, P.CASE_UPDATE):
@@ -209,6 +210,6 @@ def court_tasks(user: Any) -> list[Task]:
     return out
 
 
-def case_page_panel(user: Any, case: Case) -> Panel:
+def case_page_panel(user: User, case: Case) -> Panel:
     """The court section of the case page (registered with cpims.cases.panels)."""
     return Panel("court/_case_panel.html", {"court": case_court(user, case)})

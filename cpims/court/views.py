@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import queries as case_queries
 from cpims.cases.models import Case
 from cpims.core.formviews import form_view, pick
@@ -46,7 +47,7 @@ def _form(request: HttpRequest, form: Any, action: Any, *, case: Case, title: st
 
 @login_required
 @require_GET
-def case_court(request: HttpRequest, public_id: Any) -> HttpResponse:
+def case_court(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """The court records of one case (the same partial the case page includes)."""
     case = case_queries.case_for(request.user, public_id)
     court = queries.case_court(request.user, case)
@@ -65,7 +66,7 @@ def case_court(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+def session_create(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.SessionForm(request.POST or None, initial={"held_on": timezone.localdate()})
     return _form(
@@ -80,7 +81,7 @@ def session_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def session_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     session = queries.session_for(request.user, public_id, write=P.CASE_UPDATE)
     initial = {
         "session_type": session.session_type_id,
@@ -112,7 +113,7 @@ def session_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def order_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+def order_create(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     session = queries.session_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.OrderForm(request.POST or None, initial={"made_on": session.held_on})
     return _form(
@@ -132,7 +133,7 @@ def order_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def summons_create(request: HttpRequest, public_id: Any) -> HttpResponse:
+def summons_create(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.SummonsForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     return _form(
@@ -152,7 +153,7 @@ def summons_create(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def summons_honoured(request: HttpRequest, public_id: Any) -> HttpResponse:
+def summons_honoured(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     summons = queries.summons_for(request.user, public_id, write=P.CASE_UPDATE)
     form = forms.SummonsHonouredForm(request.POST or None)
     title = _("Was the summons honoured? (%(role)s, %(name)s)") % {
@@ -173,7 +174,7 @@ def summons_honoured(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def diary(request: HttpRequest) -> HttpResponse:
+def diary(request: AuthenticatedRequest) -> HttpResponse:
     """Pending court dates on the cases in the user's scope: upcoming (default) or missed."""
     scope.require_perm(request.user, P.CASE_VIEW)
     when = queries.MISSED if request.GET.get("show") == queries.MISSED else queries.UPCOMING

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.edits import StaleEdit as StaleEdit  # StaleEdit: raised here
 from cpims.core.edits import lock_for_edit
@@ -130,7 +131,7 @@ def _validate(unit: OrgUnit) -> None:
         raise ValidationError(errors)
 
 
-def _check_placement(actor: Any, unit: OrgUnit) -> None:
+def _check_placement(actor: User, unit: OrgUnit) -> None:
     """The written unit must lie where the actor manages units; raising rolls the write back.
 
     The actor's grants were read before the write, so editing the actor's own office cannot
@@ -140,7 +141,7 @@ def _check_placement(actor: Any, unit: OrgUnit) -> None:
         raise ValidationError({"area": [_("You can only place units within the area you manage.")]})
 
 
-def _save(unit: OrgUnit, actor: Any) -> None:
+def _save(unit: OrgUnit, actor: User) -> None:
     """Save, turning a lost race for the same code (checked just before) into the same message."""
     unit._history_user = actor  # type: ignore[attr-defined]
     try:
@@ -163,7 +164,7 @@ def _audit_details(unit: OrgUnit, changed: list[str] | None = None) -> dict[str,
 
 def orgunit_create(
     *,
-    actor: Any,
+    actor: User,
     request: HttpRequest | None = None,
     name: str,
     code: str,
@@ -201,7 +202,7 @@ def orgunit_create(
 
 def orgunit_update(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     expected_updated_at: datetime,
     request: HttpRequest | None = None,

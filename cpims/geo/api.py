@@ -28,6 +28,7 @@ from rest_framework.exceptions import APIException
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.core.drf import code_ref
 from cpims.geo import actions, queries
 from cpims.geo.models import Area, OrgUnit
@@ -246,6 +247,7 @@ class OrgUnitViewSet(
     filterset_class = OrgUnitFilter
     view_permission = P.ORGUNIT_VIEW
     write_permission = P.ORGUNIT_MANAGE
+    request: AuthenticatedApiRequest  # ScopedPermission lets only a signed-in user through
 
     def get_base_queryset(self) -> QuerySet[OrgUnit]:
         return (

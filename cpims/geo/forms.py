@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.models import User
 from cpims.core.forms import style
 from cpims.geo import queries
 from cpims.geo.models import Area, OrgUnit
@@ -72,7 +73,7 @@ class OrgUnitForm(forms.Form):
     # The version the editor read: a save is refused if the unit changed since.
     updated_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, user: Any, instance: OrgUnit | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, instance: OrgUnit | None = None, **kwargs: Any) -> None:
         self.instance = instance
         if instance is not None:
             area = instance.area
@@ -198,7 +199,7 @@ class OrgUnitPickerMixin:
     def setup_unit_picker(
         self: Any,
         *,
-        user: Any,
+        user: User,
         field: str,
         data: Any,
         kinds: frozenset[str] | None = None,

@@ -13,13 +13,14 @@ from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.geo.models import Area, OrgUnit
 
 _RELATED = ("parent", "area", "county", "sub_county")
 
 
 def orgunits_for(
-    user: Any,
+    user: User,
     *,
     perm: str = P.ORGUNIT_VIEW,
     q: str = "",
@@ -49,7 +50,7 @@ def search_orgunits(qs: QuerySet[OrgUnit], q: str) -> QuerySet[OrgUnit]:
     return qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
 
 
-def with_can_manage(user: Any, qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
+def with_can_manage(user: User, qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     """Annotate ``can_manage`` (may ``user`` edit this unit) in the same query, not one per row."""
     q = scope.visible_q(user, OrgUnit, P.ORGUNIT_MANAGE)
     if q is None:
@@ -62,7 +63,7 @@ def with_can_manage(user: Any, qs: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
 
 
 def parent_choices(
-    user: Any, *, current_parent_id: int | None = None, exclude_id: int | None = None
+    user: User, *, current_parent_id: int | None = None, exclude_id: int | None = None
 ) -> QuerySet[OrgUnit]:
     """The units ``user`` may name as a parent: those they may see, plus the unit's current parent
     (an office's parent may lie outside the editor's scope, e.g. headquarters above a county office,
@@ -76,7 +77,7 @@ def parent_choices(
     return qs.only("id", "name", "code", "public_id").order_by("name", "pk")
 
 
-def orgunit_for(user: Any, public_id: UUID | str, *, write: bool = False) -> OrgUnit:
+def orgunit_for(user: User, public_id: UUID | str, *, write: bool = False) -> OrgUnit:
     """One org unit: 404 outside the user's view scope, 403 when ``write`` and read-only."""
     return scope.get_for(
         user,
@@ -87,15 +88,15 @@ def orgunit_for(user: Any, public_id: UUID | str, *, write: bool = False) -> Org
     )
 
 
-def can_manage(user: Any, org_unit: OrgUnit) -> bool:
+def can_manage(user: User, org_unit: OrgUnit) -> bool:
     return scope.can(user, P.ORGUNIT_MANAGE, org_unit)
 
 
-def can_view(user: Any, org_unit: OrgUnit) -> bool:
+def can_view(user: User, org_unit: OrgUnit) -> bool:
     return scope.can(user, P.ORGUNIT_VIEW, org_unit)
 
 
-def child_units_for(user: Any, org_unit: OrgUnit, *, limit: int = 100) -> list[OrgUnit]:
+def child_units_for(user: User, org_unit: OrgUnit, *, limit: int = 100) -> list[OrgUnit]:
     """The units directly under ``org_unit`` that ``user`` may see (at most ``limit``)."""
     qs = scope.restrict(user, OrgUnit.objects.filter(parent=org_unit), P.ORGUNIT_VIEW)
     return list(qs.select_related("county", "sub_county").order_by("name", "pk")[:limit])
@@ -117,13 +118,13 @@ def wards_of_county(county: Area | int) -> QuerySet[Area]:
     return Area.objects.filter(county=county, level=Area.Level.WARD).order_by("name")
 
 
-def own_unit_ids(user: Any) -> set[int]:
+def own_unit_ids(user: User) -> set[int]:
     """The units the user works at (their role assignments): never offered as a destination."""
     return {g.org_unit_id for g in scope.grants_for(user).items}
 
 
 def pickable_units(
-    user: Any, *, county: int | None = None, kind: str = "", kinds: frozenset[str] | None = None
+    user: User, *, county: int | None = None, kind: str = "", kinds: frozenset[str] | None = None
 ) -> QuerySet[OrgUnit]:
     """Active units a case can be sent to (referral, transfer), by county (national units, with no
     county, are listed under every county) and type, without the user's own offices. Destinations are

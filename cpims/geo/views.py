@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.core.formviews import form_view
 from cpims.geo import actions, queries
 from cpims.geo.forms import OrgUnitFilterForm, OrgUnitForm
@@ -26,7 +27,7 @@ PAGE_SIZE = 25
 
 @login_required
 @require_GET
-def orgunit_list(request: HttpRequest) -> HttpResponse:
+def orgunit_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.ORGUNIT_MANAGE)
     form = OrgUnitFilterForm(request.GET)
     units = queries.with_can_manage(request.user, queries.orgunits_for(request.user, **form.filters()))
@@ -41,7 +42,7 @@ def orgunit_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def orgunit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def orgunit_detail(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     unit = queries.orgunit_for(request.user, public_id)
     return render(
         request,
@@ -58,7 +59,7 @@ def orgunit_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def orgunit_create(request: HttpRequest) -> HttpResponse:
+def orgunit_create(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.ORGUNIT_MANAGE)
     form = OrgUnitForm(request.POST or None, user=request.user)
     return _orgunit_form(
@@ -72,7 +73,7 @@ def orgunit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def orgunit_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def orgunit_edit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     unit = queries.orgunit_for(request.user, public_id, write=True)
     form = OrgUnitForm(request.POST or None, user=request.user, instance=unit)
     return _orgunit_form(
@@ -142,7 +143,7 @@ def area_options(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def orgunit_options(request: HttpRequest) -> HttpResponse:
+def orgunit_options(request: AuthenticatedRequest) -> HttpResponse:
     """``<option>``s of the units a case can be sent to, by county and type (the htmx unit picker of
     the referral and transfer forms). Signed-in users only; the user's own offices are left out."""
     county = request.GET.get("county", "")

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.validation import raise_errors
 from cpims.geo.models import Area, OrgUnit
@@ -132,7 +133,7 @@ def _create(
     *,
     channel: str,
     data: ReportInput,
-    recorded_by: Any = None,
+    recorded_by: User | None = None,
     partner: Any = None,
     external_reference: str = "",
 ) -> IntakeReport:
@@ -173,7 +174,7 @@ def _create(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _audit_report(actor: Any, report: IntakeReport, request: HttpRequest | None, **details: Any) -> None:
+def _audit_report(actor: User | None, report: IntakeReport, request: HttpRequest | None, **details: Any) -> None:
     audit_record(
         actor=actor,
         action="intake.report",
@@ -194,7 +195,7 @@ def report_submit_public(*, data: ReportInput) -> IntakeReport:
     return report
 
 
-def report_record(*, actor: Any, data: ReportInput, request: HttpRequest | None = None) -> IntakeReport:
+def report_record(*, actor: User, data: ReportInput, request: HttpRequest | None = None) -> IntakeReport:
     """An officer or partner records a concern into the triage queue."""
     if not (scope.has_perm(actor, P.CASE_CREATE) or scope.has_perm(actor, P.INTAKE_TRIAGE)):
         raise PermissionDenied
@@ -206,7 +207,7 @@ def report_record(*, actor: Any, data: ReportInput, request: HttpRequest | None 
 
 
 def report_receive(
-    *, actor: Any, data: ReportInput, external_reference: str, request: HttpRequest | None = None
+    *, actor: User, data: ReportInput, external_reference: str, request: HttpRequest | None = None
 ) -> tuple[IntakeReport, bool]:
     """A concern sent by a partner system. Returns (report, created): the same partner sending the
     same reference again gets the report it made the first time, and nothing new is written."""
@@ -239,7 +240,7 @@ def report_receive(
 # --- Triage ---------------------------------------------------------------------------------------
 
 
-def _lock_open(actor: Any, report: IntakeReport) -> IntakeReport:
+def _lock_open(actor: User, report: IntakeReport) -> IntakeReport:
     """The report row, locked; refused unless the actor may triage it and it still waits for triage."""
     locked = IntakeReport.objects.select_for_update().get(pk=report.pk)
     if not scope.can(actor, P.INTAKE_TRIAGE, locked):
@@ -255,14 +256,14 @@ def _lock_open(actor: Any, report: IntakeReport) -> IntakeReport:
     return locked
 
 
-def _precheck(actor: Any, report: IntakeReport) -> None:
+def _precheck(actor: User, report: IntakeReport) -> None:
     if not scope.can(actor, P.INTAKE_TRIAGE, report):
         raise PermissionDenied
 
 
 def _finish(
     *,
-    actor: Any,
+    actor: User,
     report: IntakeReport,
     status: str,
     request: HttpRequest | None,
@@ -290,7 +291,7 @@ def _finish(
 
 def report_open_case(
     *,
-    actor: Any,
+    actor: User,
     report: IntakeReport,
     office: OrgUnit,
     reporter_type: Any,
@@ -348,7 +349,7 @@ def report_open_case(
 
 
 def report_link_case(
-    *, actor: Any, report: IntakeReport, case: Any, note: str = "", request: HttpRequest | None = None
+    *, actor: User, report: IntakeReport, case: Any, note: str = "", request: HttpRequest | None = None
 ) -> IntakeReport:
     """Triage ``report`` as another report about ``case`` (which the actor may work on). The case's
     timeline records it."""
@@ -376,7 +377,7 @@ def report_link_case(
 
 
 def report_dismiss(
-    *, actor: Any, report: IntakeReport, reason: str, note: str = "", request: HttpRequest | None = None
+    *, actor: User, report: IntakeReport, reason: str, note: str = "", request: HttpRequest | None = None
 ) -> IntakeReport:
     """Triage ``report`` as needing no case, with a reason (and a note, required for "other")."""
     _precheck(actor, report)

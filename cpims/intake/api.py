@@ -24,6 +24,7 @@ from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.core.drf import validated
 from cpims.geo.api import AreaKeyField
 from cpims.intake import actions
@@ -109,7 +110,7 @@ class IntakeReportCreateView(APIView):
             )
         ],
     )
-    def post(self, request: Request) -> Response:
+    def post(self, request: AuthenticatedApiRequest) -> Response:
         d = validated(IntakeReportInSerializer, request)
         external_reference = d.pop("external_reference")
         try:

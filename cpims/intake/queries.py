@@ -10,6 +10,7 @@ from django.http import HttpRequest
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.intake.models import IntakeReport
 
@@ -17,11 +18,11 @@ PAGE_SIZE = 25
 QUEUE_FILTERS = ("new", "triaged", "all")
 
 
-def reports_visible_to(user: Any) -> QuerySet[IntakeReport]:
+def reports_visible_to(user: User) -> QuerySet[IntakeReport]:
     return scope.restrict(user, IntakeReport.objects.all(), P.INTAKE_TRIAGE)
 
 
-def report_for(user: Any, public_id: Any) -> IntakeReport:
+def report_for(user: User, public_id: Any) -> IntakeReport:
     """One report through the scope rules: 404 outside the user's triage area."""
     return scope.get_for(
         user,
@@ -33,7 +34,7 @@ def report_for(user: Any, public_id: Any) -> IntakeReport:
     )
 
 
-def queue(user: Any, *, show: str = "new", page: int = 1) -> Page:
+def queue(user: User, *, show: str = "new", page: int = 1) -> Page:
     """The triage queue of the user's area: new reports (urgent first, oldest first), or triaged
     ones (latest first). A fixed number of queries whatever the page holds."""
     qs = reports_visible_to(user).select_related("county", "sub_county", "ward", "office")
@@ -64,7 +65,7 @@ def queue(user: Any, *, show: str = "new", page: int = 1) -> Page:
     return Paginator(qs, PAGE_SIZE).get_page(page)
 
 
-def audit_view(user: Any, report: IntakeReport, *, request: HttpRequest | None = None) -> None:
+def audit_view(user: User, report: IntakeReport, *, request: HttpRequest | None = None) -> None:
     audit_record(
         actor=user, action="intake.view", obj=report, object_label=report.reference, request=request, details={}
     )

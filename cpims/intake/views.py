@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import forms as case_forms
 from cpims.cases import queries as case_queries
 from cpims.core.formviews import form_view, pick
@@ -94,7 +96,7 @@ def public_received(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: AuthenticatedRequest) -> HttpResponse:
     if not (scope.has_perm(request.user, P.CASE_CREATE) or scope.has_perm(request.user, P.INTAKE_TRIAGE)):
         raise PermissionDenied
     initial: dict[str, Any] = {}
@@ -121,7 +123,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _home_unit(user: Any) -> OrgUnit | None:
+def _home_unit(user: User) -> OrgUnit | None:
     grants = scope.grants_for(user).items
     if not grants:
         return None
@@ -130,7 +132,7 @@ def _home_unit(user: Any) -> OrgUnit | None:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.INTAKE_TRIAGE)
     form = forms.QueueFilterForm(request.GET or None)
     show = "new"
@@ -140,7 +142,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/queue.html", {"form": form, "page": page, "show": show})
 
 
-def _actions_allowed(user: Any) -> dict[str, bool]:
+def _actions_allowed(user: User) -> dict[str, bool]:
     return {
         "can_open": scope.has_perm(user, P.CASE_CREATE),
         "can_link": scope.has_perm(user, P.CASE_UPDATE),
@@ -149,7 +151,7 @@ def _actions_allowed(user: Any) -> dict[str, bool]:
 
 @login_required
 @require_GET
-def report_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def report_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     report = queries.report_for(request.user, public_id)
     queries.audit_view(request.user, report, request=request)
     return render(
@@ -164,12 +166,12 @@ def _already_triaged(request: HttpRequest, report: IntakeReport) -> HttpResponse
     return redirect("intake:report_detail", public_id=report.public_id)
 
 
-def _case_units(user: Any) -> QuerySet[OrgUnit]:
+def _case_units(user: User) -> QuerySet[OrgUnit]:
     ids = sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(P.CASE_CREATE)})
     return OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name")
 
 
-def _find_child(user: Any, number: str) -> Any:
+def _find_child(user: User, number: str) -> Any:
     normalised = normalise_number(number)
     if not normalised:
         return None
@@ -178,7 +180,7 @@ def _find_child(user: Any, number: str) -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_open_case(request: HttpRequest, public_id: Any) -> HttpResponse:
+def report_open_case(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     report = queries.report_for(request.user, public_id)
     scope.require_perm(request.user, P.CASE_CREATE)
     if not report.is_open and request.method == "GET":
@@ -247,7 +249,7 @@ def _helpline_code() -> Any:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_link(request: HttpRequest, public_id: Any) -> HttpResponse:
+def report_link(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     report = queries.report_for(request.user, public_id)
     scope.require_perm(request.user, P.CASE_UPDATE)
     if not report.is_open and request.method == "GET":
@@ -277,7 +279,7 @@ def report_link(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_dismiss(request: HttpRequest, public_id: Any) -> HttpResponse:
+def report_dismiss(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     report = queries.report_for(request.user, public_id)
     if not report.is_open and request.method == "GET":
         return _already_triaged(request, report)

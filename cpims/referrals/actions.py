@@ -27,7 +27,6 @@ case nothing is written.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -37,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import actions as case_actions
 from cpims.cases.models import Case, CaseAccess, ServiceRecord
@@ -93,7 +93,7 @@ def _stale(message: str) -> ValidationError:
 
 def _check_referral(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     to_unit: OrgUnit,
     reason: str,
@@ -131,7 +131,7 @@ def _check_referral(
 
 
 def _sharing_consent(
-    *, actor: Any, case: Case, to_unit: OrgUnit, consent_override: bool, override_reason: str
+    *, actor: User, case: Case, to_unit: OrgUnit, consent_override: bool, override_reason: str
 ) -> tuple[Consent | None, bool]:
     """The child's current consent to share data with ``to_unit``, and whether the actor
     overrides its absence (allowed with ``consent.override`` over the case and a reason)."""
@@ -160,7 +160,7 @@ def _sharing_consent(
 
 def referral_send(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     to_unit: OrgUnit,
     reason: str,
@@ -250,7 +250,7 @@ def _lock_referral(referral: Referral) -> Referral:
     return Referral.objects.select_for_update().select_related("case", "to_unit", "from_user").get(pk=referral.pk)
 
 
-def _require_receiver(actor: Any, referral: Referral) -> None:
+def _require_receiver(actor: User, referral: Referral) -> None:
     if not holds_at(actor, P.REFERRAL_RECEIVE, referral.to_unit):
         raise PermissionDenied(_("Only the receiving unit answers a referral."))
 
@@ -263,7 +263,7 @@ def _require_status(referral: Referral, *statuses: str) -> None:
         )
 
 
-def referral_access_grant(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> CaseAccess:
+def referral_access_grant(*, actor: User, referral: Referral, request: HttpRequest | None = None) -> CaseAccess:
     """Give the receiving unit of a pending ``referral`` access to its case, on the authority of
     the receiving user who accepts it (``actor``), audited in their name.
 
@@ -298,7 +298,7 @@ def referral_access_grant(*, actor: Any, referral: Referral, request: HttpReques
         )
 
 
-def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | None = None) -> Referral:
+def referral_accept(*, actor: User, referral: Referral, request: HttpRequest | None = None) -> Referral:
     """The receiving unit accepts: it gets access to the case (reason "referral")."""
     with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
@@ -321,7 +321,7 @@ def referral_accept(*, actor: Any, referral: Referral, request: HttpRequest | No
     return referral
 
 
-def referral_decline(*, actor: Any, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
+def referral_decline(*, actor: User, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the referral is declined.")]})
     with transaction.atomic(durable=True):
@@ -346,7 +346,7 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str, request: Ht
 
 def referral_service_record(
     *,
-    actor: Any,
+    actor: User,
     referral: Referral,
     service: Code,
     given_on: dt.date,
@@ -376,7 +376,7 @@ def referral_service_record(
 
 
 def referral_complete(
-    *, actor: Any, referral: Referral, notes: str = "", request: HttpRequest | None = None
+    *, actor: User, referral: Referral, notes: str = "", request: HttpRequest | None = None
 ) -> Referral:
     """The receiving unit marks an accepted referral complete; its access to the case ends."""
     with transaction.atomic(durable=True):
@@ -407,7 +407,7 @@ def referral_complete(
     return referral
 
 
-def referral_withdraw(*, actor: Any, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
+def referral_withdraw(*, actor: User, referral: Referral, reason: str, request: HttpRequest | None = None) -> Referral:
     """The referring side takes back a referral still awaiting an answer (no access was given yet)."""
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the referral is withdrawn.")]})
@@ -436,7 +436,7 @@ def referral_withdraw(*, actor: Any, referral: Referral, reason: str, request: H
 
 
 def transfer_request(
-    *, actor: Any, case: Case, to_office: OrgUnit, reason: str, request: HttpRequest | None = None
+    *, actor: User, case: Case, to_office: OrgUnit, reason: str, request: HttpRequest | None = None
 ) -> Transfer:
     """Ask ``to_office`` to take the case over. Needs case.transfer at the owning office. The
     receiving office may review the case until it answers."""
@@ -494,7 +494,7 @@ def _lock_transfer(transfer: Transfer) -> Transfer:
     )
 
 
-def _require_transfer_receiver(actor: Any, transfer: Transfer) -> None:
+def _require_transfer_receiver(actor: User, transfer: Transfer) -> None:
     if not holds_at(actor, P.CASE_TRANSFER, transfer.to_office):
         raise PermissionDenied(_("Only the receiving office answers a transfer."))
 
@@ -507,12 +507,12 @@ def _require_pending(transfer: Transfer) -> None:
         )
 
 
-def _end_review_access(actor: Any, access: CaseAccess | None, request: HttpRequest | None) -> None:
+def _end_review_access(actor: User, access: CaseAccess | None, request: HttpRequest | None) -> None:
     if access is not None and access.revoked_at is None:
         case_actions.case_access_revoke(actor=actor, access=access, request=request)
 
 
-def transfer_accept(*, actor: Any, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
+def transfer_accept(*, actor: User, transfer: Transfer, request: HttpRequest | None = None) -> Transfer:
     """The receiving office takes the case over: ownership moves, the history stays."""
     with transaction.atomic(durable=True):
         transfer = _lock_transfer(transfer)
@@ -538,7 +538,7 @@ def transfer_accept(*, actor: Any, transfer: Transfer, request: HttpRequest | No
     return transfer
 
 
-def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
+def transfer_withdraw(*, actor: User, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
     """The sending office takes back a transfer still awaiting an answer; the receiving office's
     review access ends."""
     if not _text(reason):
@@ -565,7 +565,7 @@ def transfer_withdraw(*, actor: Any, transfer: Transfer, reason: str, request: H
     return transfer
 
 
-def transfer_decline(*, actor: Any, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
+def transfer_decline(*, actor: User, transfer: Transfer, reason: str, request: HttpRequest | None = None) -> Transfer:
     if not _text(reason):
         raise ValidationError({"reason": [_("Say why the transfer is declined.")]})
     with transaction.atomic(durable=True):

@@ -18,11 +18,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import SAFE_METHODS
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.cases import queries as case_queries
 from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
 from cpims.core.formviews import pick
@@ -131,6 +131,7 @@ class ReferralViewSet(
     referrals). The receiving unit accepts, declines and completes."""
 
     queryset = Referral.objects.all()
+    request: AuthenticatedApiRequest  # the permission classes let only a signed-in user through
     serializer_class = ReferralSerializer
     view_permission = P.CASE_VIEW
     write_permission = P.REFERRAL_RECEIVE
@@ -156,7 +157,7 @@ class ReferralViewSet(
         return Response(ReferralSerializer(self.visible().get(pk=referral.pk)).data, status=status)
 
     @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         d = validated(ReferralCreateSerializer, request)
         case = case_queries.case_for(request.user, d["case"], write=P.CASE_REFER)
         referral = actions.referral_send(
@@ -172,14 +173,14 @@ class ReferralViewSet(
 
     @extend_schema(request=None, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
-    def accept(self, request: Request, public_id: str | None = None) -> Response:
+    def accept(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         referral = self.get_object()
         actions.referral_accept(actor=request.user, referral=referral, request=request)
         return self._out(referral)
 
     @extend_schema(request=ReasonSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, public_id: str | None = None) -> Response:
+    def decline(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         referral = self.get_object()
         data = validated(ReasonSerializer, request)
         actions.referral_decline(actor=request.user, referral=referral, reason=data["reason"], request=request)
@@ -187,7 +188,7 @@ class ReferralViewSet(
 
     @extend_schema(request=CompleteSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, public_id: str | None = None) -> Response:
+    def complete(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         referral = self.get_object()
         data = validated(CompleteSerializer, request)
         actions.referral_complete(actor=request.user, referral=referral, notes=data["notes"], request=request)
@@ -195,7 +196,7 @@ class ReferralViewSet(
 
     @extend_schema(request=ReasonSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, public_id: str | None = None) -> Response:
+    def withdraw(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         """The referring side takes back a referral still awaiting an answer."""
         referral = self.get_object()
         data = validated(ReasonSerializer, request)
@@ -248,6 +249,7 @@ class TransferViewSet(
     declined by the receiving office (which then owns the case)."""
 
     queryset = Transfer.objects.all()
+    request: AuthenticatedApiRequest  # the permission classes let only a signed-in user through
     serializer_class = TransferSerializer
     view_permission = P.CASE_VIEW
     write_permission = P.CASE_TRANSFER
@@ -267,7 +269,7 @@ class TransferViewSet(
         return Response(TransferSerializer(self.visible().get(pk=transfer.pk)).data, status=status)
 
     @extend_schema(request=TransferCreateSerializer, responses={201: TransferSerializer})
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         d = validated(TransferCreateSerializer, request)
         case = case_queries.case_for(request.user, d["case"], write=P.CASE_TRANSFER)
         transfer = actions.transfer_request(
@@ -277,7 +279,7 @@ class TransferViewSet(
 
     @extend_schema(request=None, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"])
-    def accept(self, request: Request, public_id: str | None = None) -> Response:
+    def accept(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         transfer = self.get_object()
         actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
         # The new owner sees the transfer through the case.
@@ -285,7 +287,7 @@ class TransferViewSet(
 
     @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"])
-    def decline(self, request: Request, public_id: str | None = None) -> Response:
+    def decline(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         transfer = self.get_object()
         data = validated(ReasonSerializer, request)
         actions.transfer_decline(actor=request.user, transfer=transfer, reason=data["reason"], request=request)
@@ -293,7 +295,7 @@ class TransferViewSet(
 
     @extend_schema(request=ReasonSerializer, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"])
-    def withdraw(self, request: Request, public_id: str | None = None) -> Response:
+    def withdraw(self, request: AuthenticatedApiRequest, public_id: str | None = None) -> Response:
         """The sending office takes back a transfer still awaiting an answer."""
         transfer = self.get_object()
         data = validated(ReasonSerializer, request)

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.models import User
 from cpims.cases.forms import DATE_WIDGET, codes, style
 from cpims.geo.forms import OrgUnitPickerMixin, UnitChoiceField
 from cpims.geo.models import OrgUnit
@@ -33,7 +34,7 @@ class ReferralForm(OrgUnitPickerMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        user: Any,
+        user: User,
         county: int | None,
         from_offices: list[OrgUnit],
         may_override: bool,
@@ -85,7 +86,7 @@ class TransferForm(OrgUnitPickerMixin, forms.Form):
     to_office = UnitChoiceField(label=_("Transfer to"), queryset=OrgUnit.objects.none())
     reason = forms.CharField(label=_("Reason for the transfer"), widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args: Any, user: Any, exclude_office: OrgUnit, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, exclude_office: OrgUnit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.setup_unit_picker(
             user=user,

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.core.hooks import HomeCount
 from cpims.referrals.models import Referral, Transfer
 from cpims.referrals.queries import referrals_received, transfers_incoming
 
 
-def referrals_to_answer(user: Any) -> int:
+def referrals_to_answer(user: User) -> int:
     return referrals_received(user).filter(status=Referral.Status.SENT).count()
 
 
-def transfers_to_answer(user: Any) -> int:
+def transfers_to_answer(user: User) -> int:
     return transfers_incoming(user).filter(status=Transfer.Status.PENDING).count()
 
 
-def home_counts(user: Any) -> list[HomeCount]:
+def home_counts(user: User) -> list[HomeCount]:
     out: list[HomeCount] = []
     if scope.has_perm(user, P.REFERRAL_RECEIVE):
         url = reverse("referrals:inbox") + f"?status={Referral.Status.SENT}"

@@ -11,13 +11,13 @@ Answering (accept, decline, complete) needs the receiving permission *at* the re
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.scope import Grants
+from cpims.accounts.types import AnyUser
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import OrgUnit
@@ -27,7 +27,7 @@ from cpims.geo.models import OrgUnit
 RECEIVING_PERMS = frozenset({"referral.receive"})
 
 
-def _case_visible_q(user: Any, grants: Any, perm: str) -> Q | None:
+def _case_visible_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """Extra scope: the referral or transfer is on a case the user reaches with ``perm``."""
     if perm in RECEIVING_PERMS:
         return None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.models import Case
 from cpims.cases.panels import Panel
 from cpims.cases.tasks import Task, register_task_source
@@ -34,16 +35,16 @@ PAGE_SIZE = 25
 TASK_LIMIT = 200
 
 
-def units_with(user: Any, perm: str) -> list[int]:
+def units_with(user: User, perm: str) -> list[int]:
     """The org units where ``user`` holds ``perm`` (the units themselves, not their areas)."""
     return sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
 
 
-def holds_at(user: Any, perm: str, unit: OrgUnit) -> bool:
+def holds_at(user: User, perm: str, unit: OrgUnit) -> bool:
     return unit is not None and unit.pk in units_with(user, perm)
 
 
-def referring_units(user: Any, case: Case) -> list[OrgUnit]:
+def referring_units(user: User, case: Case) -> list[OrgUnit]:
     """The units ``user`` may refer for (case.refer); the case's own office first."""
     ids = units_with(user, P.CASE_REFER)
     units = list(OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name"))
@@ -72,22 +73,22 @@ def _referral_list_qs(qs: QuerySet[Referral]) -> QuerySet[Referral]:
     ).order_by("-sent_on", "-id")
 
 
-def referrals_received(user: Any) -> QuerySet[Referral]:
+def referrals_received(user: User) -> QuerySet[Referral]:
     """The inbox: referrals to the units where ``user`` holds referral.receive."""
     return scope.restrict(user, Referral.objects.all(), P.REFERRAL_RECEIVE)
 
 
-def referrals_sent(user: Any) -> QuerySet[Referral]:
+def referrals_sent(user: User) -> QuerySet[Referral]:
     """Referrals on the cases ``user`` may see."""
     return Referral.objects.filter(case__in=scope.restrict(user, Case.objects.all(), P.CASE_VIEW).values("pk"))
 
 
-def referrals_visible_to(user: Any) -> QuerySet[Referral]:
+def referrals_visible_to(user: User) -> QuerySet[Referral]:
     """Inbox and sent together (and referrals to the user's units for case.view)."""
     return scope.restrict(user, Referral.objects.all(), P.CASE_VIEW) | referrals_received(user)
 
 
-def inbox(user: Any, *, status: str = "", page: int = 1) -> Page:
+def inbox(user: User, *, status: str = "", page: int = 1) -> Page:
     """A page of the inbox, open referrals first. Constant queries: count and page."""
     qs = referrals_received(user)
     if status:
@@ -95,14 +96,14 @@ def inbox(user: Any, *, status: str = "", page: int = 1) -> Page:
     return Paginator(_referral_list_qs(qs), PAGE_SIZE).get_page(page)
 
 
-def sent(user: Any, *, status: str = "", page: int = 1) -> Page:
+def sent(user: User, *, status: str = "", page: int = 1) -> Page:
     qs = referrals_sent(user)
     if status:
         qs = qs.filter(status=status)
     return Paginator(_referral_list_qs(qs), PAGE_SIZE).get_page(page)
 
 
-def may_withdraw_referral(actor: Any, referral: Referral) -> bool:
+def may_withdraw_referral(actor: User, referral: Referral) -> bool:
     """The referring side withdraws: case.refer over the case (the sender holds it), never the
     receiving unit (it declines instead)."""
     if holds_at(actor, P.REFERRAL_RECEIVE, referral.to_unit) and actor.pk != referral.from_user_id:
@@ -110,7 +111,7 @@ def may_withdraw_referral(actor: Any, referral: Referral) -> bool:
     return scope.can(actor, P.CASE_REFER, referral.case)
 
 
-def may_withdraw_transfer(actor: Any, transfer: Transfer) -> bool:
+def may_withdraw_transfer(actor: User, transfer: Transfer) -> bool:
     """The sending side withdraws: case.transfer over the case *and* at the owning office (the
     receiving office reaches the case through its review access, which is not enough)."""
     if holds_at(actor, P.CASE_TRANSFER, transfer.to_office) and actor.pk != transfer.requested_by_id:
@@ -119,7 +120,7 @@ def may_withdraw_transfer(actor: Any, transfer: Transfer) -> bool:
     return scope.can(actor, P.CASE_TRANSFER, case) and scope.can(actor, P.CASE_TRANSFER, case.office)
 
 
-def referral_for(user: Any, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Referral:
+def referral_for(user: User, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Referral:
     """One referral: 404 outside scope; with ``answer``, 403 unless the user holds referral.receive
     at the receiving unit; with ``withdraw``, 403 unless the user is on the referring side."""
     try:
@@ -142,7 +143,7 @@ class ReferralPage:
     can_withdraw: bool = False
 
 
-def referral_page(user: Any, referral: Referral) -> ReferralPage:
+def referral_page(user: User, referral: Referral) -> ReferralPage:
     return ReferralPage(
         can_withdraw=referral.status == Referral.Status.SENT and may_withdraw_referral(user, referral),
         referral=referral,
@@ -155,11 +156,11 @@ def referral_page(user: Any, referral: Referral) -> ReferralPage:
 # --- transfers --------------------------------------------------------------------------------
 
 
-def transfers_visible_to(user: Any) -> QuerySet[Transfer]:
+def transfers_visible_to(user: User) -> QuerySet[Transfer]:
     return scope.restrict(user, Transfer.objects.all(), P.CASE_VIEW)
 
 
-def transfers_incoming(user: Any) -> QuerySet[Transfer]:
+def transfers_incoming(user: User) -> QuerySet[Transfer]:
     return Transfer.objects.filter(to_office__in=units_with(user, P.CASE_TRANSFER))
 
 
@@ -169,14 +170,14 @@ def _transfer_list_qs(qs: QuerySet[Transfer]) -> QuerySet[Transfer]:
     ).order_by("-requested_on", "-id")
 
 
-def transfer_list(user: Any, *, page: int = 1, incoming: bool = False) -> Page:
+def transfer_list(user: User, *, page: int = 1, incoming: bool = False) -> Page:
     """Transfers the user may see; with ``incoming``, those awaiting an answer from one of the
     user's offices (what the home page counts)."""
     qs = transfers_incoming(user).filter(status=Transfer.Status.PENDING) if incoming else transfers_visible_to(user)
     return Paginator(_transfer_list_qs(qs), PAGE_SIZE).get_page(page)
 
 
-def transfer_for(user: Any, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Transfer:
+def transfer_for(user: User, public_id: Any, *, answer: bool = False, withdraw: bool = False) -> Transfer:
     """One transfer: 404 outside scope; with ``answer``, 403 unless the user holds case.transfer at
     the receiving office; with ``withdraw``, 403 unless the user is on the sending side."""
     try:
@@ -206,7 +207,7 @@ class CaseReferrals:
     open_transfers: set[int] = field(default_factory=set)
 
 
-def case_panel(user: Any, case: Case) -> CaseReferrals:
+def case_panel(user: User, case: Case) -> CaseReferrals:
     """Referrals and transfers of one case (the caller has fetched the case through the scope
     rules). Three queries plus the permission checks."""
     items: list[Referral] = [
@@ -247,7 +248,7 @@ def _transfer_url(transfer: Transfer) -> str:
 
 
 @register_task_source
-def referral_tasks(user: Any) -> list[Task]:
+def referral_tasks(user: User) -> list[Task]:
     """Receiving side: referrals awaiting an answer, and accepted ones to complete.
     Sending side: referrals whose answer is overdue, on cases the user may refer."""
     out: list[Task] = []
@@ -299,7 +300,7 @@ def referral_tasks(user: Any) -> list[Task]:
 
 
 @register_task_source
-def transfer_tasks(user: Any) -> list[Task]:
+def transfer_tasks(user: User) -> list[Task]:
     """Transfers awaiting the answer of one of the user's offices."""
     if not scope.has_perm(user, P.CASE_TRANSFER):
         return []
@@ -323,6 +324,6 @@ def transfer_tasks(user: Any) -> list[Task]:
     ]
 
 
-def case_page_panel(user: Any, case: Case) -> Panel:
+def case_page_panel(user: User, case: Case) -> Panel:
     """The referrals section of the case page (registered with cpims.cases.panels)."""
     return Panel("referrals/_case_panel.html", {"referrals": case_panel(user, case)})

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import queries as case_queries
 from cpims.core.formviews import form_view, pick
 from cpims.referrals import actions, forms, queries
@@ -29,7 +30,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _tabs(request: HttpRequest) -> dict[str, bool]:
+def _tabs(request: AuthenticatedRequest) -> dict[str, bool]:
     return {
         "can_receive": scope.has_perm(request.user, P.REFERRAL_RECEIVE),
         "can_send": scope.has_perm(request.user, P.CASE_REFER),
@@ -73,7 +74,7 @@ def _if_stale(request: HttpRequest, back: HttpResponse) -> Callable[[ValidationE
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.REFERRAL_RECEIVE)
     status = _status(request)
     page = queries.inbox(request.user, status=status, page=_page_number(request))
@@ -93,7 +94,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def sent(request: HttpRequest) -> HttpResponse:
+def sent(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_REFER)
     status = _status(request)
     page = queries.sent(request.user, status=status, page=_page_number(request))
@@ -120,7 +121,7 @@ def _picker_initial(request: HttpRequest) -> dict[str, Any]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def create(request: HttpRequest, case_id: Any) -> HttpResponse:
+def create(request: AuthenticatedRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_REFER)
     from_offices = queries.referring_units(request.user, case)
     may_override = scope.can(request.user, P.CONSENT_OVERRIDE, case)
@@ -154,14 +155,14 @@ def create(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id)
     return render(request, "referrals/detail.html", {"p": queries.referral_page(request.user, referral)})
 
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+def accept(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, answer=True)
     try:
         actions.referral_accept(actor=request.user, referral=referral, request=request)
@@ -173,7 +174,7 @@ def accept(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _answer_form(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     public_id: Any,
     *,
     form_class: Any,
@@ -205,7 +206,7 @@ def _referral_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+def decline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
         public_id,
@@ -218,7 +219,7 @@ def decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+def withdraw(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     referral = queries.referral_for(request.user, public_id, withdraw=True)
     return _referral_form(
         request,
@@ -233,7 +234,7 @@ def withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def service_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
         public_id,
@@ -249,7 +250,7 @@ def service_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def complete(request: HttpRequest, public_id: Any) -> HttpResponse:
+def complete(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _answer_form(
         request,
         public_id,
@@ -265,7 +266,7 @@ def complete(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def transfer_list(request: HttpRequest) -> HttpResponse:
+def transfer_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_TRANSFER)
     incoming = request.GET.get("incoming") == "1"
     page = queries.transfer_list(request.user, page=_page_number(request), incoming=incoming)
@@ -274,7 +275,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
+def transfer_create(request: AuthenticatedRequest, case_id: Any) -> HttpResponse:
     case = case_queries.case_for(request.user, case_id, write=P.CASE_TRANSFER)
     form = forms.TransferForm(
         request.POST or None, user=request.user, exclude_office=case.office, initial=_picker_initial(request)
@@ -294,7 +295,7 @@ def transfer_create(request: HttpRequest, case_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def transfer_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id)
     return render(
         request,
@@ -311,7 +312,7 @@ def transfer_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_accept(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, answer=True)
     try:
         actions.transfer_accept(actor=request.user, transfer=transfer, request=request)
@@ -322,7 +323,9 @@ def transfer_accept(request: HttpRequest, public_id: Any) -> HttpResponse:
     return redirect("cases:case_detail", public_id=transfer.case.public_id)
 
 
-def _transfer_answer(request: HttpRequest, transfer: Transfer, action: Any, *, title: str, done: str) -> HttpResponse:
+def _transfer_answer(
+    request: AuthenticatedRequest, transfer: Transfer, action: Any, *, title: str, done: str
+) -> HttpResponse:
     """Decline or withdraw a transfer, with a reason."""
     return form_view(
         request,
@@ -338,7 +341,7 @@ def _transfer_answer(request: HttpRequest, transfer: Transfer, action: Any, *, t
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_decline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, answer=True)
     return _transfer_answer(
         request, transfer, actions.transfer_decline, title=_("Decline the transfer"), done=_("Transfer declined.")
@@ -347,7 +350,7 @@ def transfer_decline(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def transfer_withdraw(request: HttpRequest, public_id: Any) -> HttpResponse:
+def transfer_withdraw(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     transfer = queries.transfer_for(request.user, public_id, withdraw=True)
     return _transfer_answer(
         request, transfer, actions.transfer_withdraw, title=_("Withdraw the transfer"), done=_("Transfer withdrawn.")

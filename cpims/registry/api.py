@@ -12,11 +12,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.core.drf import CodeField, code_ref, public_id_ref
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import actions, queries
@@ -292,7 +292,7 @@ class ChildViewSet(
             .all()
         )
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         return self._search(request, request.query_params)
 
     @extend_schema(
@@ -301,10 +301,10 @@ class ChildViewSet(
         responses=SearchResultSerializer,
     )
     @action(detail=False, methods=["post"])
-    def search(self, request: Request) -> Response:
+    def search(self, request: AuthenticatedApiRequest) -> Response:
         return self._search(request, request.data)
 
-    def _search(self, request: Request, params: Any) -> Response:
+    def _search(self, request: AuthenticatedApiRequest, params: Any) -> Response:
         query = SearchQuerySerializer(data=params)
         query.is_valid(raise_exception=True)
         result = queries.search_people(
@@ -325,12 +325,12 @@ class ChildViewSet(
         }
         return Response(body)
 
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def retrieve(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
         person = self.get_object()
         queries.audit_view(request.user, person, request=request._request, via="api")
         return Response(ChildSerializer(person).data)
 
-    def _units(self, request: Request, unit: OrgUnit | None) -> OrgUnit:
+    def _units(self, request: AuthenticatedApiRequest, unit: OrgUnit | None) -> OrgUnit:
         allowed = queries.registering_units(request.user)
         if unit is None:
             if len(allowed) != 1:
@@ -350,7 +350,7 @@ class ChildViewSet(
             409: OpenApiResponse(DuplicatesSerializer, description="Likely duplicates: check them first."),
         },
     )
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         incoming = ChildCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
@@ -389,7 +389,7 @@ class ChildViewSet(
         return Response(ChildSerializer(person).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary="Update a child or caregiver", request=ChildUpdateSerializer, responses=ChildSerializer)
-    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def update(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:
         person = self.get_object()
         incoming = ChildUpdateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -411,7 +411,7 @@ class ChildViewSet(
         responses=DuplicatesSerializer,
     )
     @action(detail=False, methods=["post"])
-    def duplicates(self, request: Request) -> Response:
+    def duplicates(self, request: AuthenticatedApiRequest) -> Response:
         incoming = ChildCreateSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.models import User
 from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
@@ -373,7 +374,7 @@ class RelativeAddForm(RelativeForm):
         label=_("Or: CPIMS number of a person already registered"), max_length=24, required=False
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
 

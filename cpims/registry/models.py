@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cpims.accounts.scope import Grants
+from cpims.accounts.types import AnyUser
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area, OrgUnit
@@ -31,7 +33,7 @@ def age_on(born: dt.date | None, on: dt.date) -> int | None:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def registering_unit_q(user: Any, grants: Any, perm: str) -> Q | None:
+def registering_unit_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """Extra scope: a unit always reaches the people it registered itself, wherever they live
     (a child from Turkana rescued in Nairobi stays visible to the Nairobi office that registered it).
     Own-scope grants are covered by ``owner``; later apps (referrals, transfers) add their own grants."""
@@ -41,7 +43,7 @@ def registering_unit_q(user: Any, grants: Any, perm: str) -> Q | None:
     return Q(registered_by_unit__in=sorted(units))
 
 
-def person_extra_q(user: Any, grants: Any, perm: str) -> Q | None:
+def person_extra_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """A person is also reachable by the units that registered them, and by the units the apps built
     on this one give access record by record (``register_person_access``)."""
     units = {g.org_unit_id for g in grants.with_perm(perm) if g.scope in ("area", "org_unit")}

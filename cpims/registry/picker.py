@@ -9,13 +9,14 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.registry import queries
 from cpims.registry.models import Person
 
@@ -32,7 +33,7 @@ def safe_next(value: str) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def person_pick(request: HttpRequest) -> HttpResponse:
+def person_pick(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CHILD_VIEW)
     source = request.POST if request.method == "POST" else request.GET
     next_url = safe_next(source.get("next", ""))

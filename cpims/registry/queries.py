@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.models import Code
 from cpims.geo.models import Area
@@ -58,12 +59,12 @@ TRIGRAM_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
 # --- Scoped access -----------------------------------------------------------------------------
 
 
-def people_visible_to(user: Any, perm: str = P.CHILD_VIEW) -> QuerySet[Person]:
+def people_visible_to(user: User, perm: str = P.CHILD_VIEW) -> QuerySet[Person]:
     """Active people ``user`` may see (or act on with ``perm``)."""
     return scope.restrict(user, Person.objects.filter(is_active=True), perm)
 
 
-def person_for(user: Any, public_id: Any, *, write: str | Sequence[str] | None = None) -> Person:
+def person_for(user: User, public_id: Any, *, write: str | Sequence[str] | None = None) -> Person:
     """One person by public id: 404 outside the user's scope, 403 in scope without ``write``.
 
     Merged records are returned too (inactive, with ``merged_into``) so callers can redirect."""
@@ -88,7 +89,7 @@ def child_by_number_and_birth(number: str, born: dt.date | None) -> Person | Non
     ).first()
 
 
-def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Consent:
+def consent_for(user: User, public_id: Any, *, write: str | None = None) -> Consent:
     """A consent through its person's scope."""
     try:
         consent = Consent.objects.select_related("person", "shared_with").get(public_id=public_id)
@@ -100,7 +101,7 @@ def consent_for(user: Any, public_id: Any, *, write: str | None = None) -> Conse
     return consent
 
 
-def relationship_for(user: Any, public_id: Any, *, write: str | None = None) -> Relationship:
+def relationship_for(user: User, public_id: Any, *, write: str | None = None) -> Relationship:
     try:
         rel = Relationship.objects.select_related("child", "relative").get(public_id=public_id)
     except (Relationship.DoesNotExist, ValueError, TypeError) as exc:
@@ -111,7 +112,7 @@ def relationship_for(user: Any, public_id: Any, *, write: str | None = None) -> 
     return rel
 
 
-def registering_units(user: Any) -> list[Any]:
+def registering_units(user: User) -> list[Any]:
     from cpims.geo.models import OrgUnit
 
     ids = {g.org_unit_id for g in scope.grants_for(user).with_perm(P.CHILD_CREATE)}
@@ -374,7 +375,7 @@ def _page_people(ids: Sequence[int]) -> list[Person]:
 
 
 def search_people(
-    user: Any,
+    user: User,
     filters: SearchFilters,
     *,
     page: int = 1,
@@ -457,13 +458,13 @@ def phone_digits(text: str) -> str:
 PICK_LIMIT = 10
 
 
-def pick_people(user: Any, q: str, *, kind: str = "child", request: HttpRequest | None = None) -> SearchResult:
+def pick_people(user: User, q: str, *, kind: str = "child", request: HttpRequest | None = None) -> SearchResult:
     """A short list for a person picker: by CPIMS number, name, phone or identifier, in scope."""
     return search_people(user, SearchFilters(q=q, kind=kind), page_size=PICK_LIMIT, request=request, via="picker")
 
 
 def _audit_search(
-    user: Any, filters: SearchFilters, count: int, request: HttpRequest | None, via: str, mode: str
+    user: User, filters: SearchFilters, count: int, request: HttpRequest | None, via: str, mode: str
 ) -> None:
     audit_record(
         actor=user,
@@ -487,7 +488,7 @@ DUPLICATE_THRESHOLD = 0.85
 
 
 def duplicate_candidates(
-    user: Any,
+    user: User,
     data: PersonInput,
     *,
     relatives: Sequence[RelativeInput] = (),
@@ -553,7 +554,7 @@ class CaregiverMatch:
 
 
 def caregiver_matches(
-    user: Any, data: PersonInput | None, *, limit: int = 5, request: HttpRequest | None = None, audit: bool = True
+    user: User, data: PersonInput | None, *, limit: int = 5, request: HttpRequest | None = None, audit: bool = True
 ) -> list[CaregiverMatch]:
     """Registered caregivers who are the person typed: the same identifier number (anywhere in the
     registry, since a national ID number names one person), or the same first and last name and
@@ -590,7 +591,7 @@ def caregiver_matches(
     return matches
 
 
-def caregiver_pick(user: Any, public_id: str, data: PersonInput | None) -> Person | None:
+def caregiver_pick(user: User, public_id: str, data: PersonInput | None) -> Person | None:
     """The registered person chosen for reuse: one the user may see, or one offered as a match for
     what was typed (the same ID number). Anything else is refused (None)."""
     visible = people_visible_to(user).filter(public_id=public_id).first() if _is_uuid(public_id) else None
@@ -709,7 +710,7 @@ def register_profile_section(provider: Callable[[Any, Person], ProfileSection | 
         PROFILE_SECTIONS.append(provider)
 
 
-def profile_sections(user: Any, person: Person) -> list[ProfileSection]:
+def profile_sections(user: User, person: Person) -> list[ProfileSection]:
     return [section for fn in PROFILE_SECTIONS if (section := fn(user, person)) is not None]
 
 
@@ -757,7 +758,7 @@ class Profile:
         return out
 
 
-def profile_for(user: Any, person: Person) -> Profile:
+def profile_for(user: User, person: Person) -> Profile:
     """Everything on the child's page, in a fixed number of queries."""
     identifiers = list(person.identifiers.select_related("id_type"))
     relationships = list(
@@ -821,7 +822,7 @@ def profile_for(user: Any, person: Person) -> Profile:
     )
 
 
-def audit_view(user: Any, person: Person, *, request: HttpRequest | None = None, via: str = "web") -> None:
+def audit_view(user: User, person: Person, *, request: HttpRequest | None = None, via: str = "web") -> None:
     audit_record(
         actor=user,
         action="person.view",
@@ -832,5 +833,5 @@ def audit_view(user: Any, person: Person, *, request: HttpRequest | None = None,
     )
 
 
-def audit_photo_view(user: Any, person: Person, *, request: HttpRequest | None = None) -> None:
+def audit_photo_view(user: User, person: Person, *, request: HttpRequest | None = None) -> None:
     audit_record(actor=user, action="person.photo_view", obj=person, object_label=person.cpims_number, request=request)

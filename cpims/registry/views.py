@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
 from cpims.core.formviews import form_view, pick
 from cpims.registry import access_log as access_log_queries
@@ -31,7 +32,7 @@ def _detail(person: Person) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedRequest) -> HttpResponse:
     """Search by POST, so children's names never appear in URLs (access logs, browser history)."""
     scope.require_perm(request.user, P.CHILD_VIEW)
     form = forms.SearchForm(request.POST if request.method == "POST" else None)
@@ -61,7 +62,7 @@ def _relatives_from(formset: Any, siblings: Any) -> list[actions.RelativeInput]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_create(request: HttpRequest) -> HttpResponse:
+def child_create(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CHILD_CREATE)
     units = queries.registering_units(request.user)
     default_area = units[0].area if units and units[0].area_id else None
@@ -113,7 +114,7 @@ def child_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _caregivers_to_choose(request: HttpRequest, carers: Any) -> bool:
+def _caregivers_to_choose(request: AuthenticatedRequest, carers: Any) -> bool:
     """Search before create: a caregiver typed who is already registered (same ID number, or same
     name and phone) is offered for reuse. True while a choice is awaited or a pick is refused."""
     waiting = False
@@ -153,7 +154,7 @@ def _attach_registration_errors(exc: ValidationError, form: Any, carers: Any, si
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def duplicate_check(request: HttpRequest) -> HttpResponse:
+def duplicate_check(request: AuthenticatedRequest) -> HttpResponse:
     """The live duplicate check of the registration form (htmx, on leaving a name or date field)."""
     scope.require_perm(request.user, P.CHILD_CREATE)
     units = queries.registering_units(request.user)
@@ -168,7 +169,7 @@ def duplicate_check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def child_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def child_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     person = queries.person_for(request.user, public_id)
     if not person.is_active and person.merged_into_id:
         messages.info(
@@ -196,7 +197,7 @@ def child_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def by_number(request: HttpRequest, number: str) -> HttpResponse:
+def by_number(request: AuthenticatedRequest, number: str) -> HttpResponse:
     """/children/number/CP00001234/ leads to the record, or to the record it was merged into."""
     canonical = normalise_number(number)
     if canonical is None:
@@ -216,7 +217,7 @@ def by_number(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def child_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def child_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
     if not person.is_active:
         raise Http404
@@ -240,7 +241,7 @@ def child_edit(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def caregiver_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def caregiver_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Add a caregiver or sibling to a child."""
     child = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
     if not child.is_active or child.kind != Person.Kind.CHILD:
@@ -259,7 +260,7 @@ def caregiver_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def relationship_edit(request: HttpRequest, public_id: Any, relationship_id: Any) -> HttpResponse:
+def relationship_edit(request: AuthenticatedRequest, public_id: Any, relationship_id: Any) -> HttpResponse:
     relationship = queries.relationship_for(request.user, relationship_id, write=P.CHILD_UPDATE)
     if str(relationship.child.public_id) != str(public_id):
         raise Http404
@@ -299,7 +300,7 @@ def _simple_form(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
+def identifier_add(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
     if not person.is_active:
         raise Http404
@@ -318,7 +319,7 @@ def identifier_add(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_give(request: HttpRequest, public_id: Any) -> HttpResponse:
+def consent_give(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
     if not person.is_active:
         raise Http404
@@ -335,7 +336,7 @@ def consent_give(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, public_id: Any, consent_id: Any) -> HttpResponse:
+def consent_withdraw(request: AuthenticatedRequest, public_id: Any, consent_id: Any) -> HttpResponse:
     consent = queries.consent_for(request.user, consent_id, write=P.CHILD_UPDATE)
     if str(consent.person.public_id) != str(public_id):
         raise Http404
@@ -356,7 +357,7 @@ def consent_withdraw(request: HttpRequest, public_id: Any, consent_id: Any) -> H
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, public_id: Any) -> FileResponse:
+def photo(request: AuthenticatedRequest, public_id: Any) -> FileResponse:
     """The child's photo, only through the scope check (never a public media URL)."""
     person = queries.person_for(request.user, public_id)
     if not person.photo:
@@ -371,7 +372,7 @@ def photo(request: HttpRequest, public_id: Any) -> FileResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def photo_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
+def photo_upload(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     person = queries.person_for(request.user, public_id, write=P.CHILD_UPDATE)
     if not person.is_active:
         raise Http404
@@ -389,7 +390,7 @@ def photo_upload(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def merge(request: HttpRequest, public_id: Any) -> HttpResponse:
+def merge(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Merge a duplicate into this record: choose the duplicate by number, compare, confirm."""
     survivor = queries.person_for(request.user, public_id, write=P.CHILD_MERGE)
     if not survivor.is_active:
@@ -431,7 +432,7 @@ def merge(request: HttpRequest, public_id: Any) -> HttpResponse:
     )
 
 
-def _access_log_person(request: HttpRequest, public_id: Any) -> Person:
+def _access_log_person(request: AuthenticatedRequest, public_id: Any) -> Person:
     """The child, if visible (404) and within a child.access_log grant (403)."""
     person = queries.person_for(request.user, public_id, write=P.CHILD_ACCESS_LOG)
     if not person.is_active:

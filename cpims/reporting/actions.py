@@ -11,12 +11,13 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.periods import Period
 
 
 def drilldown_audit(
-    *, actor: Any, period: Period, area: Any, filters: dict[str, str], request: HttpRequest | None = None
+    *, actor: User, period: Period, area: Any, filters: dict[str, str], request: HttpRequest | None = None
 ) -> None:
     """Record that ``actor`` listed the cases behind a figure ("report.drilldown")."""
     with transaction.atomic():
@@ -31,7 +32,7 @@ def drilldown_audit(
 
 def export_audit(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     params: dict[str, Any],
     request: HttpRequest | None = None,

@@ -19,12 +19,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.core import ages
 from cpims.core.periods import Period
 from cpims.reporting import downloads, queries
@@ -103,7 +103,7 @@ class CaseloadView(APIView):
         ],
         responses=CaseloadSerializer,
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         user = request.user
         if not scope.has_perm(user, P.REPORT_VIEW_AGGREGATE):
             raise PermissionDenied
@@ -148,7 +148,7 @@ class DownloadStatusView(APIView):
     """The status of one of your own background downloads (404 for anyone else's)."""
 
     @extend_schema(operation_id="reports_download_status", responses=DownloadSerializer)
-    def get(self, request: Request, public_id: Any) -> Response:
+    def get(self, request: AuthenticatedApiRequest, public_id: Any) -> Response:
         from django.urls import reverse
 
         download = downloads.download_for(request.user, public_id)

@@ -24,6 +24,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.reporting.models import Download
 
@@ -56,7 +57,7 @@ def kind_label(kind: str) -> str:
     return str(entry.label) if entry else kind
 
 
-def download_start(*, actor: Any, kind: str, params: dict, request: HttpRequest | None = None) -> Download:
+def download_start(*, actor: User, kind: str, params: dict, request: HttpRequest | None = None) -> Download:
     """Record a download for ``actor`` (audited "download.start") and enqueue its building."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDenied
@@ -146,14 +147,14 @@ def run(download_id: int) -> str:
 # --- reads ----------------------------------------------------------------------------------------
 
 
-def downloads_of(user: Any) -> Any:
+def downloads_of(user: User) -> Any:
     """The user's own downloads, newest first (nobody sees another person's)."""
     if not getattr(user, "is_authenticated", False):
         return Download.objects.none()
     return Download.objects.filter(owner=user)
 
 
-def download_for(user: Any, public_id: Any) -> Download:
+def download_for(user: User, public_id: Any) -> Download:
     """One of the user's own downloads; 404 for anyone else's (we do not confirm it exists)."""
     try:
         return downloads_of(user).get(public_id=public_id)
@@ -161,7 +162,7 @@ def download_for(user: Any, public_id: Any) -> Download:
         raise Http404 from exc
 
 
-def download_file_open(user: Any, public_id: Any, *, request: HttpRequest | None = None) -> Download:
+def download_file_open(user: User, public_id: Any, *, request: HttpRequest | None = None) -> Download:
     """The owner's finished download, its fetch audited ("download.file"); 404 otherwise."""
     download = download_for(user, public_id)
     if download.status != Download.Status.DONE or not download.file:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.export import neutralise
 from cpims.core import ages
 from cpims.core.periods import Period
@@ -126,7 +127,7 @@ def caseload_xlsx(tables: Sequence[CaseloadTable], area_label: str) -> bytes:
 
 
 def caseload_tables(
-    user: Any,
+    user: User,
     *,
     period: Period,
     bands: str,
@@ -137,7 +138,7 @@ def caseload_tables(
     return queries.caseload_tables(user, period=period, rows=list(dimensions), bands=bands, area=area, org_unit=office)
 
 
-def caseload_file(user: Any, params: dict[str, Any]) -> tuple[str, str, bytes]:
+def caseload_file(user: User, params: dict[str, Any]) -> tuple[str, str, bytes]:
     """(filename, content type, content) of a caseload export for ``user`` (scope checked)."""
     if not (scope.has_perm(user, P.REPORT_EXPORT) and scope.has_perm(user, P.REPORT_VIEW_AGGREGATE)):
         raise PermissionDenied
@@ -153,11 +154,11 @@ def caseload_file(user: Any, params: dict[str, Any]) -> tuple[str, str, bytes]:
     return f"{stem}.xlsx", XLSX, caseload_xlsx(tables, area_label)
 
 
-def _limited(user: Any) -> bool:
+def _limited(user: User) -> bool:
     return not any(g.scope == "national" for g in scope.grants_for(user).with_perm(P.REPORT_VIEW_AGGREGATE))
 
 
-def parse_params(user: Any, params: dict[str, Any]) -> tuple[Period, Any, str, str]:
+def parse_params(user: User, params: dict[str, Any]) -> tuple[Period, Any, str, str]:
     """Period, area, bands and format from export parameters; ValidationError if bad, 404 for an
     area outside the user's scope."""
     try:
@@ -282,7 +283,7 @@ def parse_case_filters(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def case_list_file(
-    user: Any, params: dict[str, Any], progress: Callable[[int, str], None] | None = None
+    user: User, params: dict[str, Any], progress: Callable[[int, str], None] | None = None
 ) -> tuple[str, str, bytes]:
     """(filename, content type, content) of the cases behind a figure, for ``user``."""
     if not scope.has_perm(user, P.REPORT_EXPORT):

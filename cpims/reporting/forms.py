@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cpims.accounts.models import User
 from cpims.core import ages, periods
 from cpims.core.periods import Period
 from cpims.reporting import queries
@@ -39,7 +40,7 @@ class ReportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, data: Any, *, user: Any) -> None:
+    def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
         self.user = user
         self.area_choices = queries.areas_for(user)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.core import ages
 from cpims.core.models import Code
 from cpims.core.periods import Period
@@ -108,20 +109,20 @@ DIMENSION_LABELS = {
 # --- scope ------------------------------------------------------------------------------------------
 
 
-def facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[CaseFact]:
+def facts_visible_to(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[CaseFact]:
     """The facts ``user`` may count with ``perm`` (caught up with the records first)."""
     facts.catch_up()
     return scope.restrict(user, CaseFact.objects.all(), perm)
 
 
-def referral_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[ReferralFact]:
+def referral_facts_visible_to(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[ReferralFact]:
     """The referral facts (one per referral, in its case's area) ``user`` may count with ``perm``."""
     facts.catch_up()
     return scope.restrict(user, ReferralFact.objects.all(), perm)
 
 
 def rollups_visible_to(
-    user: Any, model: type[CaseMonth] | type[CategoryMonth], perm: str = P.REPORT_VIEW_AGGREGATE
+    user: User, model: type[CaseMonth] | type[CategoryMonth], perm: str = P.REPORT_VIEW_AGGREGATE
 ) -> QuerySet[Any]:
     """The monthly roll-up rows (``CaseMonth`` or ``CategoryMonth``) ``user`` may count with
     ``perm``; they carry areas only, so grants below the area level reach none of them."""
@@ -129,7 +130,7 @@ def rollups_visible_to(
     return scope.restrict(user, model.objects.all(), perm)
 
 
-def identified_allowed(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
+def identified_allowed(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
     """True if the user holds report.view over everything ``perm`` lets them count, so their
     figures need no suppression; False for stakeholders (aggregate only)."""
     full = scope.visible_q(user, CaseFact, P.REPORT_VIEW)
@@ -140,7 +141,7 @@ def identified_allowed(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
     return full == scope.visible_q(user, CaseFact, perm)
 
 
-def can_drill_down(user: Any) -> bool:
+def can_drill_down(user: User) -> bool:
     return scope.has_perm(user, P.REPORT_VIEW) and scope.has_perm(user, P.CASE_VIEW)
 
 
@@ -151,7 +152,7 @@ class AreaChoice:
     depth: int = 0
 
 
-def areas_for(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> list[AreaChoice]:
+def areas_for(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> list[AreaChoice]:
     """The areas ``user`` may choose: the counties and sub-counties their grants reach, and for
     national users the eight regions (after "Kenya", before the counties). Aggregate-only viewers
     choose regions and counties only (finer areas make small numbers easy to difference)."""
@@ -192,7 +193,7 @@ def areas_for(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> list[AreaChoice
     return choices
 
 
-def area_allowed(user: Any, area: Area, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
+def area_allowed(user: User, area: Area, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
     """True if ``user`` may report on ``area`` with ``perm``. A region (a grouping of counties for
     reporting, coarser than a county) needs a national grant."""
     grants = scope.grants_for(user).with_perm(perm)
@@ -213,7 +214,7 @@ def area_allowed(user: Any, area: Area, perm: str = P.REPORT_VIEW_AGGREGATE) -> 
     return False
 
 
-def area_from_key(user: Any, key: str | None, perm: str = P.REPORT_VIEW_AGGREGATE) -> Area | None:
+def area_from_key(user: User, key: str | None, perm: str = P.REPORT_VIEW_AGGREGATE) -> Area | None:
     """The area named by ``key`` ("county-047", "region-01"), within the user's reach; 404 otherwise."""
     if not key:
         return None
@@ -224,7 +225,7 @@ def area_from_key(user: Any, key: str | None, perm: str = P.REPORT_VIEW_AGGREGAT
     return area
 
 
-def default_area(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> Area | None:
+def default_area(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> Area | None:
     """A county coordinator starts at their county, a sub-county officer at their sub-county,
     national users at the nation."""
     grants = scope.grants_for(user).with_perm(perm)
@@ -242,7 +243,7 @@ def default_area(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> Area | None:
     return None
 
 
-def org_unit_from_id(user: Any, public_id: str | None, perm: str = P.REPORT_VIEW_AGGREGATE) -> OrgUnit | None:
+def org_unit_from_id(user: User, public_id: str | None, perm: str = P.REPORT_VIEW_AGGREGATE) -> OrgUnit | None:
     """The office named by ``public_id`` within the user's scope; 404 otherwise. Aggregate-only
     viewers report on areas, never on single offices (their small numbers difference too easily)."""
     if not public_id:
@@ -252,7 +253,7 @@ def org_unit_from_id(user: Any, public_id: str | None, perm: str = P.REPORT_VIEW
     return scope.get_for(user, OrgUnit.objects.all(), view=perm, public_id=public_id)
 
 
-def offices_in(user: Any, area: Area | None, perm: str = P.REPORT_VIEW_AGGREGATE, limit: int = 300) -> list[OrgUnit]:
+def offices_in(user: User, area: Area | None, perm: str = P.REPORT_VIEW_AGGREGATE, limit: int = 300) -> list[OrgUnit]:
     """Offices of ``area`` the user may report on (for the office chooser); none for
     aggregate-only viewers or without an area (the national list would be too long)."""
     if area is None or not identified_allowed(user, perm):
@@ -310,7 +311,7 @@ def _filters_q(filters: Mapping[str, Any] | None) -> Q:
 
 
 def _scoped_facts(
-    user: Any,
+    user: User,
     *,
     period: Period,
     area: Area | None,
@@ -329,7 +330,7 @@ def _scoped_facts(
 
 
 def fact_counts(
-    user: Any,
+    user: Any,  # a User, or the returns prefill's one-unit reader (duck-typed, no account)
     *,
     period: Period,
     group_by: Sequence[str],
@@ -395,7 +396,7 @@ def _row_labels(dimension: str, keys: set[Any]) -> list[Row]:
 
 
 def caseload_table(
-    user: Any,
+    user: User,
     *,
     period: Period,
     rows: str = "category",
@@ -435,7 +436,7 @@ def caseload_table(
 
 
 def caseload_tables(
-    user: Any,
+    user: User,
     *,
     period: Period,
     rows: Sequence[str],
@@ -499,7 +500,7 @@ def _build_table(
 
 
 def drilldown_cases(
-    user: Any,
+    user: User,
     *,
     period: Period,
     area: Area | None = None,

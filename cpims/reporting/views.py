@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.reporting import actions, downloads, exports, queries
 from cpims.reporting.forms import KIND_LABELS, ReportForm
 from cpims.reporting.tables import CaseloadTable
@@ -92,7 +93,7 @@ def _bad_request(request: HttpRequest, messages_: list[str]) -> HttpResponse:
 
 @login_required
 @require_GET
-def caseload(request: HttpRequest) -> HttpResponse:
+def caseload(request: AuthenticatedRequest) -> HttpResponse:
     """Category and intervention × sex × age band (the DCS caseload return), plus one breakdown."""
     scope.require_perm(request.user, P.REPORT_VIEW_AGGREGATE)
     form = ReportForm(request.GET, user=request.user)
@@ -139,7 +140,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _drill_params(request: HttpRequest) -> tuple[Any, Any, Any, dict[str, Any], dict[str, str]]:
+def _drill_params(request: AuthenticatedRequest) -> tuple[Any, Any, Any, dict[str, Any], dict[str, str]]:
     """Period, area and filters of a drill-down from the query string (ValidationError if bad)."""
     data = request.GET if request.method == "GET" else request.POST
     from cpims.core.periods import Period
@@ -161,7 +162,7 @@ def _drill_params(request: HttpRequest) -> tuple[Any, Any, Any, dict[str, Any], 
 
 @login_required
 @require_GET
-def drilldown(request: HttpRequest) -> HttpResponse:
+def drilldown(request: AuthenticatedRequest) -> HttpResponse:
     """The cases behind one figure (report.view + case.view, within scope; audited)."""
     if not queries.can_drill_down(request.user):
         raise PermissionDenied
@@ -216,7 +217,7 @@ def _file_response(filename: str, content_type: str, content: bytes) -> HttpResp
     return response
 
 
-def _caseload_export_params(request: HttpRequest) -> dict[str, str]:
+def _caseload_export_params(request: AuthenticatedRequest) -> dict[str, str]:
     """The posted caseload export, for a user who may export figures (else 403)."""
     if not (scope.has_perm(request.user, P.REPORT_EXPORT) and scope.has_perm(request.user, P.REPORT_VIEW_AGGREGATE)):
         raise PermissionDenied
@@ -225,7 +226,7 @@ def _caseload_export_params(request: HttpRequest) -> dict[str, str]:
 
 @login_required
 @require_POST
-def caseload_export(request: HttpRequest) -> HttpResponse:
+def caseload_export(request: AuthenticatedRequest) -> HttpResponse:
     """The caseload tables of the chosen report as Excel or CSV (small: made at once; audited)."""
     params = _caseload_export_params(request)
     try:
@@ -238,7 +239,7 @@ def caseload_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def drilldown_export(request: HttpRequest) -> HttpResponse:
+def drilldown_export(request: AuthenticatedRequest) -> HttpResponse:
     """The cases behind a figure as Excel or CSV: at once when short, else in the background."""
     if not (queries.can_drill_down(request.user) and scope.has_perm(request.user, P.REPORT_EXPORT)):
         raise PermissionDenied
@@ -270,7 +271,7 @@ def drilldown_export(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def caseload_export_background(request: HttpRequest) -> HttpResponse:
+def caseload_export_background(request: AuthenticatedRequest) -> HttpResponse:
     """The caseload tables made in the background (for slow connections or big areas)."""
     params = _caseload_export_params(request)
     try:
@@ -286,7 +287,7 @@ def caseload_export_background(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_list(request: HttpRequest) -> HttpResponse:
+def download_list(request: AuthenticatedRequest) -> HttpResponse:
     items = list(downloads.downloads_of(request.user)[:50])
     return render(
         request, "reporting/download_list.html", {"items": [(d, downloads.kind_label(d.kind)) for d in items]}
@@ -295,7 +296,7 @@ def download_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def download_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Progress of one of the user's downloads; htmx polls the status part every 2 s."""
     download = downloads.download_for(request.user, public_id)
     context = {"download": download, "label": downloads.kind_label(download.kind)}
@@ -306,7 +307,7 @@ def download_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_file(request: HttpRequest, public_id: Any) -> FileResponse:
+def download_file(request: AuthenticatedRequest, public_id: Any) -> FileResponse:
     download = downloads.download_file_open(request.user, public_id, request=request)
     response = FileResponse(download.file.open("rb"), as_attachment=True, filename=download.filename)
     response["Content-Type"] = download.content_type or "application/octet-stream"

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.edits import refuse_stale
 from cpims.core.periods import MONTH, Period
@@ -106,7 +107,7 @@ def _figures(ret: MonthlyReturn) -> dict[str, dict[str, int]]:
 
 
 def _event(
-    ret: MonthlyReturn, kind: str, actor: Any, at: dt.datetime, comment: str = "", figures: bool = False
+    ret: MonthlyReturn, kind: str, actor: User, at: dt.datetime, comment: str = "", figures: bool = False
 ) -> None:
     ReturnEvent.objects.create(
         monthly_return=ret,
@@ -119,7 +120,7 @@ def _event(
     )
 
 
-def _audit(actor: Any, action: str, ret: MonthlyReturn, request: HttpRequest | None, **details: Any) -> None:
+def _audit(actor: User, action: str, ret: MonthlyReturn, request: HttpRequest | None, **details: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -150,7 +151,7 @@ def _today(now: dt.datetime) -> dt.date:
 
 def return_open(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     period: Period,
     request: HttpRequest | None = None,
@@ -197,7 +198,7 @@ def return_open(
 
 def return_save(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     paper: Mapping[str, Any],
     expected_version: int | None,
@@ -226,7 +227,7 @@ def return_save(
 
 def return_submit(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     expected_version: int | None,
     paper: Mapping[str, Any] | None = None,
@@ -277,7 +278,7 @@ def return_submit(
 # --- reviewing -----------------------------------------------------------------------------------
 
 
-def _may_review(actor: Any, ret: MonthlyReturn) -> None:
+def _may_review(actor: User, ret: MonthlyReturn) -> None:
     if not scope.can(actor, P.RETURN_APPROVE, ret):
         raise PermissionDenied
     if ret.submitted_by_id is not None and ret.submitted_by_id == getattr(actor, "pk", None):
@@ -300,7 +301,7 @@ def _comment(text: str | None, field: str, required: bool) -> str:
 
 def return_approve(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     expected_version: int | None,
     comment: str = "",
@@ -329,7 +330,7 @@ def return_approve(
 
 def return_send_back(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     comment: str,
     expected_version: int | None,
@@ -356,7 +357,7 @@ def return_send_back(
 
 def return_reopen(
     *,
-    actor: Any,
+    actor: User,
     ret: MonthlyReturn,
     reason: str,
     expected_version: int | None,

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.core.periods import Period
 from cpims.returns import queries
 from cpims.returns.models import MonthlyReturn
@@ -107,6 +108,7 @@ class ReturnViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     # Seeing a return takes return.submit or return.approve; both are checked by the queries.
     view_permission = P.RETURN_SUBMIT
     permission_classes = [ReturnsPermission]
+    request: AuthenticatedApiRequest  # the permission classes let only a signed-in user through
 
     def get_queryset(self) -> QuerySet[MonthlyReturn]:
         qs = queries.returns_visible_to(self.request.user).select_related("org_unit", "county", "sub_county")
@@ -130,7 +132,7 @@ class ReturnViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         responses=CompletenessRowSerializer(many=True),
     )
     @action(detail=False, methods=["get"], pagination_class=None)
-    def completeness(self, request: Request) -> Response:
+    def completeness(self, request: AuthenticatedApiRequest) -> Response:
         """Completeness (received ÷ expected) and timeliness (on time ÷ expected) of monthly returns."""
         try:
             period = Period.parse(request.query_params.get("period", ""))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from cpims.accounts.models import User
 from cpims.core.periods import Period
 from cpims.geo.models import OrgUnit
 from cpims.returns import actions, registry
@@ -27,9 +28,7 @@ def _at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=NAIROBI)
 
 
-def _user(username: str) -> object | None:
-    from cpims.accounts.models import User
-
+def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 

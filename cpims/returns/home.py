@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import calendar
-from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.core.hooks import HomeCount
 from cpims.geo.models import OrgUnit
 from cpims.returns import registry
@@ -17,11 +17,11 @@ from cpims.returns.models import MonthlyReturn
 from cpims.returns.queries import REMINDER_MONTHS, last_months, nairobi_today
 
 
-def _submit_units(user: Any) -> list[int]:
+def _submit_units(user: User) -> list[int]:
     return sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)})
 
 
-def returns_due(user: Any) -> int:
+def returns_due(user: User) -> int:
     """Returns of the user's own units due by the end of this month (overdue ones of the last
     months too) and not yet received. Two queries: the user's units (a handful) and the months
     received among them; the expected months are worked out from each unit's due day."""
@@ -47,12 +47,12 @@ def returns_due(user: Any) -> int:
     return total
 
 
-def returns_sent_back(user: Any) -> int:
+def returns_sent_back(user: User) -> int:
     """Returns of the user's own units that a reviewer returned for changes (with comments)."""
     return MonthlyReturn.objects.filter(org_unit__in=_submit_units(user), status=MonthlyReturn.Status.RETURNED).count()
 
 
-def returns_to_review(user: Any) -> int:
+def returns_to_review(user: User) -> int:
     """Submitted returns the user may approve (never their own submission)."""
     return (
         scope.restrict(user, MonthlyReturn.objects.all(), P.RETURN_APPROVE)
@@ -62,7 +62,7 @@ def returns_to_review(user: Any) -> int:
     )
 
 
-def home_counts(user: Any) -> list[HomeCount]:
+def home_counts(user: User) -> list[HomeCount]:
     out: list[HomeCount] = []
     if scope.has_perm(user, P.RETURN_SUBMIT):
         index = reverse("returns:index")

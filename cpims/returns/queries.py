@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.tasks import Task
 from cpims.core.periods import MONTH, Period
 from cpims.geo.models import Area, OrgUnit
@@ -51,7 +52,7 @@ def _nairobi() -> Any:
     return ZoneInfo(registry.NAIROBI)
 
 
-def _union(user: Any, model: type, perms: tuple[str, ...]) -> Q | None:
+def _union(user: User, model: type, perms: tuple[str, ...]) -> Q | None:
     combined: Q | None = None
     for perm in perms:
         q = scope.visible_q(user, model, perm)
@@ -63,15 +64,15 @@ def _union(user: Any, model: type, perms: tuple[str, ...]) -> Q | None:
     return combined
 
 
-def can_view_returns(user: Any) -> bool:
+def can_view_returns(user: User) -> bool:
     return any(scope.has_perm(user, p) for p in VIEW_PERMS)
 
 
-def can_view_completeness(user: Any) -> bool:
+def can_view_completeness(user: User) -> bool:
     return any(scope.has_perm(user, p) for p in COMPLETENESS_PERMS)
 
 
-def returns_visible_to(user: Any) -> QuerySet[MonthlyReturn]:
+def returns_visible_to(user: User) -> QuerySet[MonthlyReturn]:
     q = _union(user, MonthlyReturn, VIEW_PERMS)
     qs = MonthlyReturn.objects.all()
     if q is None:
@@ -79,7 +80,7 @@ def returns_visible_to(user: Any) -> QuerySet[MonthlyReturn]:
     return qs.filter(q) if q else qs
 
 
-def return_for(user: Any, public_id: Any, *, write: str | None = None) -> MonthlyReturn:
+def return_for(user: User, public_id: Any, *, write: str | None = None) -> MonthlyReturn:
     """One return: 403 for users who hold no returns permission at all; 404 outside the user's
     scope; 403 without ``write`` (a permission) over it."""
     if not can_view_returns(user):
@@ -95,16 +96,16 @@ def return_for(user: Any, public_id: Any, *, write: str | None = None) -> Monthl
     return ret
 
 
-def holds_at(user: Any, perm: str, unit: OrgUnit) -> bool:
+def holds_at(user: User, perm: str, unit: OrgUnit) -> bool:
     """True if ``user`` holds ``perm`` at ``unit`` itself (an assignment there)."""
     return unit is not None and any(g.org_unit_id == unit.pk for g in scope.grants_for(user).with_perm(perm))
 
 
-def can_review(user: Any, ret: MonthlyReturn) -> bool:
+def can_review(user: User, ret: MonthlyReturn) -> bool:
     return scope.can(user, P.RETURN_APPROVE, ret)
 
 
-def reporting_units(user: Any) -> list[OrgUnit]:
+def reporting_units(user: User) -> list[OrgUnit]:
     """The units whose returns ``user`` prepares: active units of a registered kind where the user
     holds ``return.submit`` (the unit's own staff)."""
     ids = {g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)}
@@ -112,7 +113,7 @@ def reporting_units(user: Any) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(pk__in=ids, kind__in=kinds, is_active=True).order_by("name"))
 
 
-def reporting_unit_for(user: Any, public_id: Any) -> OrgUnit:
+def reporting_unit_for(user: User, public_id: Any) -> OrgUnit:
     """A unit the user reports for; 404 otherwise (we do not confirm other units exist)."""
     for unit in reporting_units(user):
         if str(unit.public_id) == str(public_id):
@@ -169,7 +170,7 @@ def unit_months(unit: OrgUnit, *, months: int = UNIT_MONTHS, today: dt.date | No
 
 
 def review_list(
-    user: Any,
+    user: User,
     *,
     status: str = "",
     period: Period | None = None,
@@ -237,7 +238,7 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def completeness(
-    user: Any,
+    user: User,
     *,
     period: Period,
     area: Area | None = None,
@@ -333,7 +334,7 @@ def _total_row(area: Area | None, expected: int, received: int, on_time: int) ->
     )
 
 
-def area_visible(user: Any, area: Area) -> bool:
+def area_visible(user: User, area: Area) -> bool:
     """True if the user's completeness scope reaches some reporting unit of ``area`` (else 404)."""
     unit_q = _union(user, OrgUnit, COMPLETENESS_PERMS)
     if unit_q is None:
@@ -343,7 +344,7 @@ def area_visible(user: Any, area: Area) -> bool:
     return OrgUnit.objects.filter(unit_q, **_area_filter(area)).exists()
 
 
-def completeness_units(user: Any, *, period: Period, area: Area) -> list[tuple[OrgUnit, MonthlyReturn | None]]:
+def completeness_units(user: User, *, period: Period, area: Area) -> list[tuple[OrgUnit, MonthlyReturn | None]]:
     """The expected units of a sub-county for one month with their return (for the drill-down)."""
     if not can_view_completeness(user):
         raise PermissionDenied
@@ -391,7 +392,7 @@ def overdue(units: QuerySet[OrgUnit], *, today: dt.date | None = None) -> list[t
     return out
 
 
-def return_tasks(user: Any) -> list[Task]:
+def return_tasks(user: User) -> list[Task]:
     """Task-list source: overdue returns of the user's own units, and returns awaiting the user's review."""
     tasks: list[Task] = []
     if not getattr(user, "is_authenticated", False):

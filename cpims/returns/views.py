@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.core import ages, formviews
 from cpims.core.periods import Period
 from cpims.returns import actions, forms, queries, registry
@@ -28,7 +29,7 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
-def _nav(request: HttpRequest) -> dict[str, bool]:
+def _nav(request: AuthenticatedRequest) -> dict[str, bool]:
     user = request.user
     return {
         "can_prepare": bool(queries.reporting_units(user)),
@@ -52,7 +53,7 @@ def _to_detail(ret: MonthlyReturn) -> HttpResponse:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     """My unit's returns by month (and links to the review queue and completeness)."""
     nav = _nav(request)
     if not (nav["can_list"] or nav["can_completeness"]):
@@ -63,7 +64,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit(request: HttpRequest, unit_id: Any) -> HttpResponse:
+def unit(request: AuthenticatedRequest, unit_id: Any) -> HttpResponse:
     org_unit = queries.reporting_unit_for(request.user, unit_id)
     highlight = request.GET.get("month", "")
     months = queries.unit_months(org_unit)
@@ -84,7 +85,7 @@ def unit(request: HttpRequest, unit_id: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def open_return(request: HttpRequest, unit_id: Any) -> HttpResponse:
+def open_return(request: AuthenticatedRequest, unit_id: Any) -> HttpResponse:
     org_unit = queries.reporting_unit_for(request.user, unit_id)
     period = queries.month_of(request.POST.get("month"))
     if period is None:
@@ -130,7 +131,7 @@ def _category_table(ret: MonthlyReturn) -> dict[str, Any] | None:
     return {"bands": [ages.band_label(b) for b in bands], "rows": rows}
 
 
-def _detail_context(request: HttpRequest, ret: MonthlyReturn, **forms_: Any) -> dict[str, Any]:
+def _detail_context(request: AuthenticatedRequest, ret: MonthlyReturn, **forms_: Any) -> dict[str, Any]:
     user = request.user
     rk = registry.get_kind(ret.kind)
     can_prepare = queries.holds_at(user, P.RETURN_SUBMIT, ret.org_unit)
@@ -168,13 +169,13 @@ def _detail_context(request: HttpRequest, ret: MonthlyReturn, **forms_: Any) -> 
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     ret = queries.return_for(request.user, public_id)
     return render(request, "returns/detail.html", _detail_context(request, ret))
 
 
 def _on_detail(
-    request: HttpRequest, ret: MonthlyReturn, form: Any, key: str, action: Any, *, success: str
+    request: AuthenticatedRequest, ret: MonthlyReturn, form: Any, key: str, action: Any, *, success: str
 ) -> HttpResponse:
     """Run ``action`` on the posted form of the return's page, then back to the page; an invalid
     form or a refusal shows the page again with the form's errors (400)."""
@@ -184,7 +185,7 @@ def _on_detail(
     return render(request, "returns/detail.html", _detail_context(request, ret, **{key: form}), status=400)
 
 
-def _prepare(request: HttpRequest, public_id: Any, *, submit: bool) -> HttpResponse:
+def _prepare(request: AuthenticatedRequest, public_id: Any, *, submit: bool) -> HttpResponse:
     ret = queries.return_for(request.user, public_id, write=P.RETURN_SUBMIT)
     form = forms.PaperForm(request.POST, kind=registry.get_kind(ret.kind))
     action: Any
@@ -206,17 +207,17 @@ def _prepare(request: HttpRequest, public_id: Any, *, submit: bool) -> HttpRespo
 
 @login_required
 @require_POST
-def save(request: HttpRequest, public_id: Any) -> HttpResponse:
+def save(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _prepare(request, public_id, submit=False)
 
 
 @login_required
 @require_POST
-def submit(request: HttpRequest, public_id: Any) -> HttpResponse:
+def submit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _prepare(request, public_id, submit=True)
 
 
-def _review(request: HttpRequest, public_id: Any, verb: str) -> HttpResponse:
+def _review(request: AuthenticatedRequest, public_id: Any, verb: str) -> HttpResponse:
     ret = queries.return_for(request.user, public_id, write=P.RETURN_APPROVE)
     action: Any
     if verb == "approve":
@@ -241,19 +242,19 @@ def _review(request: HttpRequest, public_id: Any, verb: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def approve(request: HttpRequest, public_id: Any) -> HttpResponse:
+def approve(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _review(request, public_id, "approve")
 
 
 @login_required
 @require_POST
-def send_back(request: HttpRequest, public_id: Any) -> HttpResponse:
+def send_back(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _review(request, public_id, "send_back")
 
 
 @login_required
 @require_POST
-def reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
+def reopen(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return _review(request, public_id, "reopen")
 
 
@@ -262,7 +263,7 @@ def reopen(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def review(request: HttpRequest) -> HttpResponse:
+def review(request: AuthenticatedRequest) -> HttpResponse:
     """The review queue (submitted returns by default) and every return in scope by status and month."""
     if not queries.can_view_returns(request.user):
         raise PermissionDenied
@@ -314,7 +315,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def completeness_view(request: HttpRequest) -> HttpResponse:
+def completeness_view(request: AuthenticatedRequest) -> HttpResponse:
     """Completeness and timeliness for a period: the nation by county, a county by sub-county,
     a sub-county by unit."""
     if not queries.can_view_completeness(request.user):

@@ -10,11 +10,12 @@ from django.views.i18n import set_language as django_set_language
 from cpims.accounts import scope
 from cpims.accounts.actions import preferred_language_set
 from cpims.accounts.queries import assignments_of
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.core.hooks import home_counts_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "site/home.html",

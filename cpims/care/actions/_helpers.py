@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.care.models import Institution, Placement, StatusChange
 from cpims.core.edits import refuse_stale
@@ -23,7 +24,7 @@ from cpims.geo.models import OrgUnit
 MAX_TEXT = 5000
 
 
-def _audit(actor: Any, action: str, placement: Placement, request: HttpRequest | None, **details: Any) -> None:
+def _audit(actor: User, action: str, placement: Placement, request: HttpRequest | None, **details: Any) -> None:
     audit_record(
         actor=actor,
         action=action,
@@ -33,7 +34,7 @@ def _audit(actor: Any, action: str, placement: Placement, request: HttpRequest |
     )
 
 
-def _lock_placement(actor: Any, placement: Placement) -> Placement:
+def _lock_placement(actor: User, placement: Placement) -> Placement:
     """The placement row locked for this transaction, if ``actor`` may manage it (404 / 403)."""
     list(Placement.objects.select_for_update().filter(pk=placement.pk).values_list("pk", flat=True))
     return scope.get_for(

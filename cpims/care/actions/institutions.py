@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.care.actions._helpers import MAX_TEXT
 from cpims.care.models import (
@@ -83,7 +83,7 @@ def _lock_profile(unit: OrgUnit, expected_version: int | None) -> Institution | 
 
 def institution_save(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     expected_version: int | None,
     registration_status: str,
@@ -163,7 +163,7 @@ def institution_save(
     return profile
 
 
-def _institution_unit_for_write(actor: Any, org_unit: OrgUnit) -> OrgUnit:
+def _institution_unit_for_write(actor: User, org_unit: OrgUnit) -> OrgUnit:
     """The unit, if it is an institution the actor may see and manage (placement.manage or
     orgunit.manage over it): 404 outside sight, 403 when read-only."""
     qs = OrgUnit.objects.filter(pk=org_unit.pk, kind__in=OrgUnit.INSTITUTION_KINDS)

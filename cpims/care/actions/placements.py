@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.care.actions._helpers import (
     MAX_TEXT,
     _audit,
@@ -84,7 +85,7 @@ def _validate_order(errors: Errors, order: OrderInput, admitted_on: dt.date | No
 
 def placement_admit(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     care_type: Code,
     admitted_on: dt.date,
@@ -195,7 +196,7 @@ def _check_admission(
 
 def _insert_placement(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     case: Any,
     care_type: Code,
@@ -251,7 +252,7 @@ def _insert_placement(
 
 def _admit(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     care_type: Code,
     admitted_on: dt.date,
@@ -340,7 +341,7 @@ def _admit(
 
 def placement_update(
     *,
-    actor: Any,
+    actor: User,
     placement: Placement,
     expected_version: int | None,
     admission_type: Code,
@@ -459,7 +460,7 @@ def _check_status_change(
 
 def placement_status_change(
     *,
-    actor: Any,
+    actor: User,
     placement: Placement,
     status: str,
     on: dt.date,
@@ -502,7 +503,7 @@ def placement_status_change(
 
 
 def _set_status(
-    placement: Placement, status: str, on: dt.date, discharge_type: Code | None, notes: str, actor: Any
+    placement: Placement, status: str, on: dt.date, discharge_type: Code | None, notes: str, actor: User
 ) -> None:
     StatusChange.objects.create(
         placement=placement, status=status, on=on, discharge_type=discharge_type, notes=notes, recorded_by=actor
@@ -517,7 +518,7 @@ def _set_status(
 
 def placement_transfer(
     *,
-    actor: Any,
+    actor: User,
     placement: Placement,
     to_institution: OrgUnit,
     on: dt.date,
@@ -581,7 +582,7 @@ def placement_transfer(
 
 def _open_next(
     *,
-    actor: Any,
+    actor: User,
     current: Placement,
     to_institution: OrgUnit,
     on: dt.date,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.care.actions._helpers import MAX_TEXT, _lock_placement
 from cpims.care.models import FollowUp, Placement, Review
@@ -18,7 +18,7 @@ from cpims.core.validation import Errors, add_error, clean_text, raise_errors
 
 def review_add(
     *,
-    actor: Any,
+    actor: User,
     placement: Placement,
     kind: str,
     due_on: dt.date | None = None,
@@ -81,7 +81,7 @@ def review_add(
 
 def followup_record(
     *,
-    actor: Any,
+    actor: User,
     placement: Placement,
     visited_on: dt.date | None = None,
     outcome: str = "",

@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases.models import Case, CaseEvent
 from cpims.core.edits import StaleEdit as StaleEdit  # re-exported: the cases actions raise it
@@ -21,7 +22,7 @@ from cpims.core.edits import lock_for_edit
 def _record(
     *,
     case: Case,
-    actor: Any,
+    actor: User,
     kind: str,
     summary: str,
     details: dict[str, Any] | None = None,
@@ -76,6 +77,6 @@ def _lock(case: Case, expected_version: int | None) -> Case:
     )
 
 
-def _require(actor: Any, perm: str, obj: Any) -> None:
+def _require(actor: User, perm: str, obj: Any) -> None:
     if not scope.can(actor, perm, obj):
         raise PermissionDenied

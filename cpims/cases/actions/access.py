@@ -4,7 +4,6 @@ office."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.models import Case, CaseAccess
 from cpims.geo.models import OrgUnit
@@ -21,7 +21,7 @@ from cpims.geo.models import OrgUnit
 
 def case_access_grant(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     org_unit: OrgUnit,
     reason: str,
@@ -71,7 +71,7 @@ def case_access_grant(
     return access
 
 
-def case_access_revoke(*, actor: Any, access: CaseAccess, request: HttpRequest | None = None) -> CaseAccess:
+def case_access_revoke(*, actor: User, access: CaseAccess, request: HttpRequest | None = None) -> CaseAccess:
     """End an access grant. Revoking an already revoked grant changes nothing."""
     with transaction.atomic():
         access = CaseAccess.objects.select_for_update().select_related("case", "org_unit").get(pk=access.pk)
@@ -98,7 +98,7 @@ def case_access_revoke(*, actor: Any, access: CaseAccess, request: HttpRequest |
     return access
 
 
-def case_office_change(*, actor: Any, case: Case, office: OrgUnit, request: HttpRequest | None = None) -> Case:
+def case_office_change(*, actor: User, case: Case, office: OrgUnit, request: HttpRequest | None = None) -> Case:
     """Move the case to another owning office (an accepted transfer); the scope areas follow.
     The number and history stay. The caller checks case.transfer where the business step needs it;
     the actor must hold case.transfer either over the case or at the receiving office."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
+from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.models import Case, FollowUp
@@ -19,11 +19,11 @@ from cpims.core.validation import Errors, raise_errors, short_date
 
 def followup_add(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     due_on: dt.date,
     purpose: str,
-    assigned_to: Any = None,
+    assigned_to: User | None = None,
     request: HttpRequest | None = None,
 ) -> FollowUp:
     errors: Errors = {}
@@ -54,7 +54,7 @@ def followup_add(
 
 def followup_complete(
     *,
-    actor: Any,
+    actor: User,
     followup: FollowUp,
     outcome: str,
     done_on: dt.date | None = None,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.models import Case, CaseCategory, CaseEvent, CaseNumberCounter, Perpetrator
@@ -226,7 +227,7 @@ def _next_case_number(office: OrgUnit, year: int) -> tuple[int, str]:
 
 def case_open(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     office: OrgUnit,
     reported_on: dt.date,
@@ -345,7 +346,7 @@ def _replace_perpetrators(case: Case, perpetrators: Sequence[dict[str, Any]]) ->
 
 def case_update(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     expected_version: int | None,
     request: HttpRequest | None = None,
@@ -401,7 +402,7 @@ def case_event_add(
     *,
     case: Case,
     kind: str,
-    actor: Any,
+    actor: User,
     summary: str,
     details: dict[str, Any] | None = None,
     request: HttpRequest | None = None,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.models import Case, ServiceRecord
@@ -23,14 +24,14 @@ from cpims.geo.models import OrgUnit
 SERVICE_LIST = "intervention_id"
 
 
-def service_units(actor: Any) -> list[int]:
+def service_units(actor: User) -> list[int]:
     """The org units on whose behalf ``actor`` may record services."""
     return sorted({g.org_unit_id for g in scope.grants_for(actor).with_perm(P.SERVICE_RECORD)})
 
 
 def service_record(
     *,
-    actor: Any,
+    actor: User,
     child: Any,
     service: Code,
     given_on: dt.date,

@@ -4,7 +4,6 @@ and its approval, closure and its approval, reopening."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
+from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.models import Case, CaseClosure, CasePlan, CasePlanGoal
@@ -23,7 +23,7 @@ from cpims.geo.models import OrgUnit
 
 def _transition(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     name: str,
     expected_version: int | None,
@@ -34,7 +34,7 @@ def _transition(
 
 
 def case_assessment_start(
-    *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> Case:
     with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="start_assessment", expected_version=expected_version)
@@ -45,7 +45,7 @@ def case_assessment_start(
 
 def case_assessment_complete(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     summary: str,
     assessed_on: dt.date | None = None,
@@ -85,7 +85,7 @@ def case_assessment_complete(
 
 def case_plan_goal_add(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     domain: Code,
     goal: str,
@@ -140,7 +140,7 @@ def case_plan_goal_add(
 
 
 def case_plan_submit(
-    *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> CasePlan:
     with transaction.atomic(durable=True):
         case, _t = _transition(actor=actor, case=case, name="submit_plan", expected_version=expected_version)
@@ -159,7 +159,7 @@ def case_plan_submit(
 
 
 def case_plan_approve(
-    *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> CasePlan:
     with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="approve_plan", expected_version=expected_version)
@@ -176,7 +176,7 @@ def case_plan_approve(
 
 
 def case_plan_return(
-    *, actor: Any, case: Case, reason: str, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, reason: str, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> CasePlan:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the plan is returned.")]})
@@ -196,7 +196,7 @@ def case_plan_return(
 
 def case_closure_propose(
     *,
-    actor: Any,
+    actor: User,
     case: Case,
     outcome: Code,
     interventions: dict[int, Code],
@@ -246,7 +246,7 @@ def _situation(plan: CasePlan | None, closure: CaseClosure | None) -> workflow.S
     return workflow.Situation.of(plan, goals, closure)
 
 
-def _pending_closure(actor: Any, case: Case, name: str) -> CaseClosure:
+def _pending_closure(actor: User, case: Case, name: str) -> CaseClosure:
     """The pending closure, locked, once ``workflow.guard`` allows ``name`` on it."""
     closure = CaseClosure.objects.select_for_update().filter(case=case, decision=CaseClosure.Decision.PENDING).first()
     workflow.guard(actor, name, _situation(None, closure))
@@ -255,7 +255,7 @@ def _pending_closure(actor: Any, case: Case, name: str) -> CaseClosure:
 
 
 def case_closure_approve(
-    *, actor: Any, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> Case:
     with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="approve_closure", expected_version=expected_version)
@@ -275,7 +275,7 @@ def case_closure_approve(
 
 
 def case_closure_reject(
-    *, actor: Any, case: Case, reason: str, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, reason: str, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> CaseClosure:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the closure is rejected.")]})
@@ -292,7 +292,7 @@ def case_closure_reject(
 
 
 def case_reopen(
-    *, actor: Any, case: Case, reason: str, expected_version: int | None = None, request: HttpRequest | None = None
+    *, actor: User, case: Case, reason: str, expected_version: int | None = None, request: HttpRequest | None = None
 ) -> Case:
     if not (reason or "").strip():
         raise ValidationError({"reason": [_("Say why the case is reopened.")]})

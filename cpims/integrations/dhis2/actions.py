@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.audit.models import AuditEvent
 from cpims.core.periods import Period
@@ -51,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 def push(
     *,
-    actor: Any,
+    actor: User,
     period: Period,
     org_units: Sequence[Area | OrgUnit] | None = None,
     dry_run: bool,
@@ -199,7 +200,7 @@ def push_run(*, log: PushLog) -> PushLog:
 
 
 def data_element_mapping_update(
-    *, actor: Any, mapping: DataElementMapping, uid: str, dhis2_code: str, name: str, version: int
+    *, actor: User, mapping: DataElementMapping, uid: str, dhis2_code: str, name: str, version: int
 ) -> DataElementMapping:
     """Align one data element with KHIS (national DHIS2 users only); refuses a stale edit."""
     queries.require_pusher(actor)
@@ -261,7 +262,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[An
 
 
 def coc_mapping_update(
-    *, actor: Any, mapping: CategoryOptionComboMapping, uid: str, name: str, version: int
+    *, actor: User, mapping: CategoryOptionComboMapping, uid: str, name: str, version: int
 ) -> CategoryOptionComboMapping:
     """Align one sex x age band cell with its KHIS category option combo; refuses a stale edit."""
     queries.require_pusher(actor)
@@ -305,7 +306,7 @@ def coc_mapping_update(
 
 
 def org_unit_mapping_update(
-    *, actor: Any, mapping: OrgUnitMapping, uid: str, code: str, name: str, is_active: bool, version: int
+    *, actor: User, mapping: OrgUnitMapping, uid: str, code: str, name: str, is_active: bool, version: int
 ) -> OrgUnitMapping:
     """Align one county, sub-county or office with its KHIS org unit; refuses a stale edit.
 
@@ -454,7 +455,7 @@ def _deactivate_others(current: Dhis2Server) -> list[str]:
 
 def server_update(
     *,
-    actor: Any,
+    actor: User,
     server: Dhis2Server,
     version: int,
     name: str,

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from cpims.accounts import permissions as P
 from cpims.accounts.drf import ScopedViewSetMixin
+from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.integrations.dhis2 import queries
 from cpims.integrations.dhis2.models import CategoryOptionComboMapping, OrgUnitMapping, PushLog
 
@@ -124,6 +125,7 @@ class CategoryOptionComboMappingViewSet(NationalPusherMixin, mixins.ListModelMix
     """Sex x DCS age band -> DHIS2 category option combo. National DHIS2 users only."""
 
     serializer_class = CategoryOptionComboMappingSerializer
+    request: AuthenticatedApiRequest  # the permission classes let only a signed-in user through
     filter_backends: list = []
 
     def get_queryset(self) -> Any:
@@ -146,6 +148,7 @@ class OrgUnitMappingViewSet(NationalPusherMixin, mixins.ListModelMixin, viewsets
     National DHIS2 users only."""
 
     serializer_class = OrgUnitMappingSerializer
+    request: AuthenticatedApiRequest  # the permission classes let only a signed-in user through
     filter_backends: list = []
 
     def get_queryset(self) -> Any:
@@ -198,7 +201,7 @@ class DataValueSetView(APIView):
             )
         },
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedApiRequest) -> Response:
         if not queries.can_push(request.user):
             raise PermissionDenied
         try:

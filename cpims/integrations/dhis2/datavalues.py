@@ -38,6 +38,7 @@ from xml.etree import ElementTree as ET
 
 from django.utils import timezone
 
+from cpims.accounts.models import User
 from cpims.core.periods import Period
 
 ADX_NS = "urn:ihe:qrph:adx:2015"
@@ -172,7 +173,7 @@ def _default_counter() -> Counter:
 
 
 def build(
-    user: Any,
+    user: User,
     *,
     period: Period,
     targets: Sequence[Target],

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
+from cpims.accounts.types import AnyUser
 from cpims.core.env import env_secret
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
@@ -29,12 +31,12 @@ from cpims.integrations.dhis2.models import (
 )
 
 
-def can_push(user: Any) -> bool:
+def can_push(user: AnyUser) -> bool:
     """True if ``user`` holds dhis2.push through a national grant."""
     return any(g.scope == "national" for g in scope.grants_for(user).with_perm(P.DHIS2_PUSH))
 
 
-def require_pusher(user: Any) -> None:
+def require_pusher(user: AnyUser) -> None:
     if not can_push(user):
         raise PermissionDenied
 
@@ -58,11 +60,11 @@ def placeholder_uids() -> frozenset[str]:
     return frozenset(uids)
 
 
-def push_logs_visible_to(user: Any) -> QuerySet[PushLog]:
+def push_logs_visible_to(user: User) -> QuerySet[PushLog]:
     return scope.restrict(user, PushLog.objects.select_related("server"), P.DHIS2_PUSH)
 
 
-def push_log_for(user: Any, public_id: Any) -> PushLog:
+def push_log_for(user: User, public_id: Any) -> PushLog:
     require_pusher(user)
     return scope.get_for(user, PushLog.objects.select_related("server"), view=P.DHIS2_PUSH, public_id=public_id)
 
@@ -120,7 +122,7 @@ def targets_for(server: Dhis2Server, org_units: Sequence[Area | OrgUnit] | None 
 
 
 def data_value_set(
-    user: Any, *, period: Period, county: Area | None = None, server: Dhis2Server | None = None
+    user: User, *, period: Period, county: Area | None = None, server: Dhis2Server | None = None
 ) -> datavalues.DataValueSet:
     """The data value set a push of ``period`` (one county, or all) would send."""
     require_pusher(user)
@@ -130,7 +132,7 @@ def data_value_set(
     )
 
 
-def mapping(user: Any) -> dict[str, Any]:
+def mapping(user: User) -> dict[str, Any]:
     """The mapping page, except the org units (see ``org_unit_mappings``): servers, data elements,
     combos, and the number of placeholders left."""
     require_pusher(user)
@@ -145,13 +147,13 @@ def mapping(user: Any) -> dict[str, Any]:
     }
 
 
-def coc_mappings(user: Any) -> QuerySet[CategoryOptionComboMapping]:
+def coc_mappings(user: User) -> QuerySet[CategoryOptionComboMapping]:
     """Every sex x age band cell's category option combo."""
     require_pusher(user)
     return CategoryOptionComboMapping.objects.all()
 
 
-def org_unit_mappings(user: Any, county: Area | None = None, *, everything: bool = False) -> QuerySet[OrgUnitMapping]:
+def org_unit_mappings(user: User, county: Area | None = None, *, everything: bool = False) -> QuerySet[OrgUnitMapping]:
     """The org-unit mappings to list: without ``county``, the counties and the offices (or, with
     ``everything``, every mapping); with one, that county, its sub-counties and the offices in it.
     Counties first, then sub-counties, then offices, each by code."""
@@ -176,22 +178,22 @@ def _get_or_404(rows: QuerySet[Any], pk: int) -> Any:
     return found
 
 
-def data_element_mapping_for(user: Any, pk: int) -> DataElementMapping:
+def data_element_mapping_for(user: User, pk: int) -> DataElementMapping:
     require_pusher(user)
     return _get_or_404(DataElementMapping.objects.select_related("code"), pk)
 
 
-def coc_mapping_for(user: Any, pk: int) -> CategoryOptionComboMapping:
+def coc_mapping_for(user: User, pk: int) -> CategoryOptionComboMapping:
     require_pusher(user)
     return _get_or_404(CategoryOptionComboMapping.objects.all(), pk)
 
 
-def org_unit_mapping_for(user: Any, pk: int) -> OrgUnitMapping:
+def org_unit_mapping_for(user: User, pk: int) -> OrgUnitMapping:
     require_pusher(user)
     return _get_or_404(OrgUnitMapping.objects.select_related("area__county", "org_unit"), pk)
 
 
-def server_for(user: Any, pk: int) -> Dhis2Server:
+def server_for(user: User, pk: int) -> Dhis2Server:
     require_pusher(user)
     return _get_or_404(Dhis2Server.objects.select_related("run_as"), pk)
 

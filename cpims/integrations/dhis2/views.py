@@ -17,6 +17,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cpims.accounts.models import User
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
 from cpims.core.forms import attach_errors
 from cpims.core.formviews import form_view, submit
@@ -35,7 +37,7 @@ from cpims.integrations.dhis2.forms import (
 )
 
 
-def _index_context(user: Any, form: Any) -> dict[str, Any]:
+def _index_context(user: User, form: Any) -> dict[str, Any]:
     return {
         "form": form,
         "server": queries.active_server(),
@@ -45,7 +47,7 @@ def _index_context(user: Any, form: Any) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def index(request: HttpRequest) -> HttpResponse:
+def index(request: AuthenticatedRequest) -> HttpResponse:
     queries.require_pusher(request.user)
     form = PushForm(initial={"period": default_period().code})
     return render(request, "dhis2/index.html", _index_context(request.user, form))
@@ -53,7 +55,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def preview(request: HttpRequest) -> HttpResponse:
+def preview(request: AuthenticatedRequest) -> HttpResponse:
     queries.require_pusher(request.user)
     if "period" not in request.GET:
         form = PeriodForm(initial={"period": default_period().code})
@@ -81,7 +83,7 @@ def preview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def download(request: HttpRequest) -> HttpResponse:
+def download(request: AuthenticatedRequest) -> HttpResponse:
     """The data value set as a file: JSON dataValueSets (default) or ADX (format=adx)."""
     queries.require_pusher(request.user)
     if "period" not in request.GET:
@@ -124,7 +126,7 @@ def download(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def push(request: HttpRequest) -> HttpResponse:
+def push(request: AuthenticatedRequest) -> HttpResponse:
     queries.require_pusher(request.user)
     form = PushForm(request.POST)
     answer = submit(
@@ -146,9 +148,9 @@ def push(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def log_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
+def log_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     log = queries.push_log_for(request.user, public_id)
-    template = "dhis2/_log_status.html" if request.htmx else "dhis2/log_detail.html"  # type: ignore[attr-defined]
+    template = "dhis2/_log_status.html" if request.htmx else "dhis2/log_detail.html"
     return render(request, template, {"log": log})
 
 
@@ -157,14 +159,14 @@ ORG_UNITS_PAGE_SIZE = 50
 
 @login_required
 @require_GET
-def mapping(request: HttpRequest) -> HttpResponse:
+def mapping(request: AuthenticatedRequest) -> HttpResponse:
     """The whole mapping. Org units: the counties and offices, or one county with its sub-counties,
     50 to a page; the county filter swaps only that table (htmx) or reloads the page (no JS)."""
     queries.require_pusher(request.user)
     form = OrgUnitMappingFilterForm(request.GET)
     rows = queries.org_unit_mappings(request.user, county=form.selected_county())
     page = Paginator(rows, ORG_UNITS_PAGE_SIZE).get_page(request.GET.get("page"))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         response = render(request, "dhis2/_org_units.html", {"org_form": form, "page": page})
     else:
         context = queries.mapping(request.user) | {"org_form": form, "page": page}
@@ -207,7 +209,7 @@ def _edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def data_element_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def data_element_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = queries.data_element_mapping_for(request.user, pk)
     return _edit(
         request,
@@ -222,7 +224,7 @@ def data_element_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def coc_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coc_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = queries.coc_mapping_for(request.user, pk)
     return _edit(
         request,
@@ -237,7 +239,7 @@ def coc_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def org_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def org_unit_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     item = queries.org_unit_mapping_for(request.user, pk)
     back = _org_units_url(item)
     fields = ("uid", "code", "name", "is_active", "version")
@@ -254,7 +256,7 @@ def org_unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def server_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def server_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The server's settings. The secret is never shown or asked for: only its variable's name."""
     item = queries.server_for(request.user, pk)
     return _edit(

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.geo.models import OrgUnit
 from cpims.registry import names
@@ -19,7 +20,7 @@ from cpims.registry.models import Consent, Identifier, NameToken, NameWord, Pers
 from cpims.registry.numbers import next_number
 
 
-def check_can_register(actor: Any, org_unit: OrgUnit) -> None:
+def check_can_register(actor: User, org_unit: OrgUnit) -> None:
     """Refuse unless ``actor`` may register people at ``org_unit``."""
     if org_unit.pk not in {g.org_unit_id for g in scope.grants_for(actor).with_perm(P.CHILD_CREATE)}:
         raise PermissionDenied
@@ -35,7 +36,7 @@ def apply_input(person: Person, data: PersonInput, today: dt.date) -> None:
     person.county_id = data.ward.county_id if data.ward else None
 
 
-def new_person(*, actor: Any, org_unit: OrgUnit, data: PersonInput, today: dt.date) -> Person:
+def new_person(*, actor: User, org_unit: OrgUnit, data: PersonInput, today: dt.date) -> Person:
     person = Person(cpims_number=next_number(), registered_by_unit=org_unit, created_by=actor)
     apply_input(person, data, today)
     person.save()
@@ -75,7 +76,7 @@ def index_names(people: Iterable[Person]) -> None:
     )
 
 
-def audit_consent(actor: Any, action: str, consent: Consent, request: HttpRequest | None) -> None:
+def audit_consent(actor: User, action: str, consent: Consent, request: HttpRequest | None) -> None:
     details: dict[str, Any] = {
         "purpose": consent.purpose,
         "given_by": consent.given_by,

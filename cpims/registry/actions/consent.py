@@ -4,7 +4,6 @@ with a named organisation, to a photo."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.core.validation import Errors, add_error, raise_errors
 from cpims.geo.models import OrgUnit
 from cpims.registry.actions._shared import audit_consent, has_current_consent
@@ -20,7 +20,7 @@ from cpims.registry.models import Consent, Person
 
 def consent_give(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     purpose: str,
     given_by: str,
@@ -65,7 +65,7 @@ def consent_give(
 
 def consent_withdraw(
     *,
-    actor: Any,
+    actor: User,
     consent: Consent,
     withdrawn_on: dt.date,
     reason: str = "",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -12,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.registry.actions._shared import index_names
 from cpims.registry.models import Household, HouseholdMember, Person, PersonMerge, Relationship
@@ -32,7 +31,7 @@ _SPECIAL = {
 
 def person_merge(
     *,
-    actor: Any,
+    actor: User,
     survivor: Person,
     duplicate: Person,
     reason: str = "",

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -14,6 +13,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.edits import changed_fields, lock_for_edit
 from cpims.core.models import Code
@@ -61,7 +61,7 @@ def _duplicate_identifier_error() -> ValidationError:
 
 def person_create(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     data: PersonInput,
     request: HttpRequest | None = None,
@@ -101,7 +101,7 @@ class Registration:
 
 def child_register(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     child: PersonInput,
     relatives: Sequence[RelativeInput] = (),
@@ -166,7 +166,7 @@ def _complete_relatives(child: PersonInput, relatives: Sequence[RelativeInput]) 
 
 def _record_registration_consent(
     *,
-    actor: Any,
+    actor: User,
     registration: Registration,
     relatives: Sequence[RelativeInput],
     given_by: str,
@@ -196,7 +196,7 @@ def _record_registration_consent(
 
 
 def _audit_registration(
-    *, actor: Any, org_unit: OrgUnit, registration: Registration, request: HttpRequest | None, via: str
+    *, actor: User, org_unit: OrgUnit, registration: Registration, request: HttpRequest | None, via: str
 ) -> None:
     reused = {p.pk for p in registration.reused}
     for person in registration.reused:
@@ -236,7 +236,7 @@ def _audit_registration(
 
 def _register(
     *,
-    actor: Any,
+    actor: User,
     org_unit: OrgUnit,
     child: PersonInput,
     relatives: Sequence[RelativeInput],
@@ -320,7 +320,7 @@ def _reused_carers_household(carers: list[tuple[Person | None, RelativeInput]]) 
 
 
 def _half_siblings(
-    *, actor: Any, children: list[Person], carers: list[tuple[Person | None, RelativeInput]]
+    *, actor: User, children: list[Person], carers: list[tuple[Person | None, RelativeInput]]
 ) -> list[Relationship]:
     """Children already recorded with a reused mother or father are the new children's siblings."""
     parents = [p for p, r in carers if r.existing is not None and p is not None and r.kind in Relationship.PARENT_KINDS]
@@ -341,7 +341,7 @@ def _half_siblings(
 
 
 def _family_relationships(
-    *, actor: Any, children: list[Person], carers: list[tuple[Person | None, RelativeInput]]
+    *, actor: User, children: list[Person], carers: list[tuple[Person | None, RelativeInput]]
 ) -> list[Relationship]:
     """Every child of the registration gets every caregiver, and each pair of children are siblings."""
     relationships: list[Relationship] = []
@@ -392,7 +392,7 @@ def _unique(people: Iterable[Person]) -> list[Person]:
 
 def person_update(
     *,
-    actor: Any,
+    actor: User,
     person: Person,
     data: PersonInput,
     expected_updated_at: dt.datetime | None,
@@ -427,7 +427,7 @@ def person_update(
 
 
 def identifier_add(
-    *, actor: Any, person: Person, id_type: Code, value: str, request: HttpRequest | None = None
+    *, actor: User, person: Person, id_type: Code, value: str, request: HttpRequest | None = None
 ) -> Identifier:
     problems = identifier_problems([(id_type, value)])
     if problems:

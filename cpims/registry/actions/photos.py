@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.registry.actions._shared import has_current_consent
 from cpims.registry.models import Consent, Person
@@ -18,7 +17,7 @@ PHOTO_TYPES = {b"\xff\xd8\xff": ".jpg", b"\x89PNG\r\n\x1a\n": ".png"}
 PHOTO_MAX_BYTES = 2 * 1024 * 1024
 
 
-def photo_set(*, actor: Any, person: Person, photo: UploadedFile, request: HttpRequest | None = None) -> Person:
+def photo_set(*, actor: User, person: Person, photo: UploadedFile, request: HttpRequest | None = None) -> Person:
     """Store a photo (JPEG or PNG, at most 2 MB). Needs a current photo consent."""
     if not has_current_consent(person, Consent.Purpose.PHOTO):
         raise ValidationError({"photo": [_("Record the consent for a photo first.")]})

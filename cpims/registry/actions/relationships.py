@@ -4,7 +4,6 @@ or moved out, and the household moves that follow."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.validation import Errors, add_error, raise_errors
 from cpims.geo.models import OrgUnit
@@ -22,7 +22,7 @@ from cpims.registry.models import Household, HouseholdMember, Person, Relationsh
 
 def relative_add(
     *,
-    actor: Any,
+    actor: User,
     child: Person,
     relative: RelativeInput,
     org_unit: OrgUnit | None = None,
@@ -88,7 +88,7 @@ def _relative_problems(child: Person, relative: RelativeInput, today: dt.date) -
 
 
 def _relative_person(
-    *, actor: Any, child: Person, relative: RelativeInput, unit: OrgUnit, today: dt.date, request: HttpRequest | None
+    *, actor: User, child: Person, relative: RelativeInput, unit: OrgUnit, today: dt.date, request: HttpRequest | None
 ) -> Person | None:
     """The relative's record: the existing one, a new one registered at ``unit``, or none."""
     if relative.existing is not None:
@@ -109,7 +109,7 @@ def _relative_person(
 
 
 def _join_childs_household(
-    *, actor: Any, child: Person, person: Person, today: dt.date, request: HttpRequest | None
+    *, actor: User, child: Person, person: Person, today: dt.date, request: HttpRequest | None
 ) -> None:
     """``person`` lives with ``child``: into the child's household (created if the child has none)."""
     membership = HouseholdMember.objects.filter(person=child, is_active=True).select_related("household").first()
@@ -144,7 +144,7 @@ def _join_childs_household(
 
 def relationship_update(
     *,
-    actor: Any,
+    actor: User,
     relationship: Relationship,
     parent_status: str,
     lives_with_child: bool,

@@ -8,10 +8,9 @@ build_pack(user, "pack_aac_quarterly", "county-047", "2025/26-Q1", "pdf")   # on
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.urls import reverse
 
+from cpims.accounts.models import User
 from cpims.core.periods import Period
 from cpims.reporting.dashboards import packs, render
 from cpims.reporting.dashboards import queries as Q
@@ -32,7 +31,7 @@ def dashboard_urls(period_code: str, *, county: str = "047", sub_county: str = "
     ]
 
 
-def build_pack(user: Any, kind: str, area_key: str, period_code: str, fmt: str = packs.PDF) -> bytes:
+def build_pack(user: User, kind: str, area_key: str, period_code: str, fmt: str = packs.PDF) -> bytes:
     """Make one pack as ``user`` without the task queue (the builder's own work, for timing)."""
     target = Q.target_for(user, area_key)
     pack = packs.pack_data(user, kind, target, Period.parse(period_code))

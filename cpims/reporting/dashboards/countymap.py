@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.core.periods import Period
 from cpims.geo.models import Area
 from cpims.reporting.dashboards import queries as Q
@@ -115,7 +116,7 @@ def _area_key(row: Q.CompletenessFigure, by_id: dict[int, Area], by_code: dict[s
     return None
 
 
-def _partial_links(user: Any, by_id: dict[int, Area], reach: set[str]) -> dict[str, str]:
+def _partial_links(user: User, by_id: dict[int, Area], reach: set[str]) -> dict[str, str]:
     """A sub-county officer reaches part of a county: the county links to their sub-county."""
     partial: dict[str, str] = {}
     for g in scope.grants_for(user).with_perm(P.REPORT_VIEW_AGGREGATE):
@@ -128,7 +129,7 @@ def _partial_links(user: Any, by_id: dict[int, Area], reach: set[str]) -> dict[s
 
 
 def _case_values(
-    user: Any, period: Period, reach: set[str], by_code: dict[str, Area], suppressed: bool
+    user: User, period: Period, reach: set[str], by_code: dict[str, Area], suppressed: bool
 ) -> tuple[dict[str, float | None], list[float], list[tuple[str, str]]]:
     """Cases per county in reach (small ones hidden from aggregate-only viewers), class bounds, legend."""
     counts = Q.cases_by_area(user, Q.Target(Q.NATIONAL), period) if reach else {}
@@ -139,7 +140,7 @@ def _case_values(
 
 
 def _pct_values(
-    user: Any,
+    user: User,
     period: Period,
     indicator: str,
     reach: set[str],
@@ -178,7 +179,7 @@ def _colour(indicator: str, value: float | None, bounds: list[float]) -> tuple[s
     return _pct_class(value), _("no return expected") if value is None else f"{value:g}%"
 
 
-def county_map(user: Any, period: Period, indicator: str = CASES) -> CountyMap:
+def county_map(user: User, period: Period, indicator: str = CASES) -> CountyMap:
     """The map for ``user``: values only for counties wholly in their reach, links likewise (or, for
     a sub-county officer, to their own sub-county's dashboard)."""
     scope.require_perm(user, P.REPORT_VIEW_AGGREGATE)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cpims.accounts.models import User
 from cpims.core.periods import Period
 from cpims.geo.models import Area
 from cpims.reporting.dashboards import packs as pack_queries
@@ -39,7 +40,7 @@ class PackForm(forms.Form):
     )
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=list(pack_queries.FORMATS.items()), initial="pdf")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         counties = pack_queries.counties_for(user)

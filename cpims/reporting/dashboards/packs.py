@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cpims.accounts.models import User
 from cpims.core import ages
 from cpims.core.periods import FY, HALF, QUARTER, Period
 from cpims.geo.models import Area
@@ -60,7 +61,7 @@ PERIOD_WORDS = {QUARTER: gettext_lazy("quarter"), HALF: gettext_lazy("half-year"
 # --- starting and listing ---------------------------------------------------------------------
 
 
-def pack_target(user: Any, kind: str, county: Area | None) -> Q.Target:
+def pack_target(user: User, kind: str, county: Area | None) -> Q.Target:
     """The target of a pack, refused (PermissionDenied) unless the user reaches all of it."""
     spec = KINDS[kind]
     if spec.county:
@@ -76,7 +77,7 @@ def pack_target(user: Any, kind: str, county: Area | None) -> Q.Target:
 
 def pack_start(
     *,
-    actor: Any,
+    actor: User,
     kind: str,
     period: Period,
     county: Area | None = None,
@@ -101,11 +102,11 @@ def pack_start(
     return download_start(actor=actor, kind=kind, params=params, request=request)
 
 
-def my_packs(user: Any, limit: int = 20) -> list[Any]:
+def my_packs(user: User, limit: int = 20) -> list[Any]:
     return list(downloads_of(user).filter(kind__in=list(KINDS)).order_by("-created_at", "-id")[:limit])
 
 
-def counties_for(user: Any) -> list[Area]:
+def counties_for(user: User) -> list[Area]:
     """Counties whose AAC pack the user may make (wholly within their reach)."""
     counties = Area.objects.filter(level=Area.Level.COUNTY).order_by("name")
     return [a for a in counties if Q.covers(user, Q.Target(Q.COUNTY, a))]
@@ -137,7 +138,7 @@ class Pack:
     trend: list[tuple[str, int | None]] = field(default_factory=list)
 
 
-def _caseload(user: Any, target: Q.Target, period: Period, rows: str, title: str, suppressed: bool) -> Table:
+def _caseload(user: User, target: Q.Target, period: Period, rows: str, title: str, suppressed: bool) -> Table:
     table = caseload_table(user, period=period, rows=rows, bands=ages.DCS, area=target.area)
     if suppressed and not getattr(table, "suppressed", False):
         table = suppress(table)
@@ -160,7 +161,7 @@ def _tied_top(top: list[tuple[str, int | None, Any]]) -> tuple[str, ...]:
 
 
 def _narrative(
-    user: Any, spec: PackKind, board: Q.Dashboard, prev_completeness: Q.CompletenessFigure | None
+    user: User, spec: PackKind, board: Q.Dashboard, prev_completeness: Q.CompletenessFigure | None
 ) -> list[str]:
     target, period = board.target, board.period
     prev_top = Q.top_categories(user, target, period.previous(), board.suppressed)
@@ -264,7 +265,7 @@ def _title(spec: PackKind, target: Q.Target, period: Period) -> str:
 
 
 def pack_data(
-    user: Any, kind: str, target: Q.Target, period: Period, progress: Callable[[int, str], None] | None = None
+    user: User, kind: str, target: Q.Target, period: Period, progress: Callable[[int, str], None] | None = None
 ) -> Pack:
     """Everything a pack shows, read as ``user``."""
     step = progress or (lambda pct, msg="": None)

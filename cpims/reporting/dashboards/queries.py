@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.models import User
 from cpims.care.queries import children_in_care
 from cpims.cases.models import Case, FollowUp
 from cpims.core.models import Code
@@ -92,16 +93,16 @@ def _covers(grant: scope.Grant, target: Target) -> bool:
     return False
 
 
-def covers(user: Any, target: Target, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
+def covers(user: User, target: Target, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
     return any(_covers(g, target) for g in scope.grants_for(user).with_perm(perm))
 
 
-def aggregate_only(user: Any, target: Target) -> bool:
+def aggregate_only(user: User, target: Target) -> bool:
     """Figures are suppressed unless the user holds report.view over the whole target."""
     return not covers(user, target, P.REPORT_VIEW)
 
 
-def target_for(user: Any, key: str | None) -> Target:
+def target_for(user: User, key: str | None) -> Target:
     """The dashboard target named by ``key`` (``national``, ``county-047``, ``sub_county-274``).
 
     403 when the user holds report.view_aggregate nowhere; 404 for an unknown key or an area
@@ -124,7 +125,7 @@ def target_for(user: Any, key: str | None) -> Target:
     return target
 
 
-def default_target(user: Any) -> Target:
+def default_target(user: User) -> Target:
     """The widest target the user may see: the nation, else their county, else their sub-county."""
     scope.require_perm(user, P.REPORT_VIEW_AGGREGATE)
     grants = scope.grants_for(user).with_perm(P.REPORT_VIEW_AGGREGATE)
@@ -140,7 +141,7 @@ def default_target(user: Any) -> Target:
     raise PermissionDenied
 
 
-def can_see_national(user: Any) -> bool:
+def can_see_national(user: User) -> bool:
     return covers(user, Target(NATIONAL))
 
 
@@ -254,23 +255,23 @@ class Dashboard:
     can_drill: bool = False
 
 
-def _facts(user: Any) -> QuerySet[Any]:
+def _facts(user: User) -> QuerySet[Any]:
     return facts_visible_to(user, P.REPORT_VIEW_AGGREGATE)
 
 
-def _months(user: Any, target: Target, start: dt.date, end: dt.date) -> QuerySet[Any]:
+def _months(user: User, target: Target, start: dt.date, end: dt.date) -> QuerySet[Any]:
     """The target's monthly case roll-up rows for the months in [start, end] (periods are whole
     months, so the months reported in a period are exactly those rows)."""
     return rollups_visible_to(user, CaseMonth).filter(target.facts_filter(), month__gte=start, month__lte=end)
 
 
-def monthly_cases(user: Any, target: Target, start: dt.date, end: dt.date) -> dict[dt.date, int]:
+def monthly_cases(user: User, target: Target, start: dt.date, end: dt.date) -> dict[dt.date, int]:
     """Cases reported per month (first of the month -> count) in [start, end]: one query."""
     rows = _months(user, target, start, end).values("month").annotate(n=Sum("cases")).order_by()
     return {r["month"]: r["n"] for r in rows}
 
 
-def open_closed(user: Any, target: Target, period: Period) -> tuple[int, int]:
+def open_closed(user: User, target: Target, period: Period) -> tuple[int, int]:
     """(cases reported in the period still open, those closed): one query on the roll-up."""
     sums = _months(user, target, period.start, period.end).aggregate(cases=Sum("cases"), closed=Sum("closed"))
     cases, closed = sums["cases"] or 0, sums["closed"] or 0
@@ -292,7 +293,7 @@ def pct_change(now: int | None, before: int | None) -> float | None:
     return round(100.0 * (now - before) / before, 1)
 
 
-def category_counts(user: Any, target: Target, period: Period) -> dict[int | None, int]:
+def category_counts(user: User, target: Target, period: Period) -> dict[int | None, int]:
     """Case categories reported in the period, by category: from the county roll-up for the nation
     or a county, from the facts for a sub-county (a few hundred rows)."""
     if target.level == SUB_COUNTY:
@@ -309,7 +310,7 @@ def category_counts(user: Any, target: Target, period: Period) -> dict[int | Non
 
 
 def top_categories(
-    user: Any, target: Target, period: Period, suppressed: bool, limit: int = TOP_CATEGORIES
+    user: User, target: Target, period: Period, suppressed: bool, limit: int = TOP_CATEGORIES
 ) -> list[tuple[str, int | None, Any]]:
     """The most reported categories: (label, count or None when hidden, code id)."""
     counts = category_counts(user, target, period)
@@ -318,7 +319,7 @@ def top_categories(
     return [(labels.get(cid, _("Not recorded")), hide_small(n, suppressed), cid) for n, cid in ranked]
 
 
-def median_days_to_close(user: Any, target: Target, period: Period) -> tuple[int, float | None]:
+def median_days_to_close(user: User, target: Target, period: Period) -> tuple[int, float | None]:
     """(cases closed in the period, median days from report to closure): two small queries that
     let the database sort, so no list of a year's cases is read into memory."""
     qs = _facts(user).filter(
@@ -338,12 +339,12 @@ def median_days_to_close(user: Any, target: Target, period: Period) -> tuple[int
     return n, sum(pair) / 2
 
 
-def _cases(user: Any, target: Target) -> QuerySet[Case]:
+def _cases(user: User, target: Target) -> QuerySet[Case]:
     """Cases in the target, through the scope rules (aggregate figures only ever leave here)."""
     return scope.restrict(user, Case.objects.filter(target.case_filter()), P.REPORT_VIEW_AGGREGATE)
 
 
-def overdue_followups(user: Any, target: Target, *, today: dt.date | None = None) -> int:
+def overdue_followups(user: User, target: Target, *, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     return FollowUp.objects.filter(
         done_on__isnull=True,
@@ -352,7 +353,7 @@ def overdue_followups(user: Any, target: Target, *, today: dt.date | None = None
     ).count()
 
 
-def referral_counts(user: Any, target: Target, period: Period) -> tuple[int, int]:
+def referral_counts(user: User, target: Target, period: Period) -> tuple[int, int]:
     """(referrals sent in the period, referrals completed in the period) on the target's cases,
     counted on the referral facts: two index range counts, whatever the size of the area."""
     facts = referral_facts_visible_to(user).filter(target.facts_filter())
@@ -363,7 +364,7 @@ def referral_counts(user: Any, target: Target, period: Period) -> tuple[int, int
     return sent, completed
 
 
-def care_count(user: Any, target: Target, *, on: dt.date | None = None) -> int | None:
+def care_count(user: User, target: Target, *, on: dt.date | None = None) -> int | None:
     """Children in institutional care on ``on`` (cpims.care)."""
     return children_in_care(user, area=target.area, on=on)
 
@@ -382,7 +383,7 @@ def register_completeness_source(source: CompletenessSource) -> None:
 
 
 def completeness_rows(
-    user: Any, target: Target, period: Period, group_by: str | None
+    user: User, target: Target, period: Period, group_by: str | None
 ) -> list[CompletenessFigure] | None:
     if not _completeness_sources:
         return None
@@ -403,7 +404,7 @@ def completeness_rows(
     ]
 
 
-def completeness_summary(user: Any, target: Target, period: Period) -> CompletenessFigure | None:
+def completeness_summary(user: User, target: Target, period: Period) -> CompletenessFigure | None:
     rows = completeness_rows(user, target, period, None)
     if not rows:
         return None
@@ -421,7 +422,7 @@ def completeness_summary(user: Any, target: Target, period: Period) -> Completen
     )
 
 
-def completeness_by_area(user: Any, target: Target, period: Period) -> list[CompletenessFigure]:
+def completeness_by_area(user: User, target: Target, period: Period) -> list[CompletenessFigure]:
     group_by = COUNTY if target.level == NATIONAL else SUB_COUNTY
     return completeness_rows(user, target, period, group_by) or []
 
@@ -435,7 +436,7 @@ def child_targets(target: Target) -> list[Target]:
     return []
 
 
-def cases_by_area(user: Any, target: Target, period: Period) -> dict[int, int]:
+def cases_by_area(user: User, target: Target, period: Period) -> dict[int, int]:
     """Cases reported in the period per county (national) or sub-county (county): area id -> n."""
     if target.level == SUB_COUNTY:
         return {}
@@ -444,7 +445,7 @@ def cases_by_area(user: Any, target: Target, period: Period) -> dict[int, int]:
     return {r[column]: r["n"] for r in rows if r[column] is not None}
 
 
-def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | None = None) -> Dashboard:
+def dashboard(user: User, target: Target, period: Period, *, today: dt.date | None = None) -> Dashboard:
     """Everything one dashboard shows. A fixed number of queries whatever the size of the area."""
     today = today or timezone.localdate()
     suppressed = aggregate_only(user, target)
@@ -508,6 +509,6 @@ def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | Non
     )
 
 
-def drillable_targets(user: Any, targets: Iterable[Target]) -> set[str]:
+def drillable_targets(user: User, targets: Iterable[Target]) -> set[str]:
     """Keys of the targets among ``targets`` the user may open a dashboard for."""
     return {t.key for t in targets if covers(user, t)}

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
+from cpims.accounts.types import AuthenticatedRequest
 from cpims.reporting.dashboards import charts, countymap
 from cpims.reporting.dashboards import packs as pack_queries
 from cpims.reporting.dashboards import queries as Q
@@ -24,7 +25,7 @@ from cpims.reporting.dashboards.forms import PackForm
 CHART_ROWS = 10  # longer lists are charted in part; the table below the chart has them all
 
 
-def _render_dashboard(request: HttpRequest, target: Q.Target) -> HttpResponse:
+def _render_dashboard(request: AuthenticatedRequest, target: Q.Target) -> HttpResponse:
     period = Q.parse_period(request.GET.get("period"))
     board = Q.dashboard(request.user, target, period)
     context: dict[str, Any] = {
@@ -116,23 +117,23 @@ def _charts(board: Q.Dashboard) -> dict[str, charts.Chart]:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """The user's own dashboard: national, their county's or their sub-county's."""
     return _render_dashboard(request, Q.default_target(request.user))
 
 
 @login_required
-def national(request: HttpRequest) -> HttpResponse:
+def national(request: AuthenticatedRequest) -> HttpResponse:
     return _render_dashboard(request, Q.target_for(request.user, Q.NATIONAL))
 
 
 @login_required
-def area(request: HttpRequest, key: str) -> HttpResponse:
+def area(request: AuthenticatedRequest, key: str) -> HttpResponse:
     return _render_dashboard(request, Q.target_for(request.user, key))
 
 
 @login_required
-def county_map(request: HttpRequest) -> HttpResponse:
+def county_map(request: AuthenticatedRequest) -> HttpResponse:
     period = Q.parse_period(request.GET.get("period"))
     indicator = request.GET.get("indicator", countymap.CASES)
     the_map = countymap.county_map(request.user, period, indicator)
@@ -149,7 +150,7 @@ def county_map(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def packs(request: HttpRequest) -> HttpResponse:
+def packs(request: AuthenticatedRequest) -> HttpResponse:
     """Generate a report pack in the background (then follow its progress), and list mine."""
     scope.require_perm(request.user, P.REPORT_VIEW_AGGREGATE)
     form = PackForm(request.POST or None, user=request.user)
