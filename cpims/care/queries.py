@@ -34,7 +34,15 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.care.models import CapacityRow, FollowUp, Institution, Placement, Review, StatusChange
+from cpims.care.models import (
+    INSTITUTION_CARE_TYPES,
+    CapacityRow,
+    FollowUp,
+    Institution,
+    Placement,
+    Review,
+    StatusChange,
+)
 from cpims.cases.panels import Panel
 from cpims.cases.tasks import Task
 from cpims.core import ages
@@ -376,9 +384,7 @@ def _aggregate_placements(user: Any) -> QuerySet[Placement]:
     return Placement.objects.filter(combined)
 
 
-def children_in_care(user: Any, *, area: Area | None = None, on: dt.date | None = None) -> int:
-    """Placements on the roll on ``on`` (default today) within the user's scope, optionally in a
-    county or sub-county (where the child is placed)."""
+def _care_in_area(user: Any, area: Area | None, on: dt.date | None) -> QuerySet[Placement]:
     qs = _open_on(_aggregate_placements(user), on or timezone.localdate())
     if area is not None:
         if area.level == Area.Level.COUNTY:
@@ -387,7 +393,34 @@ def children_in_care(user: Any, *, area: Area | None = None, on: dt.date | None 
             qs = qs.filter(sub_county=area)
         else:
             qs = qs.filter(location=area)
-    return qs.count()
+    return qs
+
+
+# Institutional care is told by the DCS care type (alternative_family_care_type_id): institutional
+# care (AFIC) and places of safety (AFPS) happen in an institution; every other type (foster care,
+# kinship, guardianship, kafaala, adoption, supported independent living) is family-based.
+INSTITUTIONAL_Q = Q(care_type__code__in=sorted(INSTITUTION_CARE_TYPES))
+
+
+def children_in_care(user: Any, *, area: Area | None = None, on: dt.date | None = None) -> int:
+    """Children in *institutional* care: placements of an institutional care type on the roll on
+    ``on`` (default today) within the user's scope, optionally in a county or sub-county (where
+    the child is placed). Family-based placements are counted by ``children_in_family_care``."""
+    return _care_in_area(user, area, on).filter(INSTITUTIONAL_Q).count()
+
+
+def children_in_family_care(user: Any, *, area: Area | None = None, on: dt.date | None = None) -> int:
+    """Children in family-based alternative care (every care type that is not institutional) on
+    ``on``, counted like ``children_in_care``."""
+    return _care_in_area(user, area, on).exclude(INSTITUTIONAL_Q).count()
+
+
+def care_counts(user: Any, *, area: Area | None = None, on: dt.date | None = None) -> tuple[int, int]:
+    """(children in institutional care, children in family-based care) on ``on``: one query."""
+    sums = _care_in_area(user, area, on).aggregate(
+        institutional=Count("pk", filter=INSTITUTIONAL_Q), family=Count("pk", filter=~INSTITUTIONAL_Q)
+    )
+    return sums["institutional"], sums["family"]
 
 
 def return_labels() -> dict[str, Any]:

@@ -199,12 +199,8 @@ def _headline(board: Q.Dashboard, prev_completeness: Q.CompletenessFigure | None
             [_("Overdue follow-ups (today)"), board.overdue_followups.value, "", ""],
             [_("Referrals sent"), board.referrals_sent.value, "", ""],
             [_("Referrals completed"), board.referrals_completed.value, "", ""],
-            [
-                _("Children in institutional care"),
-                board.children_in_care.value if board.children_in_care.available else "—",
-                "",
-                "",
-            ],
+            [_("Children in institutional care"), board.children_in_care.value, "", ""],
+            [_("Children in family-based care"), board.children_in_family_care.value, "", ""],
             [
                 _("Returns completeness (%)"),
                 _pct_or_dash(c, "completeness_pct"),

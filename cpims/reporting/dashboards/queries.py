@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
-from cpims.care.queries import children_in_care
+from cpims.care.queries import care_counts
 from cpims.cases.models import Case, FollowUp
 from cpims.core.models import Code
 from cpims.core.periods import FY, HALF, MONTH, QUARTER, Period
@@ -244,6 +244,7 @@ class Dashboard:
     referrals_completed: Figure
     referrals_sent: Figure
     children_in_care: Figure
+    children_in_family_care: Figure
     completeness: CompletenessFigure | None
     completeness_rows: list[CompletenessFigure]
     top_categories: list[tuple[str, int | None, Any]]
@@ -338,6 +339,27 @@ def median_days_to_close(user: Any, target: Target, period: Period) -> tuple[int
     return n, sum(pair) / 2
 
 
+def median_figure(closed_count: int, median: float | None, suppressed: bool) -> Figure:
+    """The median days to closure. A median is not a count, so it is never "suppressed" (<5):
+    an aggregate-only viewer sees it when at least ``SMALL`` cases closed in the period (a median
+    of fewer would describe too few cases), else "not enough cases closed"."""
+    if not closed_count or median is None:
+        return Figure(_("Median days to closure"), None, hint=_("no case closed in the period"), available=False)
+    if suppressed and closed_count < SMALL:
+        return Figure(
+            _("Median days to closure"),
+            None,
+            hint=_("not enough cases closed in the period to show a median"),
+            available=False,
+        )
+    return Figure(
+        _("Median days to closure"),
+        median,
+        display=f"{median:g}",
+        hint=_("of %(n)s cases closed in the period") % {"n": f"{closed_count:,}"},
+    )
+
+
 def _cases(user: Any, target: Target) -> QuerySet[Case]:
     """Cases in the target, through the scope rules (aggregate figures only ever leave here)."""
     return scope.restrict(user, Case.objects.filter(target.case_filter()), P.REPORT_VIEW_AGGREGATE)
@@ -363,9 +385,10 @@ def referral_counts(user: Any, target: Target, period: Period) -> tuple[int, int
     return sent, completed
 
 
-def care_count(user: Any, target: Target, *, on: dt.date | None = None) -> int | None:
-    """Children in institutional care on ``on`` (cpims.care)."""
-    return children_in_care(user, area=target.area, on=on)
+def care_count(user: Any, target: Target, *, on: dt.date | None = None) -> tuple[int, int]:
+    """(children in institutional care, children in family-based care) on ``on`` (cpims.care):
+    a foster, kinship or guardianship placement never counts as institutional care."""
+    return care_counts(user, area=target.area, on=on)
 
 
 # Returns completeness comes from cpims.returns, which builds on reporting: it registers its
@@ -457,7 +480,7 @@ def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | Non
     open_v, closed_v = hide_parts([open_n, closed_n], suppressed)
     closed_count, median = median_days_to_close(user, target, period)
     sent, completed = referral_counts(user, target, period)
-    in_care = care_count(user, target, on=min(today, period.end))
+    in_care, in_family = care_count(user, target, on=min(today, period.end))
     children = child_targets(target)
     by_area_counts = cases_by_area(user, target, period)
     shown = hide_parts([by_area_counts.get(t.area.pk, 0) for t in children], suppressed) if children else []
@@ -478,25 +501,14 @@ def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | Non
         change_pct=pct_change(shown_now, hide_small(prev_n, suppressed)),
         open_cases=Figure(_("Still open"), open_v),
         closed_cases=Figure(_("Closed"), closed_v),
-        median_days=Figure(
-            _("Median days to closure"),
-            None if suppressed and 0 < closed_count < SMALL else median,
-            display="" if median is None else f"{median:g}",
-            hint=_("of %(n)s cases closed in the period") % {"n": hide_small(closed_count, suppressed) or "<5"}
-            if closed_count
-            else _("no case closed in the period"),
-            available=median is not None or (suppressed and 0 < closed_count < SMALL),
-        ),
+        median_days=median_figure(closed_count, median, suppressed),
         overdue_followups=Figure(
             _("Overdue follow-ups"), hide_small(overdue_followups(user, target, today=today), suppressed)
         ),
         referrals_completed=Figure(_("Referrals completed"), hide_small(completed, suppressed)),
         referrals_sent=Figure(_("Referrals sent"), hide_small(sent, suppressed)),
-        children_in_care=Figure(
-            _("Children in institutional care"),
-            hide_small(in_care, suppressed),
-            available=in_care is not None,
-        ),
+        children_in_care=Figure(_("Children in institutional care"), hide_small(in_care, suppressed)),
+        children_in_family_care=Figure(_("Children in family-based care"), hide_small(in_family, suppressed)),
         completeness=completeness_summary(user, target, period),
         completeness_rows=completeness_by_area(user, target, period),
         top_categories=top_categories(user, target, period, suppressed),
