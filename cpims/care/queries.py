@@ -522,6 +522,7 @@ def overdue_reviews(user: Any, *, today: dt.date | None = None, perm: str = P.PL
     return Review.objects.filter(
         placement__in=placements_visible_to(user, perm).filter(ended_on__isnull=True),
         held_on__isnull=True,
+        ended_on__isnull=True,
         due_on__lt=today,
     )
 
@@ -581,7 +582,10 @@ def care_tasks(user: Any) -> list[Task]:
     out: list[Task] = []
     reviews = (
         Review.objects.filter(
-            placement__in=managed.filter(ended_on__isnull=True), held_on__isnull=True, due_on__lte=horizon
+            placement__in=managed.filter(ended_on__isnull=True),
+            held_on__isnull=True,
+            ended_on__isnull=True,
+            due_on__lte=horizon,
         )
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
@@ -637,7 +641,9 @@ def care_tasks(user: Any) -> list[Task]:
             )
         )
     followups = (
-        FollowUp.objects.filter(placement__in=managed, visited_on__isnull=True, due_on__lte=horizon)
+        FollowUp.objects.filter(
+            placement__in=managed, visited_on__isnull=True, ended_on__isnull=True, due_on__lte=horizon
+        )
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
     )

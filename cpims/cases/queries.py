@@ -297,6 +297,7 @@ def followup_tasks(user: Any) -> list[Task]:
     rows = (
         FollowUp.objects.filter(
             done_on__isnull=True,
+            ended_on__isnull=True,
             due_on__lte=horizon,
             case__in=cases_visible_to(user, P.CASE_UPDATE).exclude(status=Case.Status.CLOSED),
         )

@@ -369,6 +369,7 @@ def overdue_followups(user: Any, target: Target, *, today: dt.date | None = None
     today = today or timezone.localdate()
     return FollowUp.objects.filter(
         done_on__isnull=True,
+        ended_on__isnull=True,
         due_on__lt=today,
         case__in=_cases(user, target).exclude(status=Case.Status.CLOSED).values("pk"),
     ).count()
