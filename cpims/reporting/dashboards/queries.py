@@ -33,7 +33,13 @@ from cpims.core.periods import FY, HALF, MONTH, QUARTER, Period
 from cpims.geo.models import Area
 from cpims.referrals.models import Referral
 from cpims.reporting.models import CaseMonth, CategoryMonth
-from cpims.reporting.queries import fact_counts, facts_visible_to, referral_facts_visible_to, rollups_visible_to
+from cpims.reporting.queries import (
+    fact_counts,
+    facts_visible_to,
+    referral_facts_visible_to,
+    rollups_visible_to,
+    transfer_counts,
+)
 
 NATIONAL, COUNTY, SUB_COUNTY = "national", "county", "sub_county"
 PERIOD_KINDS = (MONTH, QUARTER, HALF, FY)
@@ -243,6 +249,8 @@ class Dashboard:
     overdue_followups: Figure
     referrals_completed: Figure
     referrals_sent: Figure
+    transfers_in: Figure
+    transfers_out: Figure
     children_in_care: Figure
     children_in_family_care: Figure
     completeness: CompletenessFigure | None
@@ -481,6 +489,8 @@ def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | Non
     open_v, closed_v = hide_parts([open_n, closed_n], suppressed)
     closed_count, median = median_days_to_close(user, target, period)
     sent, completed = referral_counts(user, target, period)
+    # Cases are counted where they were reported; cases moved in the period are counted here.
+    moved_in, moved_out = transfer_counts(user, period=period, area=target.area)
     in_care, in_family = care_count(user, target, on=min(today, period.end))
     children = child_targets(target)
     by_area_counts = cases_by_area(user, target, period)
@@ -508,6 +518,8 @@ def dashboard(user: Any, target: Target, period: Period, *, today: dt.date | Non
         ),
         referrals_completed=Figure(_("Referrals completed"), hide_small(completed, suppressed)),
         referrals_sent=Figure(_("Referrals sent"), hide_small(sent, suppressed)),
+        transfers_in=Figure(_("Cases transferred in"), hide_small(moved_in, suppressed)),
+        transfers_out=Figure(_("Cases transferred out"), hide_small(moved_out, suppressed)),
         children_in_care=Figure(_("Children in institutional care"), hide_small(in_care, suppressed)),
         children_in_family_care=Figure(_("Children in family-based care"), hide_small(in_family, suppressed)),
         completeness=completeness_summary(user, target, period),
