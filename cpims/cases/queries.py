@@ -204,7 +204,7 @@ def case_page(user: Any, case: Case) -> CasePage:
             case_number=case.case_number,
         )
         for f in followups
-        if f.done_on is None and f.due_on <= today + dt.timedelta(days=UPCOMING_DAYS)
+        if f.done_on is None and f.ended_on is None and f.due_on <= today + dt.timedelta(days=UPCOMING_DAYS)
     ]
     return CasePage(
         case=case,
