@@ -118,4 +118,34 @@ def _admit_demo_children(officer: User, cci: OrgUnit, rescue: OrgUnit) -> int:
         actions.followup_record(
             actor=officer, placement=p, visited_on=ago(3), outcome="settled", due_on=ago(-30), notes="Back in school"
         )
+    made += _foster(ago(40))
     return made
+
+
+def _foster(admitted: dt.date) -> int:
+    """One child in foster care in Westlands (family-based care: never counted as institutional)."""
+    from cpims.geo.models import Area
+    from cpims.registry import actions as registry_actions
+
+    officer = User.objects.filter(username="demo.officer").first()
+    office = OrgUnit.objects.filter(code="DCS-SC274").first()
+    if officer is None or office is None:
+        return 0
+    ward = Area.objects.filter(level=Area.Level.WARD, sub_county=office.sub_county_id).order_by("code").first()
+    child = registry_actions.child_register(
+        actor=officer,
+        org_unit=office,
+        child=registry_actions.PersonInput(
+            first_name="Amani", last_name="Demo-Kamau", sex="male", age_years=6, ward=ward
+        ),
+    ).child
+    actions.placement_admit(
+        actor=officer,
+        child=child,
+        care_type=_code("alternative_family_care_type_id", "AFFC"),
+        caregiver_name="A foster family (demo)",
+        admitted_on=admitted,
+        admission_type=_code("admission_type_id", "TANA"),
+        admission_reason=_code("admission_reason_id", "RACP"),
+    )
+    return 1

@@ -371,6 +371,9 @@ class Review(BaseModel):
     due_on = models.DateField(_("due on"), null=True, blank=True)
     held_on = models.DateField(_("held on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Ended without being held: discharging the child ends every review still pending.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
@@ -402,6 +405,9 @@ class FollowUp(BaseModel):
     visited_on = models.DateField(_("visited on"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # Ended without a visit (the child died, or a later discharge replaced it).
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=255, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:

@@ -35,7 +35,15 @@ from django.utils.translation import gettext as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
-from cpims.care.models import CapacityRow, FollowUp, Institution, Placement, Review, StatusChange
+from cpims.care.models import (
+    INSTITUTION_CARE_TYPES,
+    CapacityRow,
+    FollowUp,
+    Institution,
+    Placement,
+    Review,
+    StatusChange,
+)
 from cpims.cases.panels import Panel
 from cpims.cases.tasks import Task
 from cpims.core import ages
@@ -408,9 +416,7 @@ def _aggregate_placements(user: User) -> QuerySet[Placement]:
     return Placement.objects.filter(combined)
 
 
-def children_in_care(user: User, *, area: Area | None = None, on: dt.date | None = None) -> int:
-    """Placements on the roll on ``on`` (default today) within the user's scope, optionally in a
-    county or sub-county (where the child is placed)."""
+def _care_in_area(user: User, area: Area | None, on: dt.date | None) -> QuerySet[Placement]:
     qs = _open_on(_aggregate_placements(user), on or timezone.localdate())
     if area is not None:
         if area.level == Area.Level.COUNTY:
@@ -419,7 +425,34 @@ def children_in_care(user: User, *, area: Area | None = None, on: dt.date | None
             qs = qs.filter(sub_county=area)
         else:
             qs = qs.filter(location=area)
-    return qs.count()
+    return qs
+
+
+# Institutional care is told by the DCS care type (alternative_family_care_type_id): institutional
+# care (AFIC) and places of safety (AFPS) happen in an institution; every other type (foster care,
+# kinship, guardianship, kafaala, adoption, supported independent living) is family-based.
+INSTITUTIONAL_Q = Q(care_type__code__in=sorted(INSTITUTION_CARE_TYPES))
+
+
+def children_in_care(user: User, *, area: Area | None = None, on: dt.date | None = None) -> int:
+    """Children in *institutional* care: placements of an institutional care type on the roll on
+    ``on`` (default today) within the user's scope, optionally in a county or sub-county (where
+    the child is placed). Family-based placements are counted by ``children_in_family_care``."""
+    return _care_in_area(user, area, on).filter(INSTITUTIONAL_Q).count()
+
+
+def children_in_family_care(user: Any, *, area: Area | None = None, on: dt.date | None = None) -> int:
+    """Children in family-based alternative care (every care type that is not institutional) on
+    ``on``, counted like ``children_in_care``."""
+    return _care_in_area(user, area, on).exclude(INSTITUTIONAL_Q).count()
+
+
+def care_counts(user: User, *, area: Area | None = None, on: dt.date | None = None) -> tuple[int, int]:
+    """(children in institutional care, children in family-based care) on ``on``: one query."""
+    sums = _care_in_area(user, area, on).aggregate(
+        institutional=Count("pk", filter=INSTITUTIONAL_Q), family=Count("pk", filter=~INSTITUTIONAL_Q)
+    )
+    return sums["institutional"], sums["family"]
 
 
 def return_labels() -> dict[str, Any]:
@@ -521,6 +554,7 @@ def overdue_reviews(user: User, *, today: dt.date | None = None, perm: str = P.P
     return Review.objects.filter(
         placement__in=placements_visible_to(user, perm).filter(ended_on__isnull=True),
         held_on__isnull=True,
+        ended_on__isnull=True,
         due_on__lt=today,
     )
 
@@ -589,7 +623,10 @@ def care_tasks(user: User) -> list[Task]:
 def _review_tasks(user: User, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
     reviews = (
         Review.objects.filter(
-            placement__in=managed.filter(ended_on__isnull=True), held_on__isnull=True, due_on__lte=horizon
+            placement__in=managed.filter(ended_on__isnull=True),
+            held_on__isnull=True,
+            ended_on__isnull=True,
+            due_on__lte=horizon,
         )
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
@@ -657,7 +694,9 @@ def _escaped_tasks(user: User, managed: QuerySet[Placement]) -> list[Task]:
 
 def _followup_tasks(user: User, managed: QuerySet[Placement], horizon: dt.date) -> list[Task]:
     followups = (
-        FollowUp.objects.filter(placement__in=managed, visited_on__isnull=True, due_on__lte=horizon)
+        FollowUp.objects.filter(
+            placement__in=managed, visited_on__isnull=True, ended_on__isnull=True, due_on__lte=horizon
+        )
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
     )

@@ -19,6 +19,7 @@ def overdue_followups(user: User) -> int:
     Uses the partial indexes on open follow-ups and open cases."""
     return FollowUp.objects.filter(
         done_on__isnull=True,
+        ended_on__isnull=True,  # ended when the case closed; a reopened case does not revive them
         due_on__lt=timezone.localdate(),
         case__in=cases_visible_to(user, P.CASE_UPDATE).exclude(status=Case.Status.CLOSED),
     ).count()

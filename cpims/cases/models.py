@@ -344,6 +344,9 @@ class FollowUp(BaseModel):
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    # Ended without being done: closing the case ends every follow-up still pending.
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("why it ended"), max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:

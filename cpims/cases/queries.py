@@ -215,7 +215,7 @@ def case_page(user: User, case: Case) -> CasePage:
             case_number=case.case_number,
         )
         for f in followups
-        if f.done_on is None and f.due_on <= today + dt.timedelta(days=UPCOMING_DAYS)
+        if f.done_on is None and f.ended_on is None and f.due_on <= today + dt.timedelta(days=UPCOMING_DAYS)
     ]
     return CasePage(
         case=case,
@@ -309,6 +309,7 @@ def followup_tasks(user: User) -> list[Task]:
     rows = (
         FollowUp.objects.filter(
             done_on__isnull=True,
+            ended_on__isnull=True,
             due_on__lte=horizon,
             case__in=cases_visible_to(user, P.CASE_UPDATE).exclude(status=Case.Status.CLOSED),
         )

@@ -29,7 +29,7 @@ from cpims.core import ages
 from cpims.core.periods import Period
 from cpims.reporting import downloads, queries
 
-ROW_CHOICES = sorted(set(queries.DIMENSIONS) - {"sex", "dcs_band", "knbs_band"})
+ROW_CHOICES = sorted((set(queries.DIMENSIONS) - {"sex", "dcs_band", "knbs_band"}) | {queries.SERVICES})
 
 
 class ColumnSerializer(serializers.Serializer):
@@ -56,7 +56,7 @@ class CaseloadSerializer(serializers.Serializer):
     office = serializers.CharField(allow_blank=True)
     rows_dimension = serializers.CharField()
     bands = serializers.CharField()
-    counts = serializers.ChoiceField(choices=["cases", "categories"])
+    counts = serializers.ChoiceField(choices=["cases", "categories", "services"])
     suppressed = serializers.BooleanField()
     columns = ColumnSerializer(many=True)
     rows = TableRowSerializer(many=True)
@@ -131,7 +131,7 @@ class CaseloadView(APIView):
             "office": str(office.public_id) if office else "",
             "rows_dimension": rows,
             "bands": bands,
-            "counts": "cases" if table.cases_only else "categories",
+            "counts": "services" if rows == queries.SERVICES else "cases" if table.cases_only else "categories",
             "suppressed": table.suppressed,
             "columns": [{"sex": c.sex, "band": c.band, "label": c.label} for c in table.columns],
             "rows": [

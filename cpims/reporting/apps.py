@@ -15,7 +15,7 @@ def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) ->
 
 
 def _case_part_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    # A category or a referral changed: its case's facts are rebuilt.
+    # A category, a referral, a service or a transfer changed: its case's facts are rebuilt.
     if not raw:
         from cpims.reporting.facts import queue_case
 
@@ -40,8 +40,8 @@ class ReportingConfig(CpimsAppConfig):
     demo_loader = (50, "cpims.reporting.demo.load_demo_reporting")
 
     def connect(self) -> None:
-        from cpims.cases.models import Case, CaseCategory
-        from cpims.referrals.models import Referral
+        from cpims.cases.models import Case, CaseCategory, ServiceRecord
+        from cpims.referrals.models import Referral, Transfer
         from cpims.registry.models import Person
 
         # Changes to the records are queued for the caseload facts in the same transaction.
@@ -50,6 +50,9 @@ class ReportingConfig(CpimsAppConfig):
         post_delete.connect(_case_part_changed, sender=CaseCategory, dispatch_uid="reporting_category_deleted")
         post_save.connect(_case_part_changed, sender=Referral, dispatch_uid="reporting_referral_saved")
         post_delete.connect(_case_part_changed, sender=Referral, dispatch_uid="reporting_referral_deleted")
+        post_save.connect(_case_part_changed, sender=ServiceRecord, dispatch_uid="reporting_service_saved")
+        post_delete.connect(_case_part_changed, sender=ServiceRecord, dispatch_uid="reporting_service_deleted")
+        post_save.connect(_case_part_changed, sender=Transfer, dispatch_uid="reporting_transfer_saved")
         post_save.connect(_person_saved, sender=Person, dispatch_uid="reporting_person_saved")
 
         from cpims.reporting import exports  # noqa: F401 - registers the export download kinds

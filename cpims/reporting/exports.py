@@ -37,7 +37,16 @@ DIRECT_LIMIT = 2000
 MAX_CASES = 200_000
 
 # The tables of a caseload export, in order.
-TABLE_DIMENSIONS = ("category", "intervention", "status", "risk_level", "reporter_type", "place_of_event", "month")
+TABLE_DIMENSIONS = (
+    "category",
+    "intervention",
+    "service",
+    "status",
+    "risk_level",
+    "reporter_type",
+    "place_of_event",
+    "month",
+)
 
 
 def hidden_mark() -> str:

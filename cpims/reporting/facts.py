@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
@@ -33,7 +34,7 @@ from django.utils import timezone
 
 from cpims.core import ages
 from cpims.reporting import rollups
-from cpims.reporting.models import CaseFact, FactQueue, FactState, ReferralFact
+from cpims.reporting.models import CaseFact, FactQueue, FactState, ReferralFact, ServiceFact, TransferFact
 
 logger = logging.getLogger(__name__)
 
@@ -78,9 +79,6 @@ _SOURCE = (
     "intervention_id",
     "place_of_event_id",
     "case__reported_on",
-    "case__office_id",
-    "case__county_id",
-    "case__sub_county_id",
     "case__event_ward_id",
     "case__risk_level_id",
     "case__reporter_type_id",
@@ -131,7 +129,90 @@ def _enqueue_refresh() -> None:
 # --- building -------------------------------------------------------------------------------------
 
 
-def _fact(row: dict[str, Any], primary: bool) -> CaseFact:
+# --- who held a case when ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Holder:
+    """The office that held a case, and the county and sub-county its figures count in."""
+
+    office_id: int
+    county_id: int | None
+    sub_county_id: int | None
+
+
+# (from this day, holder): the first entry is the office where the case was reported.
+History = list[tuple[dt.date, Holder]]
+
+_CASE_SOURCE = ("id", "office_id", "county_id", "sub_county_id", "event_county_id", "event_sub_county_id")
+_TRANSFER_SOURCE = (
+    "id",
+    "case_id",
+    "answered_at",
+    "from_office_id",
+    "from_office__county_id",
+    "from_office__sub_county_id",
+    "to_office_id",
+    "to_office__county_id",
+    "to_office__sub_county_id",
+)
+
+
+def _histories(case_ids: list[int]) -> tuple[dict[int, History], list[dict[str, Any]]]:
+    """Each case's offices over time, from its accepted transfers (two queries for the chunk), and
+    those transfers. A case without one was held by its current office all along. An office that
+    serves no area counts in the area where the event happened, as when the case was opened."""
+    from cpims.cases.models import Case
+    from cpims.referrals.models import Transfer
+
+    cases = {r["id"]: r for r in Case.objects.filter(pk__in=case_ids).values(*_CASE_SOURCE)}
+    accepted = list(
+        Transfer.objects.filter(case_id__in=case_ids, status=Transfer.Status.ACCEPTED, answered_at__isnull=False)
+        .order_by("case_id", "answered_at", "id")
+        .values(*_TRANSFER_SOURCE)
+    )
+    histories: dict[int, History] = {
+        cid: [(dt.date.min, Holder(c["office_id"], c["county_id"], c["sub_county_id"]))] for cid, c in cases.items()
+    }
+    for t in accepted:
+        c = cases.get(t["case_id"])
+        if c is None:
+            continue
+        history = histories[t["case_id"]]
+        if history[0][0] == dt.date.min and len(history) == 1:  # the first transfer: reported at its sender
+            history[0] = (
+                dt.date.min,
+                Holder(
+                    t["from_office_id"],
+                    t["from_office__county_id"] or c["event_county_id"],
+                    t["from_office__sub_county_id"] or c["event_sub_county_id"],
+                ),
+            )
+        t["on"] = timezone.localtime(t["answered_at"]).date()
+        history.append(
+            (
+                t["on"],
+                Holder(
+                    t["to_office_id"],
+                    t["to_office__county_id"] or c["event_county_id"],
+                    t["to_office__sub_county_id"] or c["event_sub_county_id"],
+                ),
+            )
+        )
+    return histories, accepted
+
+
+def holder_on(history: History, day: dt.date) -> Holder:
+    """The office that held the case on ``day`` (from the day a transfer was accepted, the new one)."""
+    holder = history[0][1]
+    for since, who in history[1:]:
+        if since > day:
+            break
+        holder = who
+    return holder
+
+
+def _fact(row: dict[str, Any], primary: bool, holder: Holder) -> CaseFact:
     reported_on: dt.date = row["case__reported_on"]
     age = ages.age_on(row["case__child__date_of_birth"], reported_on)
     closed_on = row["case__closed_on"]
@@ -141,9 +222,9 @@ def _fact(row: dict[str, Any], primary: bool) -> CaseFact:
         primary=primary,
         reported_on=reported_on,
         month=reported_on.replace(day=1),
-        office_id=row["case__office_id"],
-        county_id=row["case__county_id"],
-        sub_county_id=row["case__sub_county_id"],
+        office_id=holder.office_id,
+        county_id=holder.county_id,
+        sub_county_id=holder.sub_county_id,
         event_ward_id=row["case__event_ward_id"],
         category_id=row["category_id"],
         sub_category_id=row["sub_category_id"],
@@ -170,20 +251,18 @@ _REFERRAL_SOURCE = (
     "sent_on",
     "completed_at",
     "updated_at",
-    "case__office_id",
-    "case__county_id",
-    "case__sub_county_id",
 )
 
 
-def _referral_fact(row: dict[str, Any]) -> ReferralFact:
+def _referral_fact(row: dict[str, Any], history: History) -> ReferralFact:
     completed_at = row["completed_at"]
+    holder = holder_on(history, row["sent_on"])
     return ReferralFact(
         referral_id=row["id"],
         case_id=row["case_id"],
-        office_id=row["case__office_id"],
-        county_id=row["case__county_id"],
-        sub_county_id=row["case__sub_county_id"],
+        office_id=holder.office_id,
+        county_id=holder.county_id,
+        sub_county_id=holder.sub_county_id,
         status=row["status"],
         sent_on=row["sent_on"],
         # A referral completed at 00:30 in Nairobi counts on that Nairobi day, not the UTC one.
@@ -192,26 +271,95 @@ def _referral_fact(row: dict[str, Any]) -> ReferralFact:
     )
 
 
-def _refresh_referrals(case_ids: list[int]) -> None:
-    """Replace the referral facts of these cases (a referral sits in its case's current area)."""
+def _refresh_referrals(case_ids: list[int], histories: dict[int, History]) -> None:
+    """Replace the referral facts of these cases (a referral counts for the office that held its
+    case on the day it was sent)."""
     from cpims.referrals.models import Referral
 
     ReferralFact.objects.filter(case_id__in=case_ids).delete()
     rows = Referral.objects.filter(case_id__in=case_ids).order_by("id").values(*_REFERRAL_SOURCE)
-    ReferralFact.objects.bulk_create([_referral_fact(r) for r in rows], batch_size=CHUNK)
+    ReferralFact.objects.bulk_create(
+        [_referral_fact(r, histories[r["case_id"]]) for r in rows if r["case_id"] in histories], batch_size=CHUNK
+    )
+
+
+_SERVICE_SOURCE = ("id", "case_id", "service_id", "given_on", "child__sex", "child__date_of_birth")
+
+
+def _refresh_services(case_ids: list[int], histories: dict[int, History]) -> None:
+    """Replace the service facts of these cases: each service given on a case counts for the
+    office that held the case that day, by the child's sex and age on that day."""
+    from cpims.cases.models import ServiceRecord
+
+    ServiceFact.objects.filter(case_id__in=case_ids).delete()
+    rows = ServiceRecord.objects.filter(case_id__in=case_ids).order_by("id").values(*_SERVICE_SOURCE)
+    made = []
+    for r in rows:
+        if r["case_id"] not in histories:
+            continue
+        holder = holder_on(histories[r["case_id"]], r["given_on"])
+        age = ages.age_on(r["child__date_of_birth"], r["given_on"])
+        made.append(
+            ServiceFact(
+                service_record_id=r["id"],
+                case_id=r["case_id"],
+                service_id=r["service_id"],
+                given_on=r["given_on"],
+                office_id=holder.office_id,
+                county_id=holder.county_id,
+                sub_county_id=holder.sub_county_id,
+                sex=r["child__sex"] or "unknown",
+                dcs_band=ages.band_of(ages.DCS, age),
+                knbs_band=ages.band_of(ages.KNBS, age),
+            )
+        )
+    ServiceFact.objects.bulk_create(made, batch_size=CHUNK)
+
+
+def _refresh_transfers(case_ids: list[int], histories: dict[int, History], accepted: list[dict[str, Any]]) -> None:
+    """Replace the transfer facts of these cases: an accepted transfer is a transfer out of the
+    office that held the case and a transfer in to the next one, on the day it was accepted."""
+    TransferFact.objects.filter(case_id__in=case_ids).delete()
+    made = []
+    step: dict[int, int] = {}
+    for t in accepted:  # in the order _histories appended them: entry k + 1 is transfer k's receiver
+        history = histories.get(t["case_id"])
+        if history is None:
+            continue
+        k = step[t["case_id"]] = step.get(t["case_id"], -1) + 1
+        for direction, who in (
+            (TransferFact.Direction.OUT, history[k][1]),
+            (TransferFact.Direction.IN, history[k + 1][1]),
+        ):
+            made.append(
+                TransferFact(
+                    transfer_id=t["id"],
+                    case_id=t["case_id"],
+                    direction=direction,
+                    on=t["on"],
+                    office_id=who.office_id,
+                    county_id=who.county_id,
+                    sub_county_id=who.sub_county_id,
+                )
+            )
+    TransferFact.objects.bulk_create(made, batch_size=CHUNK)
 
 
 def _refresh_chunk(case_ids: list[int], *, rollup: bool = True) -> int:
     from cpims.cases.models import CaseCategory
 
-    _refresh_referrals(case_ids)
+    histories, accepted = _histories(case_ids)
+    _refresh_referrals(case_ids, histories)
+    _refresh_services(case_ids, histories)
+    _refresh_transfers(case_ids, histories, accepted)
     before = rollups.keys_of(case_ids) if rollup else set()
 
     rows = list(CaseCategory.objects.filter(case_id__in=case_ids).order_by("case_id", "id").values(*_SOURCE))
     facts: list[CaseFact] = []
     seen: set[int] = set()
     for row in rows:
-        facts.append(_fact(row, primary=row["case_id"] not in seen))
+        # Reported where it was reported: the first holder, whatever transfers came after.
+        facts.append(_fact(row, primary=row["case_id"] not in seen, holder=histories[row["case_id"]][0][1]))
         seen.add(row["case_id"])
     # Rows of categories (or cases) that no longer exist go first, so the one-primary-per-case
     # constraint never sees the old and the new first category at once.

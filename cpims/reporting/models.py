@@ -23,7 +23,9 @@ from cpims.geo.models import Area, OrgUnit
 
 class CaseFact(models.Model):
     """One case category of one case, flattened for counting. ``primary`` marks one row per case
-    (its first category): count cases with ``primary=True``, categories without."""
+    (its first category): count cases with ``primary=True``, categories without. ``office``,
+    ``county`` and ``sub_county`` are where the case was *reported*: a later transfer does not
+    move it (transfers are counted on their own, ``TransferFact``)."""
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
     case_category = models.OneToOneField("cases.CaseCategory", on_delete=models.CASCADE, related_name="+")
@@ -87,8 +89,9 @@ class CaseFact(models.Model):
 
 
 class ReferralFact(models.Model):
-    """One referral, placed in the area of its case, for counting referrals sent and completed
-    per period. Rebuilt with its case's facts (saving a referral queues the case)."""
+    """One referral, placed with the office that held its case on the day it was sent, for
+    counting referrals sent and completed per period. Rebuilt with its case's facts (saving a
+    referral queues the case)."""
 
     referral = models.OneToOneField("referrals.Referral", on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
@@ -117,6 +120,73 @@ class ReferralFact(models.Model):
 
     def __str__(self) -> str:
         return f"referral fact {self.referral_id}"
+
+
+class ServiceFact(models.Model):
+    """One service recorded against a case (a ``ServiceRecord`` with a case; its service is a DCS
+    intervention code), placed with the office that held the case on the day it was given, for
+    the services table beside the closure interventions. Rebuilt with its case's facts."""
+
+    service_record = models.OneToOneField("cases.ServiceRecord", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="+", db_index=False)
+    given_on = models.DateField()
+    office = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sex = models.CharField(max_length=10)
+    dcs_band = models.CharField(max_length=8)
+    knbs_band = models.CharField(max_length=8)
+
+    scope_fields = ScopeFields(org_unit="office", county="county", sub_county="sub_county")
+
+    class Meta:
+        _cover = ["service", "sex", "dcs_band", "knbs_band"]
+        indexes = [
+            models.Index(fields=["given_on"], include=[*_cover, "county"], name="servicefact_given"),
+            models.Index(fields=["county", "given_on"], include=_cover, name="servicefact_county"),
+            models.Index(fields=["sub_county", "given_on"], include=_cover, name="servicefact_subcounty"),
+            models.Index(fields=["office", "given_on"], include=_cover, name="servicefact_office"),
+            models.Index(fields=["case"], name="servicefact_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"service fact {self.service_record_id}"
+
+
+class TransferFact(models.Model):
+    """One side of an accepted transfer of a case: a transfer *out* of the sending office and a
+    transfer *in* to the receiving one, on the (Nairobi) day it was accepted. A transfer moves the
+    case from then on; the figures of the periods before stay with the office that held it."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("Transfers in")
+        OUT = "out", _("Transfers out")
+
+    transfer = models.ForeignKey("referrals.Transfer", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    on = models.DateField()
+    office = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+
+    scope_fields = ScopeFields(org_unit="office", county="county", sub_county="sub_county")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["on"], include=["direction", "county"], name="transferfact_on"),
+            models.Index(fields=["county", "on"], include=["direction"], name="transferfact_county"),
+            models.Index(fields=["sub_county", "on"], include=["direction"], name="transferfact_subcounty"),
+            models.Index(fields=["office", "on"], include=["direction"], name="transferfact_office"),
+            models.Index(fields=["case"], name="transferfact_case"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["transfer", "direction"], name="transferfact_one_per_side"),
+        ]
+
+    def __str__(self) -> str:
+        return f"transfer fact {self.transfer_id} {self.direction}"
 
 
 class CaseMonth(models.Model):

@@ -26,7 +26,7 @@ from cpims.core.models import Code
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
 from cpims.reporting import facts
-from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth, ReferralFact
+from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth, ReferralFact, ServiceFact, TransferFact
 from cpims.reporting.suppression import suppress
 from cpims.reporting.tables import TOTAL, CaseloadTable, Col, Row
 
@@ -43,6 +43,8 @@ __all__ = [
     "facts_visible_to",
     "referral_facts_visible_to",
     "rollups_visible_to",
+    "service_counts",
+    "transfer_counts",
 ]
 
 # group_by / filter name -> fact column
@@ -66,6 +68,17 @@ CODE_DIMENSIONS = frozenset(
     {"category", "sub_category", "intervention", "place_of_event", "risk_level", "reporter_type"}
 )
 AREA_DIMENSIONS = frozenset({"county", "sub_county"})
+# The table of services recorded against cases (ServiceFact), one row per DCS intervention.
+SERVICES = "service"
+SERVICE_DIMENSIONS: dict[str, str] = {
+    "service": "service_id",
+    "sex": "sex",
+    "dcs_band": "dcs_band",
+    "knbs_band": "knbs_band",
+    "county": "county_id",
+    "sub_county": "sub_county_id",
+    "office": "office_id",
+}
 # Attributes of the case rather than of one of its categories: these tables count cases.
 CASE_DIMENSIONS = frozenset({"status", "risk_level", "reporter_type", "month", "county", "sub_county", "office"})
 # The code list behind each code dimension (every item of these lists is a row, like the Excel return).
@@ -103,6 +116,7 @@ DIMENSION_LABELS = {
     "county": gettext_lazy("County"),
     "sub_county": gettext_lazy("Sub-county"),
     "office": gettext_lazy("Office"),
+    "service": gettext_lazy("Services recorded (intervention)"),
 }
 
 
@@ -119,6 +133,18 @@ def referral_facts_visible_to(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -
     """The referral facts (one per referral, in its case's area) ``user`` may count with ``perm``."""
     facts.catch_up()
     return scope.restrict(user, ReferralFact.objects.all(), perm)
+
+
+def service_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[ServiceFact]:
+    """The service facts (one per service recorded on a case) ``user`` may count with ``perm``."""
+    facts.catch_up()
+    return scope.restrict(user, ServiceFact.objects.all(), perm)
+
+
+def transfer_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[TransferFact]:
+    """The transfer facts (each accepted transfer: out of one office, in to another)."""
+    facts.catch_up()
+    return scope.restrict(user, TransferFact.objects.all(), perm)
 
 
 def rollups_visible_to(
@@ -356,6 +382,54 @@ def fact_counts(
     return {tuple(r[c] for c in columns): r["n"] for r in rows}
 
 
+def service_counts(
+    user: Any,
+    *,
+    period: Period,
+    group_by: Sequence[str],
+    area: Area | None = None,
+    org_unit: OrgUnit | None = None,
+    perm: str = P.REPORT_VIEW_AGGREGATE,
+) -> dict[tuple, int]:
+    """Services recorded against cases and given in ``period`` (each counted for the office that
+    held the case that day), grouped by ``group_by`` (SERVICE_DIMENSIONS): {(value, ...): n}."""
+    unknown = [g for g in group_by if g not in SERVICE_DIMENSIONS]
+    if unknown:
+        raise ValueError(f"unknown dimension(s) {unknown}")
+    columns = [SERVICE_DIMENSIONS[g] for g in group_by]
+    qs = service_facts_visible_to(user, perm).filter(given_on__gte=period.start, given_on__lte=period.end)
+    if area is not None:
+        qs = qs.filter(_area_q_units(area))
+    if org_unit is not None:
+        qs = qs.filter(office=org_unit)
+    if not columns:
+        return {(): qs.count()}
+    rows = qs.values(*columns).annotate(n=Count("*")).order_by()
+    return {tuple(r[c] for c in columns): r["n"] for r in rows}
+
+
+def transfer_counts(
+    user: Any,
+    *,
+    period: Period,
+    area: Area | None = None,
+    org_unit: OrgUnit | None = None,
+    perm: str = P.REPORT_VIEW_AGGREGATE,
+) -> tuple[int, int]:
+    """(transfers in, transfers out) accepted in ``period`` for the area or office: a transfer
+    between two offices of the area counts once in and once out. One query."""
+    qs = transfer_facts_visible_to(user, perm).filter(on__gte=period.start, on__lte=period.end)
+    if area is not None:
+        qs = qs.filter(_area_q_units(area))
+    if org_unit is not None:
+        qs = qs.filter(office=org_unit)
+    sums = qs.aggregate(
+        t_in=Count("pk", filter=Q(direction=TransferFact.Direction.IN)),
+        t_out=Count("pk", filter=Q(direction=TransferFact.Direction.OUT)),
+    )
+    return sums["t_in"], sums["t_out"]
+
+
 # --- the caseload table -------------------------------------------------------------------------------
 
 
@@ -363,6 +437,8 @@ def _row_labels(dimension: str, keys: set[Any]) -> list[Row]:
     """Rows for a dimension: every item of the full code lists (like the Excel return), else the
     keys present; labels resolved in one query."""
     present = set(keys)
+    if dimension == SERVICES:  # a service is a DCS intervention code: the full list, like the return
+        dimension = "intervention"
     if dimension in CODE_DIMENSIONS:
         q = Q(pk__in=[k for k in present if k is not None])
         if dimension in FULL_LISTS:
@@ -411,6 +487,8 @@ def caseload_table(
     column and grand totals. Counts categories, except for case-level dimensions (status, risk,
     reporter, month, areas), which count cases (``cases_only`` overrides). Suppressed for viewers
     without report.view over the figures."""
+    if rows == SERVICES:
+        return services_table(user, period=period, bands=bands, area=area, org_unit=org_unit, perm=perm)
     if rows not in DIMENSIONS or rows in ("sex", "dcs_band", "knbs_band"):
         raise ValueError(f"cannot make rows of {rows!r}")
     if bands not in ages.SCHEMES:
@@ -435,6 +513,31 @@ def caseload_table(
     return table
 
 
+def services_table(
+    user: Any,
+    *,
+    period: Period,
+    bands: str = ages.DCS,
+    area: Area | None = None,
+    org_unit: OrgUnit | None = None,
+    perm: str = P.REPORT_VIEW_AGGREGATE,
+) -> CaseloadTable:
+    """Services recorded against cases (ServiceRecord, a DCS intervention code) given in the
+    period × sex × age band on the day: the table beside the closure interventions, which count
+    each category's one intervention at closure. Suppressed like the caseload tables."""
+    if bands not in ages.SCHEMES:
+        raise ValueError(f"unknown age bands {bands!r}")
+    band_dim = "dcs_band" if bands == ages.DCS else "knbs_band"
+    counts = service_counts(
+        user, period=period, group_by=["service", "sex", band_dim], area=area, org_unit=org_unit, perm=perm
+    )
+    table = _build_table(counts, period=period, dimension=SERVICES, bands=bands, cases_only=False)
+    table.area, table.org_unit = area, org_unit
+    if not identified_allowed(user, perm):
+        table = suppress(table)
+    return table
+
+
 def caseload_tables(
     user: User,
     *,
@@ -449,7 +552,7 @@ def caseload_tables(
     if bands not in ages.SCHEMES:
         raise ValueError(f"unknown age bands {bands!r}")
     for dim in rows:
-        if dim not in DIMENSIONS or dim in ("sex", "dcs_band", "knbs_band"):
+        if dim != SERVICES and (dim not in DIMENSIONS or dim in ("sex", "dcs_band", "knbs_band")):
             raise ValueError(f"cannot make rows of {dim!r}")
     # One query per table: measured on PostgreSQL at a million cases, two narrow GROUP BYs
     # (answered from the covering index) beat one combined GROUP BY with thousands of groups.

@@ -73,7 +73,8 @@ def _table_view(table: CaseloadTable, base: dict[str, str], drill: bool) -> Tabl
         return Figure(value, f"{prefix}{query}", strong)
 
     dim = table.dimension
-    drill = drill and dim != "office"  # "office" in a link means the chosen office, not a row
+    # "office" in a link means the chosen office, not a row; services are not case facts.
+    drill = drill and dim not in ("office", queries.SERVICES)
     lines = []
     for row, cells, total in table.lines():
         lines.append(
@@ -94,7 +95,8 @@ def _bad_request(request: HttpRequest, messages_: list[str]) -> HttpResponse:
 @login_required
 @require_GET
 def caseload(request: AuthenticatedRequest) -> HttpResponse:
-    """Category and intervention × sex × age band (the DCS caseload return), plus one breakdown."""
+    """Category, closure intervention and services recorded × sex × age band (the DCS caseload
+    return), plus one breakdown."""
     scope.require_perm(request.user, P.REPORT_VIEW_AGGREGATE)
     form = ReportForm(request.GET, user=request.user)
     if not form.is_valid():
@@ -108,7 +110,7 @@ def caseload(request: AuthenticatedRequest) -> HttpResponse:
     tables = queries.caseload_tables(
         request.user,
         period=period,
-        rows=["category", "intervention", d["breakdown"]],
+        rows=["category", "intervention", queries.SERVICES, d["breakdown"]],
         bands=bands,
         area=area,
         org_unit=office,

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
@@ -488,6 +489,7 @@ def placement_status_change(
         notes = clean_text(errors, "notes", notes, MAX_TEXT)
         raise_errors(errors)
         _set_status(current, status, on, discharge_type, notes, actor)
+        ended = _end_pending(current, on) if status in Placement.ENDING else {}
         if follow_up_due is not None:
             FollowUp.objects.create(placement=current, due_on=follow_up_due, recorded_by=actor)
         _audit(
@@ -498,8 +500,26 @@ def placement_status_change(
             status=status,
             on=on.isoformat(),
             discharge_type=discharge_type.code if discharge_type else None,
+            **ended,
         )
     return current
+
+
+# Why a review or follow-up ended, stored untranslated and shown in the reader's language.
+PLACEMENT_ENDED = gettext_noop("The placement ended")
+
+
+def _end_pending(placement: Placement, on: dt.date) -> dict[str, int]:
+    """End the placement's reviews and follow-ups still pending when it ends (discharge,
+    reintegration, death): nobody is to hold a care plan review for a child who has left. The
+    counts go into the ending action's audit row."""
+    now = timezone.now()
+    fields = {"ended_on": on, "end_reason": PLACEMENT_ENDED, "updated_at": now}
+    reviews = Review.objects.filter(placement=placement, held_on__isnull=True, ended_on__isnull=True).update(**fields)
+    followups = FollowUp.objects.filter(placement=placement, visited_on__isnull=True, ended_on__isnull=True).update(
+        **fields
+    )
+    return {"reviews_ended": reviews, "followups_ended": followups}
 
 
 def _set_status(
@@ -621,5 +641,5 @@ def _open_next(
         nxt.order_expires_on = current.order_expires_on
         nxt.save(update_fields=["order_expires_on"])
     # Reviews still due move with the child to the next caregiver.
-    Review.objects.filter(placement=current, held_on__isnull=True).update(placement=nxt)
+    Review.objects.filter(placement=current, held_on__isnull=True, ended_on__isnull=True).update(placement=nxt)
     return nxt

@@ -52,7 +52,7 @@ def review_add(
         if held_on is not None:
             review = (
                 Review.objects.select_for_update()
-                .filter(placement=current, kind=kind, held_on__isnull=True)
+                .filter(placement=current, kind=kind, held_on__isnull=True, ended_on__isnull=True)
                 .order_by("due_on", "id")
                 .first()
             )
@@ -112,7 +112,7 @@ def followup_record(
         if visited_on is not None:
             followup = (
                 FollowUp.objects.select_for_update()
-                .filter(placement=current, visited_on__isnull=True)
+                .filter(placement=current, visited_on__isnull=True, ended_on__isnull=True)
                 .order_by("due_on", "id")
                 .first()
             ) or FollowUp(placement=current)

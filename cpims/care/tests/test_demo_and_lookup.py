@@ -38,6 +38,13 @@ def test_demo_care_is_idempotent(settings: Any, tmp_path: Any, reference: None) 
     assert queries.population(manager, cci).total == on_roll
     alerts = queries.alerts(manager)
     assert alerts.expired and alerts.overdue_reviews and alerts.escaped
+    # One child in foster care: family-based, never "children in institutional care".
+    coordinator = User.objects.get(username="demo.coordinator")
+    foster = Placement.objects.filter(care_type__code="AFFC", ended_on__isnull=True)
+    assert foster.count() == 1
+    assert queries.children_in_family_care(coordinator) >= 1
+    institutional = Placement.objects.filter(ended_on__isnull=True, care_type__code__in=["AFIC", "AFPS"]).count()
+    assert queries.children_in_care(coordinator) == institutional
 
 
 def test_admit_lookup_by_number(cast: Any, client: Any, login: Any, child: Any, cci: Any) -> None:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cpims.accounts import permissions as P
 from cpims.accounts.models import User
@@ -15,6 +16,9 @@ from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.models import Case, FollowUp
 from cpims.core.validation import Errors, raise_errors, short_date
+
+# Why a follow-up ended, stored untranslated and shown in the reader's language.
+CASE_CLOSED = gettext_noop("Case closed")
 
 
 def followup_add(
@@ -73,6 +77,8 @@ def followup_complete(
         item = FollowUp.objects.select_for_update().get(pk=followup.pk)
         if item.done_on is not None:
             raise workflow.TransitionRefused(_("This follow-up is already done."), code="state")
+        if item.ended_on is not None:
+            raise workflow.TransitionRefused(_("This follow-up has ended: the case was closed."), code="state")
         item.done_on = done_on or today
         item.outcome = outcome.strip()
         item.save()
@@ -86,3 +92,11 @@ def followup_complete(
             bump=False,
         )
     return item
+
+
+def end_pending_followups(*, case: Case, on: dt.date, reason: str) -> int:
+    """End the case's follow-ups still pending (not done, not ended) with ``reason``; returns how
+    many. Called inside the closing action's transaction, which writes the audit row."""
+    return FollowUp.objects.filter(case=case, done_on__isnull=True, ended_on__isnull=True).update(
+        ended_on=on, end_reason=reason[:255], updated_at=timezone.now()
+    )

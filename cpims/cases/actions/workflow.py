@@ -15,6 +15,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
+from cpims.cases.actions.followups import CASE_CLOSED, end_pending_followups
 from cpims.cases.models import Case, CaseClosure, CasePlan, CasePlanGoal
 from cpims.core.models import Code
 from cpims.core.validation import Errors, in_list, raise_errors
@@ -270,7 +271,15 @@ def case_closure_approve(
         case.status = t.target
         case.closure_outcome_id = closure.outcome_id
         case.closed_on = timezone.localdate()
-        _record(case=case, actor=actor, kind="approve_closure", summary=_("Case closed"), request=request)
+        ended = end_pending_followups(case=case, on=case.closed_on, reason=CASE_CLOSED)
+        _record(
+            case=case,
+            actor=actor,
+            kind="approve_closure",
+            summary=_("Case closed"),
+            details={"followups_ended": ended} if ended else None,
+            request=request,
+        )
     return case
 
 

@@ -200,12 +200,10 @@ def _headline(board: Q.Dashboard, prev_completeness: Q.CompletenessFigure | None
             [_("Overdue follow-ups (today)"), board.overdue_followups.value, "", ""],
             [_("Referrals sent"), board.referrals_sent.value, "", ""],
             [_("Referrals completed"), board.referrals_completed.value, "", ""],
-            [
-                _("Children in institutional care"),
-                board.children_in_care.value if board.children_in_care.available else "—",
-                "",
-                "",
-            ],
+            [_("Cases transferred in"), board.transfers_in.value, "", ""],
+            [_("Cases transferred out"), board.transfers_out.value, "", ""],
+            [_("Children in institutional care"), board.children_in_care.value, "", ""],
+            [_("Children in family-based care"), board.children_in_family_care.value, "", ""],
             [
                 _("Returns completeness (%)"),
                 _pct_or_dash(c, "completeness_pct"),
@@ -286,6 +284,16 @@ def pack_data(
             period,
             "intervention",
             _("Interventions by sex and age band (closed cases)"),
+            board.suppressed,
+        )
+    )
+    tables.append(
+        _caseload(
+            user,
+            target,
+            period,
+            "service",
+            _("Services recorded against cases by sex and age band"),
             board.suppressed,
         )
     )

@@ -27,14 +27,20 @@ from django.utils.translation import gettext as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
-from cpims.care.queries import children_in_care
+from cpims.care.queries import care_counts
 from cpims.cases.models import Case, FollowUp
 from cpims.core.models import Code
 from cpims.core.periods import FY, HALF, MONTH, QUARTER, Period
 from cpims.geo.models import Area
 from cpims.referrals.models import Referral
 from cpims.reporting.models import CaseMonth, CategoryMonth
-from cpims.reporting.queries import fact_counts, facts_visible_to, referral_facts_visible_to, rollups_visible_to
+from cpims.reporting.queries import (
+    fact_counts,
+    facts_visible_to,
+    referral_facts_visible_to,
+    rollups_visible_to,
+    transfer_counts,
+)
 
 NATIONAL, COUNTY, SUB_COUNTY = "national", "county", "sub_county"
 PERIOD_KINDS = (MONTH, QUARTER, HALF, FY)
@@ -244,7 +250,10 @@ class Dashboard:
     overdue_followups: Figure
     referrals_completed: Figure
     referrals_sent: Figure
+    transfers_in: Figure
+    transfers_out: Figure
     children_in_care: Figure
+    children_in_family_care: Figure
     completeness: CompletenessFigure | None
     completeness_rows: list[CompletenessFigure]
     top_categories: list[tuple[str, int | None, Any]]
@@ -339,6 +348,27 @@ def median_days_to_close(user: User, target: Target, period: Period) -> tuple[in
     return n, sum(pair) / 2
 
 
+def median_figure(closed_count: int, median: float | None, suppressed: bool) -> Figure:
+    """The median days to closure. A median is not a count, so it is never "suppressed" (<5):
+    an aggregate-only viewer sees it when at least ``SMALL`` cases closed in the period (a median
+    of fewer would describe too few cases), else "not enough cases closed"."""
+    if not closed_count or median is None:
+        return Figure(_("Median days to closure"), None, hint=_("no case closed in the period"), available=False)
+    if suppressed and closed_count < SMALL:
+        return Figure(
+            _("Median days to closure"),
+            None,
+            hint=_("not enough cases closed in the period to show a median"),
+            available=False,
+        )
+    return Figure(
+        _("Median days to closure"),
+        median,
+        display=f"{median:g}",
+        hint=_("of %(n)s cases closed in the period") % {"n": f"{closed_count:,}"},
+    )
+
+
 def _cases(user: User, target: Target) -> QuerySet[Case]:
     """Cases in the target, through the scope rules (aggregate figures only ever leave here)."""
     return scope.restrict(user, Case.objects.filter(target.case_filter()), P.REPORT_VIEW_AGGREGATE)
@@ -348,6 +378,7 @@ def overdue_followups(user: User, target: Target, *, today: dt.date | None = Non
     today = today or timezone.localdate()
     return FollowUp.objects.filter(
         done_on__isnull=True,
+        ended_on__isnull=True,
         due_on__lt=today,
         case__in=_cases(user, target).exclude(status=Case.Status.CLOSED).values("pk"),
     ).count()
@@ -364,9 +395,10 @@ def referral_counts(user: User, target: Target, period: Period) -> tuple[int, in
     return sent, completed
 
 
-def care_count(user: User, target: Target, *, on: dt.date | None = None) -> int | None:
-    """Children in institutional care on ``on`` (cpims.care)."""
-    return children_in_care(user, area=target.area, on=on)
+def care_count(user: User, target: Target, *, on: dt.date | None = None) -> tuple[int, int]:
+    """(children in institutional care, children in family-based care) on ``on`` (cpims.care):
+    a foster, kinship or guardianship placement never counts as institutional care."""
+    return care_counts(user, area=target.area, on=on)
 
 
 # Returns completeness comes from cpims.returns, which builds on reporting: it registers its
@@ -458,7 +490,9 @@ def dashboard(user: User, target: Target, period: Period, *, today: dt.date | No
     open_v, closed_v = hide_parts([open_n, closed_n], suppressed)
     closed_count, median = median_days_to_close(user, target, period)
     sent, completed = referral_counts(user, target, period)
-    in_care = care_count(user, target, on=min(today, period.end))
+    # Cases are counted where they were reported; cases moved in the period are counted here.
+    moved_in, moved_out = transfer_counts(user, period=period, area=target.area)
+    in_care, in_family = care_count(user, target, on=min(today, period.end))
     children = child_targets(target)
     by_area_counts = cases_by_area(user, target, period)
     shown = hide_parts([by_area_counts.get(t.area.pk, 0) for t in children], suppressed) if children else []
@@ -479,25 +513,16 @@ def dashboard(user: User, target: Target, period: Period, *, today: dt.date | No
         change_pct=pct_change(shown_now, hide_small(prev_n, suppressed)),
         open_cases=Figure(_("Still open"), open_v),
         closed_cases=Figure(_("Closed"), closed_v),
-        median_days=Figure(
-            _("Median days to closure"),
-            None if suppressed and 0 < closed_count < SMALL else median,
-            display="" if median is None else f"{median:g}",
-            hint=_("of %(n)s cases closed in the period") % {"n": hide_small(closed_count, suppressed) or "<5"}
-            if closed_count
-            else _("no case closed in the period"),
-            available=median is not None or (suppressed and 0 < closed_count < SMALL),
-        ),
+        median_days=median_figure(closed_count, median, suppressed),
         overdue_followups=Figure(
             _("Overdue follow-ups"), hide_small(overdue_followups(user, target, today=today), suppressed)
         ),
         referrals_completed=Figure(_("Referrals completed"), hide_small(completed, suppressed)),
         referrals_sent=Figure(_("Referrals sent"), hide_small(sent, suppressed)),
-        children_in_care=Figure(
-            _("Children in institutional care"),
-            hide_small(in_care, suppressed),
-            available=in_care is not None,
-        ),
+        transfers_in=Figure(_("Cases transferred in"), hide_small(moved_in, suppressed)),
+        transfers_out=Figure(_("Cases transferred out"), hide_small(moved_out, suppressed)),
+        children_in_care=Figure(_("Children in institutional care"), hide_small(in_care, suppressed)),
+        children_in_family_care=Figure(_("Children in family-based care"), hide_small(in_family, suppressed)),
         completeness=completeness_summary(user, target, period),
         completeness_rows=completeness_by_area(user, target, period),
         top_categories=top_categories(user, target, period, suppressed),

@@ -36,6 +36,29 @@ def test_caseload_json(client: Any, cast: Any, login: Any) -> None:
     assert {row["key"]: row["total"] for row in status["rows"]}["reported"] == 6
 
 
+def test_services_recorded_table_json(client: Any, cast: Any, login: Any) -> None:
+    from cpims.cases.actions import service_record
+    from cpims.cases.models import ServiceRecord
+    from cpims.cases.tests.conftest import code
+
+    for i in range(2):
+        opened = case(cast.nairobi_officer, cast.westlands_office, reported_on=dt.date(2025, 7, 10))
+        service_record(
+            actor=cast.nairobi_officer,
+            child=opened.child,
+            case=opened,
+            service=code("intervention_id", "IFST"),
+            given_on=dt.date(2025, 7, 12 + i),
+            provider=cast.westlands_office,
+        )
+    login(client, cast.national_me)
+    data = client.get(URL, {"period": "2025/26", "rows": "service"}).json()
+    assert data["counts"] == "services"
+    given = ServiceRecord.objects.filter(case__isnull=False, service__code="IFST").count()
+    assert {row["label"]: row["total"] for row in data["rows"]}["Family support"] == given == 2
+    assert data["total"] == ServiceRecord.objects.count() == 2
+
+
 def test_stakeholders_get_suppressed_figures(client: Any, cast: Any, login: Any) -> None:
     for _ in range(3):
         case(cast.nairobi_officer, cast.westlands_office, reported_on=dt.date(2025, 7, 10))

@@ -47,7 +47,7 @@ def test_caseload_xlsx_is_a_workbook_with_one_sheet_per_table(client: Any, cast:
     assert response.status_code == 200
     with zipfile.ZipFile(io.BytesIO(response.content)) as book:
         sheets = [n for n in book.namelist() if n.startswith("xl/worksheets/sheet")]
-    assert len(sheets) == 7
+    assert len(sheets) == 8  # one per table (services recorded included)
     assert "10–14" in xlsx_strings(response.content)
 
 

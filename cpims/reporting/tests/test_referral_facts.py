@@ -65,17 +65,24 @@ def test_completion_counts_on_the_nairobi_day(cast: Any) -> None:
     assert ReferralFact.objects.get(referral=referral).completed_on == dt.date(2025, 11, 1)
 
 
-def test_a_transfer_moves_the_referral_facts_with_the_case(cast: Any) -> None:
+def test_a_referral_counts_for_the_office_that_held_the_case_when_sent(cast: Any) -> None:
+    # Changed on purpose (issue 12): a transfer no longer moves the referrals sent before it.
     opened = case(cast.nairobi_officer, cast.westlands_office, reported_on=dt.date(2025, 7, 3))
-    referral = refer(cast, opened)
+    before = refer(cast, opened)
     facts.catch_up()
-    assert ReferralFact.objects.get(referral=referral).county == cast.nairobi_office.county
+    assert ReferralFact.objects.get(referral=before).county == cast.nairobi_office.county
     transfer = referral_actions.transfer_request(
         actor=cast.nairobi_officer, case=opened, to_office=cast.turkana_central_office, reason="Moved"
     )
     referral_actions.transfer_accept(actor=cast.turkana_officer, transfer=transfer)
-    facts.catch_up()
-    fact = ReferralFact.objects.get(referral=referral)
+    Referral.objects.filter(pk=before.pk).update(sent_on=timezone.localdate() - dt.timedelta(days=1))
+    facts.refresh_cases([opened.pk])
+    fact = ReferralFact.objects.get(referral=before)
+    assert (fact.county, fact.sub_county) == (cast.nairobi_office.county, cast.westlands_office.sub_county)
+    # A referral sent from the day the transfer was accepted counts for the new office.
+    Referral.objects.filter(pk=before.pk).update(sent_on=timezone.localdate())
+    facts.refresh_cases([opened.pk])
+    fact = ReferralFact.objects.get(referral=before)
     assert (fact.county, fact.sub_county) == (cast.turkana_office.county, cast.turkana_central_office.sub_county)
 
 

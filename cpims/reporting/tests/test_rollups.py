@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from cpims.cases.models import Case, CaseCategory
+from cpims.referrals.models import Transfer
 from cpims.reporting import facts, rollups
 from cpims.reporting.models import CaseMonth, CategoryMonth
 from cpims.reporting.queries import rollups_visible_to
@@ -40,10 +41,15 @@ def _from_the_records() -> tuple[Counter, Counter]:
         cats = list(CaseCategory.objects.filter(case=c).order_by("id"))
         if not cats:
             continue
-        months[(month, c.county_id, c.sub_county_id, "cases")] += 1
-        months[(month, c.county_id, c.sub_county_id, "closed")] += c.status == Case.Status.CLOSED
+        # A case counts where it was reported: the sender of its first accepted transfer, if any.
+        first = Transfer.objects.filter(case=c, status="accepted").order_by("answered_at", "id").first()
+        county, sub_county = (
+            (first.from_office.county_id, first.from_office.sub_county_id) if first else (c.county_id, c.sub_county_id)
+        )
+        months[(month, county, sub_county, "cases")] += 1
+        months[(month, county, sub_county, "closed")] += c.status == Case.Status.CLOSED
         for cat in cats:
-            categories[(month, c.county_id, cat.category_id)] += 1
+            categories[(month, county, cat.category_id)] += 1
     return +months, +categories
 
 
@@ -76,9 +82,10 @@ def test_roll_ups_follow_closure_category_change_and_transfer(cast: Any) -> None
     referral_actions.transfer_accept(actor=cast.turkana_officer, transfer=transfer)
     months, categories = _rolled_up()
     assert (months, categories) == _from_the_records()
-    # Westlands keeps the closed case; the July row of Turkana Central now holds the other one.
-    turkana = cast.turkana_central_office
-    assert months[(dt.date(2025, 7, 1), turkana.county_id, turkana.sub_county_id, "cases")] == 1
+    # A transfer does not rewrite history: both July cases stay in Westlands' July row.
+    turkana, westlands = cast.turkana_central_office, cast.westlands_office
+    assert months[(dt.date(2025, 7, 1), turkana.county_id, turkana.sub_county_id, "cases")] == 0
+    assert months[(dt.date(2025, 7, 1), westlands.county_id, westlands.sub_county_id, "cases")] == 2
 
 
 def test_rebuild_and_the_migration_give_the_incremental_roll_ups(cast: Any) -> None:
