@@ -442,7 +442,7 @@ def _access_log_person(request: AuthenticatedRequest, public_id: Any) -> Person:
 
 @login_required
 @require_GET
-def access_log(request: HttpRequest, public_id: Any) -> HttpResponse:
+def access_log(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Who saw this child: every event on the child's record and cases, 50 a page; itself audited."""
     person = _access_log_person(request, public_id)
     number = _as_page(request.GET.get("page"))
@@ -460,7 +460,7 @@ def access_log(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 @login_required
 @require_GET
-def access_log_export(request: HttpRequest, public_id: Any) -> HttpResponse | StreamingHttpResponse:
+def access_log_export(request: AuthenticatedRequest, public_id: Any) -> HttpResponse | StreamingHttpResponse:
     person = _access_log_person(request, public_id)
     now = timezone.now()
     # Fixed at this moment, so the file holds exactly the rows the audit event counts.
