@@ -263,7 +263,18 @@ CategoryFormSet = cast(
     type[BaseCategoryFormSet],
     forms.formset_factory(CategoryForm, formset=BaseCategoryFormSet, extra=0, min_num=1, max_num=10, can_delete=True),
 )
-PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=0, min_num=1, max_num=10)
+
+
+class BasePerpetratorFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict[str, Any]]:
+        """The rows filled in (an empty row is no perpetrator)."""
+        return [item for item in (f.item() for f in self.forms) if item]
+
+
+PerpetratorFormSet = cast(
+    type[BasePerpetratorFormSet],
+    forms.formset_factory(PerpetratorForm, formset=BasePerpetratorFormSet, extra=0, min_num=1, max_num=10),
+)
 
 
 class NewCaseForm(forms.Form):

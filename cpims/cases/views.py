@@ -131,7 +131,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
                 reported_on=fields.pop("reported_on"),
                 reporter_type=fields.pop("reporter_type"),
                 categories=cats.items(),
-                perpetrators=[p for p in (f.item() for f in perps.forms) if p],
+                perpetrators=perps.items(),
                 request=request,
                 **fields,
             )
@@ -202,12 +202,11 @@ def timeline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return render(request, "cases/timeline.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
-    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
-    sensitive = queries.can_see_sensitive(request.user, case)
-    data = request.POST if request.method == "POST" else None
+def _edit_forms(
+    case: Case, data: Any, *, sensitive: bool
+) -> tuple[forms.CaseForm, forms.EventPlaceForm, forms.BaseCategoryFormSet, forms.BasePerpetratorFormSet]:
+    """The case form, its place, categories and perpetrators, filled from ``case`` (bound to ``data``
+    when posted)."""
     initial = {
         name: getattr(case, name)
         for name in ("reported_on", "reporter_type", "reporter_name", "reporter_contact", "reporter_relationship")
@@ -257,6 +256,16 @@ def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
             for p in case.perpetrators.all()
         ],
     )
+    return form, place, cats, perps
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
+    sensitive = queries.can_see_sensitive(request.user, case)
+    data = request.POST if request.method == "POST" else None
+    form, place, cats, perps = _edit_forms(case, data, sensitive=sensitive)
     if data is not None and all(f.is_valid() for f in (form, place, cats, perps)):
         fields = {**form.case_fields(), **place.case_fields()}
         try:
@@ -265,7 +274,7 @@ def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
                 case=case,
                 expected_version=form.cleaned_data.get("version"),
                 categories=cats.items(),
-                perpetrators=[p for p in (f.item() for f in perps.forms) if p],
+                perpetrators=perps.items(),
                 request=request,
                 **fields,
             )
