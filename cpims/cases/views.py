@@ -21,6 +21,7 @@ from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
 from cpims.cases.tasks import tasks_for
+from cpims.core.forms import as_int, as_page
 from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
@@ -30,20 +31,6 @@ from cpims.registry.numbers import normalise_number
 
 def _detail(case: Case) -> HttpResponse:
     return redirect("cases:case_detail", public_id=case.public_id)
-
-
-def _as_page(value: Any) -> int:
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _units(user: User, perm: str) -> QuerySet[OrgUnit]:
@@ -60,7 +47,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     ) | OrgUnit.objects.filter(pk__in=[u.pk for u in _units(request.user, P.CASE_VIEW)])
     offices = offices.order_by("name")
     # The ward list follows the office chosen (or the user's own areas).
-    chosen = offices.filter(pk=_as_int(request.GET.get("office"))).first() if request.GET.get("office") else None
+    chosen = offices.filter(pk=as_int(request.GET.get("office"))).first() if request.GET.get("office") else None
     wards = queries.ward_choices(request.user, chosen)
     form = forms.CaseFilterForm(request.GET or None, offices=offices, wards=wards)
     filters = queries.CaseFilters()
@@ -77,7 +64,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     # The home page's "My open cases" links here with ?mine=1&open=1.
     filters.mine = request.GET.get("mine") == "1"
     filters.open_only = request.GET.get("open") == "1"
-    page = queries.case_list(request.user, filters, page=_as_page(request.GET.get("page")))
+    page = queries.case_list(request.user, filters, page=as_page(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -193,7 +180,7 @@ def timeline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Older timeline rows ("show older"): an htmx fragment that replaces its own button, or a
     plain page without JavaScript."""
     case = queries.case_for(request.user, public_id)
-    before = _as_int(request.GET.get("before"))
+    before = as_int(request.GET.get("before"))
     events, older = queries.timeline_page(case, before=before)
     queries.audit_view(request.user, case, request=request)
     context = {"case": case, "events": events, "older_than": older}
