@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,16 +18,11 @@ def care_alerts(user: User) -> int:
     alerts that need action (orders merely expiring soon are not counted, as on the alerts page).
     Four COUNT queries."""
     today = timezone.localdate()
-    over = (
-        queries._with_roll(queries.institutions_visible_to(user))
-        .filter(Q(capacity__gt=0) & Q(on_roll__gt=F("capacity")))  # annotations, hence Q
-        .count()
-    )
     return (
         queries.expired_orders(user, today=today).count()
         + queries.overdue_reviews(user, today=today).count()
         + queries.escaped(user).count()
-        + over
+        + queries.over_capacity_units(user).count()
     )
 
 

@@ -22,16 +22,10 @@ from cpims.audit.models import AuditEvent
 from cpims.care import actions, forms, queries
 from cpims.care.models import CapacityRow
 from cpims.cases import queries as case_queries
+from cpims.core.forms import as_page
 from cpims.core.formviews import form_view, pick
 from cpims.registry import queries as registry_queries
 from cpims.registry.numbers import normalise_number
-
-
-def _as_page(value: Any) -> int:
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
 
 
 def _form(
@@ -63,7 +57,7 @@ def placement_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.PLACEMENT_VIEW)
     show = request.GET.get("show")
     show = show if show in (queries.ACTIVE, queries.ENDED, queries.ALL) else queries.ACTIVE
-    page = queries.placement_list(request.user, show=show, page=_as_page(request.GET.get("page")))
+    page = queries.placement_list(request.user, show=show, page=as_page(request.GET.get("page")))
     return render(request, "care/placement_list.html", {"page": page, "show": show})
 
 
@@ -345,7 +339,7 @@ def _require_institution_pages(user: User) -> None:
 def institution_list(request: AuthenticatedRequest) -> HttpResponse:
     _require_institution_pages(request.user)
     q = (request.GET.get("q") or "").strip()
-    page = queries.institution_list(request.user, page=_as_page(request.GET.get("page")), q=q)
+    page = queries.institution_list(request.user, page=as_page(request.GET.get("page")), q=q)
     return render(request, "care/institution_list.html", {"page": page, "q": q})
 
 
@@ -366,7 +360,7 @@ def institution_detail(request: AuthenticatedRequest, public_id: Any) -> HttpRes
     roll = None
     if scope.has_perm(request.user, P.PLACEMENT_VIEW):
         roll = queries.placement_list(
-            request.user, show=queries.ACTIVE, institution=unit, page=_as_page(request.GET.get("page"))
+            request.user, show=queries.ACTIVE, institution=unit, page=as_page(request.GET.get("page"))
         )
     return render(
         request,

@@ -10,19 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.models import Case, Perpetrator
 from cpims.cases.queries import sub_categories
-from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
+from cpims.core.forms import DATE_WIDGET, attach_errors, codes, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry.forms import AreaFieldsMixin
-
-
-def codes(list_name: str) -> Any:
-    return (
-        Code.objects.filter(code_list__name=list_name, is_active=True)
-        .select_related("code_list")
-        .order_by("order", "label")
-    )
-
 
 # The empty first option of every select: nothing is pre-chosen for the officer (no silent defaults).
 CHOOSE = _("— choose —")
@@ -259,11 +250,29 @@ class PerpetratorForm(forms.Form):
         }
 
 
-CategoryFormSet = cast(
-    type[BaseCategoryFormSet],
-    forms.formset_factory(CategoryForm, formset=BaseCategoryFormSet, extra=0, min_num=1, max_num=10, can_delete=True),
+def category_formset(*, extra: int = 0) -> type[BaseCategoryFormSet]:
+    """Category rows (one at least, ten at most, removable); ``extra`` empty rows shown besides."""
+    return cast(
+        type[BaseCategoryFormSet],
+        forms.formset_factory(
+            CategoryForm, formset=BaseCategoryFormSet, extra=extra, min_num=1, max_num=10, can_delete=True
+        ),
+    )
+
+
+CategoryFormSet = category_formset()
+
+
+class BasePerpetratorFormSet(forms.BaseFormSet):
+    def items(self) -> list[dict[str, Any]]:
+        """The rows filled in (an empty row is no perpetrator)."""
+        return [item for item in (f.item() for f in self.forms) if item]
+
+
+PerpetratorFormSet = cast(
+    type[BasePerpetratorFormSet],
+    forms.formset_factory(PerpetratorForm, formset=BasePerpetratorFormSet, extra=0, min_num=1, max_num=10),
 )
-PerpetratorFormSet = forms.formset_factory(PerpetratorForm, extra=0, min_num=1, max_num=10)
 
 
 class NewCaseForm(forms.Form):

@@ -9,41 +9,23 @@ from django.utils.translation import gettext_lazy as _
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
-from cpims.cases.models import Case, CaseClosure, CasePlan, FollowUp
-from cpims.cases.queries import cases_visible_to
+from cpims.cases.models import Case
+from cpims.cases.queries import cases_visible_to, closures_to_approve, open_followups, plans_to_approve
 from cpims.core.hooks import HomeCount
 
 
 def overdue_followups(user: User) -> int:
-    """Open follow-ups past their due date on open cases the user may work on (case.update).
-    Uses the partial indexes on open follow-ups and open cases."""
-    return FollowUp.objects.filter(
-        done_on__isnull=True,
-        ended_on__isnull=True,  # ended when the case closed; a reopened case does not revive them
-        due_on__lt=timezone.localdate(),
-        case__in=cases_visible_to(user, P.CASE_UPDATE).exclude(status=Case.Status.CLOSED),
-    ).count()
+    """Open follow-ups past their due date (the task list's overdue ones)."""
+    return open_followups(user).filter(due_on__lt=timezone.localdate()).count()
 
 
 def approvals_waiting(user: User) -> int:
-    """Plans submitted and closures proposed that the user may approve (never their own)."""
+    """Plans submitted and closures proposed that the user may approve (the task list's approvals)."""
     total = 0
     if scope.has_perm(user, P.CASE_APPROVE_PLAN):
-        total += (
-            CasePlan.objects.filter(
-                status=CasePlan.Status.SUBMITTED, case__in=cases_visible_to(user, P.CASE_APPROVE_PLAN)
-            )
-            .exclude(submitted_by=user)
-            .count()
-        )
+        total += plans_to_approve(user).count()
     if scope.has_perm(user, P.CASE_APPROVE_CLOSURE):
-        total += (
-            CaseClosure.objects.filter(
-                decision=CaseClosure.Decision.PENDING, case__in=cases_visible_to(user, P.CASE_APPROVE_CLOSURE)
-            )
-            .exclude(proposed_by=user)
-            .count()
-        )
+        total += closures_to_approve(user).count()
     return total
 
 

@@ -79,6 +79,11 @@ class Case(BaseModel):
         "registry.Person", verbose_name=_("child"), on_delete=models.PROTECT, related_name="cases"
     )
     office = models.ForeignKey(OrgUnit, verbose_name=_("office"), on_delete=models.PROTECT, related_name="cases")
+    # The office whose counter issued the number. A case keeps its number for life, so this never
+    # changes when a transfer moves ``office``; the number is unique per issuing office and year.
+    numbered_by = models.ForeignKey(
+        OrgUnit, verbose_name=_("numbered by"), on_delete=models.PROTECT, editable=False, related_name="+"
+    )
     county = models.ForeignKey(
         Area, verbose_name=_("county"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -161,7 +166,7 @@ class Case(BaseModel):
         verbose_name_plural = _("cases")
         ordering = ["-reported_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "year", "serial"], name="case_number_per_office_year"),
+            models.UniqueConstraint(fields=["numbered_by", "year", "serial"], name="case_number_per_issuer_year"),
         ]
         indexes = [
             models.Index(fields=["county", "status", "reported_on"], name="case_county_status"),

@@ -302,17 +302,37 @@ def _case_url(case: Case) -> str:
     return reverse("cases:case_detail", kwargs={"public_id": case.public_id})
 
 
+def open_followups(user: User) -> QuerySet[FollowUp]:
+    """Follow-ups neither done nor ended, on open cases the user may work on (case.update). The
+    task list and the home page's overdue count both start here (partial indexes on both)."""
+    return FollowUp.objects.filter(
+        done_on__isnull=True,
+        ended_on__isnull=True,  # ended when the case closed; a reopened case does not revive them
+        case__in=cases_visible_to(user, P.CASE_UPDATE).exclude(status=Case.Status.CLOSED),
+    )
+
+
+def plans_to_approve(user: User) -> QuerySet[CasePlan]:
+    """Submitted plans the user may approve (never their own submission)."""
+    return CasePlan.objects.filter(
+        status=CasePlan.Status.SUBMITTED, case__in=cases_visible_to(user, P.CASE_APPROVE_PLAN)
+    ).exclude(submitted_by=user)
+
+
+def closures_to_approve(user: User) -> QuerySet[CaseClosure]:
+    """Proposed closures the user may approve (never their own proposal)."""
+    return CaseClosure.objects.filter(
+        decision=CaseClosure.Decision.PENDING, case__in=cases_visible_to(user, P.CASE_APPROVE_CLOSURE)
+    ).exclude(proposed_by=user)
+
+
 @register_task_source
 def followup_tasks(user: User) -> list[Task]:
     """Open follow-ups overdue or due within two weeks, on cases the user may work on."""
     horizon = timezone.localdate() + dt.timedelta(days=UPCOMING_DAYS)
     rows = (
-        FollowUp.objects.filter(
-            done_on__isnull=True,
-            ended_on__isnull=True,
-            due_on__lte=horizon,
-            case__in=cases_visible_to(user, P.CASE_UPDATE).exclude(status=Case.Status.CLOSED),
-        )
+        open_followups(user)
+        .filter(due_on__lte=horizon)
         .select_related("case")
         .only("purpose", "due_on", "assigned_to_id", "case__public_id", "case__case_number")
         .order_by("due_on")[:200]
@@ -336,13 +356,7 @@ def approval_tasks(user: User) -> list[Task]:
     """Plans and closures awaiting approval that the user may approve (not their own)."""
     out: list[Task] = []
     if scope.has_perm(user, P.CASE_APPROVE_PLAN):
-        plans = (
-            CasePlan.objects.filter(
-                status=CasePlan.Status.SUBMITTED, case__in=cases_visible_to(user, P.CASE_APPROVE_PLAN)
-            )
-            .exclude(submitted_by=user)
-            .select_related("case")[:200]
-        )
+        plans = plans_to_approve(user).select_related("case")[:200]
         out += [
             Task(
                 kind="plan_approval",
@@ -355,13 +369,7 @@ def approval_tasks(user: User) -> list[Task]:
             for p in plans
         ]
     if scope.has_perm(user, P.CASE_APPROVE_CLOSURE):
-        closures = (
-            CaseClosure.objects.filter(
-                decision=CaseClosure.Decision.PENDING, case__in=cases_visible_to(user, P.CASE_APPROVE_CLOSURE)
-            )
-            .exclude(proposed_by=user)
-            .select_related("case")[:200]
-        )
+        closures = closures_to_approve(user).select_related("case")[:200]
         out += [
             Task(
                 kind="closure_approval",

@@ -21,6 +21,7 @@ from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
 from cpims.cases.tasks import tasks_for
+from cpims.core.forms import as_int, as_page
 from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
@@ -30,20 +31,6 @@ from cpims.registry.numbers import normalise_number
 
 def _detail(case: Case) -> HttpResponse:
     return redirect("cases:case_detail", public_id=case.public_id)
-
-
-def _as_page(value: Any) -> int:
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _units(user: User, perm: str) -> QuerySet[OrgUnit]:
@@ -60,7 +47,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     ) | OrgUnit.objects.filter(pk__in=[u.pk for u in _units(request.user, P.CASE_VIEW)])
     offices = offices.order_by("name")
     # The ward list follows the office chosen (or the user's own areas).
-    chosen = offices.filter(pk=_as_int(request.GET.get("office"))).first() if request.GET.get("office") else None
+    chosen = offices.filter(pk=as_int(request.GET.get("office"))).first() if request.GET.get("office") else None
     wards = queries.ward_choices(request.user, chosen)
     form = forms.CaseFilterForm(request.GET or None, offices=offices, wards=wards)
     filters = queries.CaseFilters()
@@ -77,7 +64,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     # The home page's "My open cases" links here with ?mine=1&open=1.
     filters.mine = request.GET.get("mine") == "1"
     filters.open_only = request.GET.get("open") == "1"
-    page = queries.case_list(request.user, filters, page=_as_page(request.GET.get("page")))
+    page = queries.case_list(request.user, filters, page=as_page(request.GET.get("page")))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -131,7 +118,7 @@ def case_create(request: AuthenticatedRequest) -> HttpResponse:
                 reported_on=fields.pop("reported_on"),
                 reporter_type=fields.pop("reporter_type"),
                 categories=cats.items(),
-                perpetrators=[p for p in (f.item() for f in perps.forms) if p],
+                perpetrators=perps.items(),
                 request=request,
                 **fields,
             )
@@ -193,7 +180,7 @@ def timeline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Older timeline rows ("show older"): an htmx fragment that replaces its own button, or a
     plain page without JavaScript."""
     case = queries.case_for(request.user, public_id)
-    before = _as_int(request.GET.get("before"))
+    before = as_int(request.GET.get("before"))
     events, older = queries.timeline_page(case, before=before)
     queries.audit_view(request.user, case, request=request)
     context = {"case": case, "events": events, "older_than": older}
@@ -202,12 +189,11 @@ def timeline(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     return render(request, "cases/timeline.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
-    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
-    sensitive = queries.can_see_sensitive(request.user, case)
-    data = request.POST if request.method == "POST" else None
+def _edit_forms(
+    case: Case, data: Any, *, sensitive: bool
+) -> tuple[forms.CaseForm, forms.EventPlaceForm, forms.BaseCategoryFormSet, forms.BasePerpetratorFormSet]:
+    """The case form, its place, categories and perpetrators, filled from ``case`` (bound to ``data``
+    when posted)."""
     initial = {
         name: getattr(case, name)
         for name in ("reported_on", "reporter_type", "reporter_name", "reporter_contact", "reporter_relationship")
@@ -257,6 +243,16 @@ def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
             for p in case.perpetrators.all()
         ],
     )
+    return form, place, cats, perps
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
+    case = queries.case_for(request.user, public_id, write=P.CASE_UPDATE)
+    sensitive = queries.can_see_sensitive(request.user, case)
+    data = request.POST if request.method == "POST" else None
+    form, place, cats, perps = _edit_forms(case, data, sensitive=sensitive)
     if data is not None and all(f.is_valid() for f in (form, place, cats, perps)):
         fields = {**form.case_fields(), **place.case_fields()}
         try:
@@ -265,7 +261,7 @@ def case_edit(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
                 case=case,
                 expected_version=form.cleaned_data.get("version"),
                 categories=cats.items(),
-                perpetrators=[p for p in (f.item() for f in perps.forms) if p],
+                perpetrators=perps.items(),
                 request=request,
                 **fields,
             )

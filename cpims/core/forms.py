@@ -1,9 +1,15 @@
-"""Form helpers every app uses: Bootstrap styling, the date widget, and an action's errors on a form."""
+"""Form helpers every app uses: Bootstrap styling, the date widget, an action's errors on a form,
+the options of a code list, and lenient parsing of numbers from query strings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+
+from cpims.core.models import Code
 
 # The browser's date picker sends ISO dates; render the initial value the same way.
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -35,3 +41,28 @@ def attach_errors(form: forms.BaseForm, exc: ValidationError, prefix: str = "") 
     else:
         for error in exc.error_list:
             form.add_error(None, error)
+
+
+def codes(list_name: str) -> QuerySet[Code]:
+    """The active codes of a list, in display order: the options of a code select."""
+    return (
+        Code.objects.filter(code_list__name=list_name, is_active=True)
+        .select_related("code_list")
+        .order_by("order", "label")
+    )
+
+
+def as_int(value: Any) -> int | None:
+    """A number from a query string or posted value; None when it is not one."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def as_page(value: Any) -> int:
+    """A page number from a query string: 1 when missing, not a number or below 1."""
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1

@@ -7,18 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
+from cpims.core.forms import DATE_WIDGET, attach_errors, codes, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.court.models import ORDER_LIST, OUTCOME_LIST, PLEA_LIST, SESSION_TYPE_LIST
 from cpims.geo.models import OrgUnit
-
-
-def codes(list_name: str) -> Any:
-    return (
-        Code.objects.filter(code_list__name=list_name, is_active=True)
-        .select_related("code_list")
-        .order_by("order", "label")
-    )
 
 
 def courts() -> Any:

@@ -16,19 +16,13 @@ from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import queries as case_queries
 from cpims.cases.models import Case
+from cpims.core.forms import as_page
 from cpims.core.formviews import form_view, pick
 from cpims.court import actions, forms, queries
 
 
 def _to_case(case: Case) -> HttpResponse:
     return redirect("court:case_court", public_id=case.public_id)
-
-
-def _as_page(value: Any) -> int:
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
 
 
 def _form(request: HttpRequest, form: Any, action: Any, *, case: Case, title: str, success: str) -> HttpResponse:
@@ -178,5 +172,5 @@ def diary(request: AuthenticatedRequest) -> HttpResponse:
     """Pending court dates on the cases in the user's scope: upcoming (default) or missed."""
     scope.require_perm(request.user, P.CASE_VIEW)
     when = queries.MISSED if request.GET.get("show") == queries.MISSED else queries.UPCOMING
-    page = queries.diary(request.user, when=when, page=_as_page(request.GET.get("page")))
+    page = queries.diary(request.user, when=when, page=as_page(request.GET.get("page")))
     return render(request, "court/diary.html", {"page": page, "when": when, "today": timezone.localdate()})

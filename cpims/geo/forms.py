@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts.models import User
-from cpims.core.forms import style
+from cpims.core.forms import as_int, style
 from cpims.geo import queries
 from cpims.geo.models import Area, OrgUnit
 
@@ -175,13 +175,6 @@ class OrgUnitForm(forms.Form):
                 self.add_error(None, errors)
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class UnitChoiceField(forms.ModelChoiceField):
     default_error_messages = {
         "invalid_choice": _("Choose a unit from the list (your own office is never offered)."),
@@ -207,7 +200,7 @@ class OrgUnitPickerMixin:
     ) -> None:
         # A posted form is bounded by what was posted (no county: any county); a new one starts at ``county``.
         source = data if data is not None else self.initial
-        county_id = _int(source.get("county")) if data is not None or source.get("county") else county
+        county_id = as_int(source.get("county")) if data is not None or source.get("county") else county
         kind = str(source.get("kind") or "")
         kind_choices = [(k, label) for k, label in OrgUnit.Kind.choices if kinds is None or k in kinds]
         if kind not in dict(kind_choices):

@@ -9,26 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.forms import CHOOSE
-from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
+from cpims.core.forms import DATE_WIDGET, as_int, attach_errors, codes, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.intake.actions import WHAT_HAPPENED_MAX, ReportInput
 from cpims.intake.models import IntakeReport
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _codes(list_name: str) -> Any:
-    return (
-        Code.objects.filter(code_list__name=list_name, is_active=True)
-        .select_related("code_list")
-        .order_by("order", "label")
-    )
 
 
 class ReportForm(forms.Form):
@@ -75,8 +60,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         data = self.data if self.is_bound else {}
-        county_id = _as_int(data.get(self.add_prefix("county"))) or _as_int(self.initial.get("county"))
-        sub_county_id = _as_int(data.get(self.add_prefix("sub_county"))) or _as_int(self.initial.get("sub_county"))
+        county_id = as_int(data.get(self.add_prefix("county"))) or as_int(self.initial.get("county"))
+        sub_county_id = as_int(data.get(self.add_prefix("sub_county"))) or as_int(self.initial.get("sub_county"))
         self.fields["county"].queryset = Area.objects.filter(level=Area.Level.COUNTY).order_by("name")
         self.fields["sub_county"].queryset = (
             Area.objects.filter(level=Area.Level.SUB_COUNTY, county_id=county_id).order_by("name")
@@ -162,7 +147,7 @@ class OpenCaseForm(forms.Form):
             self.fields["office"].initial = report.office_id
         elif len(units) == 1:
             self.fields["office"].initial = units[0].pk
-        self.fields["reporter_type"].queryset = _codes("case_reporter_id")
+        self.fields["reporter_type"].queryset = codes("case_reporter_id")
         wards = Area.objects.filter(level=Area.Level.WARD)
         if report.sub_county_id:
             wards = wards.filter(sub_county_id=report.sub_county_id)

@@ -6,14 +6,13 @@ never read a record: they answer with the new report's reference number and noth
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.forms import formset_factory
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from cpims.accounts.models import User
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import forms as case_forms
 from cpims.cases import queries as case_queries
+from cpims.core.forms import as_page
 from cpims.core.formviews import form_view, pick
 from cpims.geo.models import OrgUnit
 from cpims.intake import actions, forms, queries, throttle
@@ -38,24 +38,7 @@ RECEIPT_SALT = "cpims.intake.receipt"
 RECEIPT_MAX_AGE = 24 * 60 * 60
 # The cases app's category rows (add, remove, sub-categories following the category), with a second
 # (optional) row shown: a concern often has two categories.
-CategoryFormSet = cast(
-    type[case_forms.BaseCategoryFormSet],
-    formset_factory(
-        case_forms.CategoryForm,
-        formset=case_forms.BaseCategoryFormSet,
-        extra=1,
-        min_num=1,
-        max_num=10,
-        can_delete=True,
-    ),
-)
-
-
-def _as_page(value: Any) -> int:
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
+CategoryFormSet = case_forms.category_formset(extra=1)
 
 
 # --- Public ---------------------------------------------------------------------------------------
@@ -138,7 +121,7 @@ def queue(request: AuthenticatedRequest) -> HttpResponse:
     show = "new"
     if form.is_bound and form.is_valid():
         show = form.cleaned_data["show"] or "new"
-    page = queries.queue(request.user, show=show, page=_as_page(request.GET.get("page")))
+    page = queries.queue(request.user, show=show, page=as_page(request.GET.get("page")))
     return render(request, "intake/queue.html", {"form": form, "page": page, "show": show})
 
 

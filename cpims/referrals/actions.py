@@ -158,6 +158,17 @@ def _sharing_consent(
     return consent, overridden
 
 
+def _refuse_open_duplicate(case: Case, to_unit: OrgUnit) -> None:
+    """One open (sent or accepted) referral of a case to a unit at a time (the case row is locked)."""
+    if Referral.objects.filter(
+        case=case, to_unit=to_unit, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
+    ).exists():
+        raise ValidationError(
+            {"to_unit": [_("This case already has an open referral to %(unit)s.") % {"unit": to_unit.name}]},
+            code="duplicate",
+        )
+
+
 def referral_send(
     *,
     actor: User,
@@ -196,13 +207,7 @@ def referral_send(
 
     with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
-        if Referral.objects.filter(
-            case=case, to_unit=to_unit, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
-        ).exists():
-            raise ValidationError(
-                {"to_unit": [_("This case already has an open referral to %(unit)s.") % {"unit": to_unit.name}]},
-                code="duplicate",
-            )
+        _refuse_open_duplicate(case, to_unit)
         referral = Referral.objects.create(
             case=case,
             from_office=from_office,

@@ -12,16 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts.models import User
-from cpims.core.forms import DATE_WIDGET, attach_errors, style  # noqa: F401 - re-exported for views
+from cpims.core.forms import DATE_WIDGET, as_int, attach_errors, codes, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import actions, queries
 from cpims.registry.actions import PersonInput, RelativeInput
 from cpims.registry.models import Consent, Person, Relationship
-
-
-def _codes(list_name: str) -> Any:
-    return Code.objects.filter(code_list__name=list_name, is_active=True).order_by("order", "label")
 
 
 class AreaFieldsMixin:
@@ -35,8 +31,8 @@ class AreaFieldsMixin:
     def setup_areas(self, data: Any, initial_ward: Area | None, default_area: Area | None = None) -> None:
         county_id = sub_county_id = None
         if data is not None:
-            county_id = _as_int(data.get(self.add_prefix("county")))
-            sub_county_id = _as_int(data.get(self.add_prefix("sub_county")))
+            county_id = as_int(data.get(self.add_prefix("county")))
+            sub_county_id = as_int(data.get(self.add_prefix("sub_county")))
         elif initial_ward is not None:
             county_id, sub_county_id = initial_ward.county_id, initial_ward.sub_county_id
             self.initial.update({"county": county_id, "sub_county": sub_county_id, "ward": initial_ward.pk})
@@ -59,13 +55,6 @@ class AreaFieldsMixin:
                     "hx-swap": "innerHTML",
                 }
             )
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class PersonFieldsForm(AreaFieldsMixin, forms.Form):
@@ -118,8 +107,8 @@ class PersonFieldsForm(AreaFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.instance = instance
         self.setup_areas(self.data if self.is_bound else None, ward, default_area)
-        self.fields["school_class"].queryset = _codes("class_level_id")
-        self.fields["disability"].queryset = _codes("disability_type_id")
+        self.fields["school_class"].queryset = codes("class_level_id")
+        self.fields["disability"].queryset = codes("disability_type_id")
         self.fields["disability"].empty_label = _("None")
         style(self)
 

@@ -19,6 +19,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
+from cpims.core.forms import as_page
 from cpims.core.formviews import form_view, pick
 from cpims.registry import access_log as access_log_queries
 from cpims.registry import actions, forms, queries
@@ -40,18 +41,11 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         filters = form.to_filters()
         if filters.used():
-            page = _as_page(request.POST.get("page"))
+            page = as_page(request.POST.get("page"))
             result = queries.search_people(request.user, filters, page=page, request=request)
     context = {"form": form, "result": result, "can_create": scope.has_perm(request.user, P.CHILD_CREATE)}
     template = "registry/_results.html" if request.htmx and result is not None else "registry/search.html"
     return render(request, template, context)
-
-
-def _as_page(value: Any) -> int:
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
 
 
 def _relatives_from(formset: Any, siblings: Any) -> list[actions.RelativeInput]:
@@ -445,7 +439,7 @@ def _access_log_person(request: AuthenticatedRequest, public_id: Any) -> Person:
 def access_log(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Who saw this child: every event on the child's record and cases, 50 a page; itself audited."""
     person = _access_log_person(request, public_id)
-    number = _as_page(request.GET.get("page"))
+    number = as_page(request.GET.get("page"))
     page, entries = access_log_queries.page_for(person, number)
     audit_record(
         actor=request.user,

@@ -14,18 +14,14 @@ from cpims.core.hooks import HomeCount
 from cpims.geo.models import OrgUnit
 from cpims.returns import registry
 from cpims.returns.models import MonthlyReturn
-from cpims.returns.queries import REMINDER_MONTHS, last_months, nairobi_today
-
-
-def _submit_units(user: User) -> list[int]:
-    return sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)})
+from cpims.returns.queries import REMINDER_MONTHS, last_months, nairobi_today, submit_unit_ids
 
 
 def returns_due(user: User) -> int:
     """Returns of the user's own units due by the end of this month (overdue ones of the last
     months too) and not yet received. Two queries: the user's units (a handful) and the months
     received among them; the expected months are worked out from each unit's due day."""
-    units = _submit_units(user)
+    units = submit_unit_ids(user)
     if not units:
         return 0
     today = nairobi_today()
@@ -49,7 +45,9 @@ def returns_due(user: User) -> int:
 
 def returns_sent_back(user: User) -> int:
     """Returns of the user's own units that a reviewer returned for changes (with comments)."""
-    return MonthlyReturn.objects.filter(org_unit__in=_submit_units(user), status=MonthlyReturn.Status.RETURNED).count()
+    return MonthlyReturn.objects.filter(
+        org_unit__in=submit_unit_ids(user), status=MonthlyReturn.Status.RETURNED
+    ).count()
 
 
 def returns_to_review(user: User) -> int:

@@ -105,10 +105,15 @@ def can_review(user: User, ret: MonthlyReturn) -> bool:
     return scope.can(user, P.RETURN_APPROVE, ret)
 
 
+def submit_unit_ids(user: User) -> list[int]:
+    """The units whose returns the user sends (``return.submit`` held there: the unit's own staff)."""
+    return sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)})
+
+
 def reporting_units(user: User) -> list[OrgUnit]:
     """The units whose returns ``user`` prepares: active units of a registered kind where the user
     holds ``return.submit`` (the unit's own staff)."""
-    ids = {g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)}
+    ids = submit_unit_ids(user)
     kinds = registry.expected_org_unit_kinds()
     return list(OrgUnit.objects.filter(pk__in=ids, kind__in=kinds, is_active=True).order_by("name"))
 
@@ -184,7 +189,7 @@ def review_list(
     submit (the home page counts both)."""
     qs = returns_visible_to(user).select_related("org_unit", "county", "sub_county", "submitted_by")
     if mine:
-        qs = qs.filter(org_unit__in=[g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)])
+        qs = qs.filter(org_unit__in=submit_unit_ids(user))
     if to_review:
         qs = qs.filter(pk__in=scope.restrict(user, MonthlyReturn.objects.all(), P.RETURN_APPROVE).values("pk"))
         qs = qs.exclude(submitted_by=user)
@@ -397,7 +402,7 @@ def return_tasks(user: User) -> list[Task]:
     tasks: list[Task] = []
     if not getattr(user, "is_authenticated", False):
         return tasks
-    mine = [g.org_unit_id for g in scope.grants_for(user).with_perm(P.RETURN_SUBMIT)]
+    mine = submit_unit_ids(user)
     if mine:
         for unit, period, due in overdue(OrgUnit.objects.filter(pk__in=mine)):
             tasks.append(

@@ -251,6 +251,39 @@ def _insert_placement(
     return placement
 
 
+def _lock_and_check(*, child: Any, admitted_on: dt.date, **admission: Any) -> tuple[str, str, dt.date | None]:
+    """Refuse a non-child, lock the child's row, check the admission (``_check_admission``) and
+    that it overlaps no other placement of the child. Returns the cleaned caregiver name, notes
+    and order expiry."""
+    from cpims.registry.models import Person
+
+    if child.kind != Person.Kind.CHILD:
+        raise ValidationError({"child": [_("Only a child can be placed in care.")]})
+    # Serialise admissions of one child: the person row is locked until this transaction ends.
+    list(Person.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
+    errors: Errors = {}
+    caregiver_name, notes, expires_on = _check_admission(errors, child=child, admitted_on=admitted_on, **admission)
+    if admitted_on and "admitted_on" not in errors:
+        other = _overlapping(child.pk, admitted_on)
+        if other is not None:
+            add_error(errors, "child", _overlap_message(other))
+    raise_errors(errors)
+    return caregiver_name, notes, expires_on
+
+
+def _start_history(
+    placement: Placement, *, actor: User, admitted_on: dt.date, first_review_due: dt.date | None
+) -> None:
+    """The first status (resident from the admission date) and the first care-plan review, if due."""
+    StatusChange.objects.create(
+        placement=placement, status=Placement.Status.RESIDENT, on=admitted_on, recorded_by=actor
+    )
+    if first_review_due is not None:
+        Review.objects.create(
+            placement=placement, kind=Review.Kind.CARE_PLAN, due_on=first_review_due, recorded_by=actor
+        )
+
+
 def _admit(
     *,
     actor: User,
@@ -272,15 +305,7 @@ def _admit(
 ) -> Placement:
     """The admission itself, inside the caller's transaction: ``placement_admit`` (after the sight
     checks) or ``placement_transfer`` (already authorised on the placement it closes, ``previous``)."""
-    from cpims.registry.models import Person
-
-    if child.kind != Person.Kind.CHILD:
-        raise ValidationError({"child": [_("Only a child can be placed in care.")]})
-    # Serialise admissions of one child: the person row is locked until this transaction ends.
-    list(Person.objects.select_for_update().filter(pk=child.pk).values_list("pk", flat=True))
-    errors: Errors = {}
-    caregiver_name, notes, expires_on = _check_admission(
-        errors,
+    caregiver_name, notes, expires_on = _lock_and_check(
         child=child,
         case=case,
         care_type=care_type,
@@ -293,12 +318,6 @@ def _admit(
         first_review_due=first_review_due,
         notes=notes,
     )
-    if admitted_on and "admitted_on" not in errors:
-        other = _overlapping(child.pk, admitted_on)
-        if other is not None:
-            add_error(errors, "child", _overlap_message(other))
-    raise_errors(errors)
-
     placement = _insert_placement(
         actor=actor,
         child=child,
@@ -319,13 +338,7 @@ def _admit(
     # responsible office); otherwise the whole transaction is undone.
     if previous is None and not scope.can(actor, P.PLACEMENT_MANAGE, placement):
         raise PermissionDenied
-    StatusChange.objects.create(
-        placement=placement, status=Placement.Status.RESIDENT, on=admitted_on, recorded_by=actor
-    )
-    if first_review_due is not None:
-        Review.objects.create(
-            placement=placement, kind=Review.Kind.CARE_PLAN, due_on=first_review_due, recorded_by=actor
-        )
+    _start_history(placement, actor=actor, admitted_on=admitted_on, first_review_due=first_review_due)
     _audit(
         actor,
         "placement.admit",

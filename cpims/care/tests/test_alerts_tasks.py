@@ -13,7 +13,7 @@ from django.urls import reverse
 from cpims.care import queries
 from cpims.care.actions import CapacityInput, OrderInput, institution_save, placement_status_change, review_add
 from cpims.care.models import Placement
-from cpims.care.tests.conftest import admit, code, days, make_child, manager_of
+from cpims.care.tests.conftest import admit, code, days, make_child, make_institution, manager_of
 from cpims.cases.tasks import tasks_for
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,13 @@ def test_task_list_page_shows_care_tasks(cast: Any, client: Any, login: Any, pla
     response = client.get(reverse("cases:task_list") + "?view=office")
     assert response.status_code == 200
     assert b"Review overdue: Individual care plan review" in response.content
+
+
+def test_over_capacity_is_found_past_the_list_limit(cast: Any, cci: Any, monkeypatch: Any) -> None:
+    """Only institutions over capacity fill the (limited) list: one late in the alphabet is shown
+    even when institutions before it have room."""
+    monkeypatch.setattr(queries, "ALERT_LIMIT", 1)
+    full = make_institution(cast.westlands_office, "CCI-TEST-Z", "Zz Test Home", places=[("any", "any", 1)])
+    for name in ("Imani", "Jabari"):
+        admit(cast.nairobi_officer, make_child(cast.nairobi_officer, cast.westlands_office, first=name), full)
+    assert [u.pk for u in queries.over_capacity(cast.nairobi_officer)] == [full.pk]

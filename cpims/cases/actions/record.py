@@ -266,6 +266,7 @@ def case_open(
             case_number=number,
             year=year,
             serial=serial,
+            numbered_by=office,
             child=child,
             office=office,
             county_id=office.county_id,

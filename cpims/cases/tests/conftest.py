@@ -61,6 +61,20 @@ def westlands_case(cast: Any) -> Any:
     return open_case(cast.nairobi_officer, cast.westlands_office)
 
 
+def add_goal(case: Any, actor: Any, days: int = 30) -> Any:
+    """One plan goal on ``case`` (a plan needs one before it is submitted)."""
+    from cpims.cases import actions
+
+    return actions.case_plan_goal_add(
+        actor=actor,
+        case=case,
+        domain=code("domain_id", "CS2B"),
+        goal="Safe care at home",
+        responsible="SCCO",
+        due_on=timezone.localdate() + dt.timedelta(days=days),
+    )
+
+
 def advance(case: Any, cast: Any, to: str) -> Any:
     """Walk ``case`` forward with the Nairobi cast up to status ``to``."""
     from cpims.cases import actions
@@ -73,14 +87,7 @@ def advance(case: Any, cast: Any, to: str) -> Any:
         elif case.status == "assessment":
             case = actions.case_assessment_complete(actor=officer, case=case, summary="Needs support at home.")
         elif case.status == "plan":
-            actions.case_plan_goal_add(
-                actor=officer,
-                case=case,
-                domain=code("domain_id", "CS2B"),
-                goal="Safe care at home",
-                responsible="SCCO",
-                due_on=timezone.localdate() + dt.timedelta(days=30),
-            )
+            add_goal(case, officer)
             actions.case_plan_submit(actor=officer, case=case)
             actions.case_plan_approve(actor=coordinator, case=case)
         elif case.status == "services":

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from cpims.audit.models import AuditEvent
 from cpims.cases import actions
 from cpims.cases.models import Case, CaseClosure, CaseEvent, CasePlan
-from cpims.cases.tests.conftest import advance, code
+from cpims.cases.tests.conftest import add_goal, advance, code
 from cpims.cases.workflow import TransitionRefused
 
 
@@ -22,17 +20,6 @@ def _counts(case: Any) -> tuple[int, int, int]:
         case.version,
         CaseEvent.objects.filter(case=case).count(),
         AuditEvent.objects.filter(object_id=str(case.public_id)).count(),
-    )
-
-
-def _goal(case: Any, actor: Any) -> Any:
-    return actions.case_plan_goal_add(
-        actor=actor,
-        case=case,
-        domain=code("domain_id", "CS2B"),
-        goal="Safe care",
-        responsible="SCCO",
-        due_on=timezone.localdate() + dt.timedelta(days=10),
     )
 
 
@@ -50,7 +37,7 @@ def test_full_journey_each_step_one_event_and_audit(cast: Any, westlands_case: A
     assert after == (before[0] + 1, before[1] + 1, before[2] + 1)
     case = actions.case_assessment_complete(actor=officer, case=case, summary="Found neglect at home.")
     assert case.status == Case.Status.PLAN and case.plan.status == CasePlan.Status.DRAFT
-    _goal(case, officer)
+    add_goal(case, officer, days=10)
     actions.case_plan_submit(actor=officer, case=case)
     actions.case_plan_approve(actor=coordinator, case=case)
     case.refresh_from_db()
@@ -84,7 +71,7 @@ REFUSED_BY_STATE = [
     ("assessment", lambda a, c, cast: a.case_plan_submit(actor=cast.nairobi_officer, case=c)),
     ("services", lambda a, c, cast: a.case_plan_approve(actor=cast.nairobi_coordinator, case=c)),
     ("services", lambda a, c, cast: a.case_plan_return(actor=cast.nairobi_coordinator, case=c, reason="x")),
-    ("reported", lambda a, c, cast: _goal(c, cast.nairobi_officer)),
+    ("reported", lambda a, c, cast: add_goal(c, cast.nairobi_officer, days=10)),
     (
         "reported",
         lambda a, c, cast: a.case_closure_propose(
@@ -111,7 +98,7 @@ def test_refused_by_state_writes_nothing(cast: Any, westlands_case: Any, status:
 def test_refused_without_permission(cast: Any, westlands_case: Any) -> None:
     """The officer holds no approval permissions; national M&E only reads."""
     case = advance(westlands_case, cast, "plan")
-    _goal(case, cast.nairobi_officer)
+    add_goal(case, cast.nairobi_officer, days=10)
     actions.case_plan_submit(actor=cast.nairobi_officer, case=case)
     before = _counts(case)
     with pytest.raises(PermissionDenied):
@@ -125,7 +112,7 @@ def test_refused_without_permission(cast: Any, westlands_case: Any) -> None:
 
 def test_submitter_cannot_approve_own_plan(cast: Any, westlands_case: Any) -> None:
     case = advance(westlands_case, cast, "plan")
-    _goal(case, cast.nairobi_coordinator)
+    add_goal(case, cast.nairobi_coordinator, days=10)
     actions.case_plan_submit(actor=cast.nairobi_coordinator, case=case)
     before = _counts(case)
     with pytest.raises(TransitionRefused, match="another supervisor"):
@@ -141,7 +128,7 @@ def test_plan_without_goals_cannot_be_submitted(cast: Any, westlands_case: Any) 
 
 def test_plan_return_and_resubmit(cast: Any, westlands_case: Any) -> None:
     case = advance(westlands_case, cast, "plan")
-    _goal(case, cast.nairobi_officer)
+    add_goal(case, cast.nairobi_officer, days=10)
     actions.case_plan_submit(actor=cast.nairobi_officer, case=case)
     with pytest.raises(ValidationError):
         actions.case_plan_return(actor=cast.nairobi_coordinator, case=case, reason=" ")

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cpims.cases import actions, home
 from cpims.cases.models import Case, FollowUp
-from cpims.cases.tests.conftest import advance, code, open_case
+from cpims.cases.tests.conftest import add_goal, advance, open_case
 
 
 def _followups(actor: Any, case: Any) -> None:
@@ -42,14 +42,7 @@ def test_overdue_followups_are_counted_in_scope(client: Any, cast: Any, login: A
 
 def test_approvals_waiting_for_the_coordinator_only(cast: Any) -> None:
     case = advance(open_case(cast.nairobi_officer, cast.westlands_office), cast, "plan")
-    actions.case_plan_goal_add(
-        actor=cast.nairobi_officer,
-        case=case,
-        domain=code("domain_id", "CS2B"),
-        goal="Safe care at home",
-        responsible="SCCO",
-        due_on=timezone.localdate() + dt.timedelta(days=30),
-    )
+    add_goal(case, cast.nairobi_officer)
     actions.case_plan_submit(actor=cast.nairobi_officer, case=case)
     assert home.approvals_waiting(cast.nairobi_coordinator) == 1
     assert home.approvals_waiting(cast.turkana_coordinator) == 0

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cpims.cases import actions, workflow
-from cpims.cases.tests.conftest import advance, code
-
-
-def _goal(case: Any, actor: Any) -> None:
-    actions.case_plan_goal_add(
-        actor=actor,
-        case=case,
-        domain=code("domain_id", "CS2B"),
-        goal="Safe care at home",
-        responsible="SCCO",
-        due_on=timezone.localdate() + dt.timedelta(days=30),
-    )
+from cpims.cases.tests.conftest import add_goal, advance, code
 
 
 def _plan_empty(case: Any, cast: Any) -> Any:
@@ -31,7 +18,7 @@ def _plan_empty(case: Any, cast: Any) -> Any:
 
 def _plan_draft(case: Any, cast: Any) -> Any:
     case = advance(case, cast, "plan")
-    _goal(case, cast.nairobi_officer)
+    add_goal(case, cast.nairobi_officer)
     return case
 
 

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 
 from cpims.cases import actions
 from cpims.cases.models import CaseEvent
-from cpims.cases.tests.conftest import advance, code
+from cpims.cases.tests.conftest import add_goal, advance, code
 
 
 def _url(case: Any, name: str) -> str:
@@ -47,14 +45,7 @@ def test_stale_form_is_refused(client: Any, cast: Any, login: Any, westlands_cas
 
 def test_approval_permissions(client: Any, cast: Any, login: Any, westlands_case: Any) -> None:
     case = advance(westlands_case, cast, "plan")
-    actions.case_plan_goal_add(
-        actor=cast.nairobi_officer,
-        case=case,
-        domain=code("domain_id", "CS2B"),
-        goal="Goal",
-        responsible="SCCO",
-        due_on=timezone.localdate() + dt.timedelta(days=5),
-    )
+    add_goal(case, cast.nairobi_officer, days=5)
     actions.case_plan_submit(actor=cast.nairobi_officer, case=case)
     login(client, cast.nairobi_officer)
     assert client.post(_url(case, "approve_plan"), {}).status_code == 403

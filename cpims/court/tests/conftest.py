@@ -9,7 +9,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from cpims.cases.tests import conftest as cases_conftest
 from cpims.cases.tests.conftest import advance, code, make_child, open_case  # noqa: F401 - re-exported
+
+westlands_case = cases_conftest.westlands_case  # the cases app's fixture, as it is
 
 
 def days(n: int) -> dt.date:
@@ -62,11 +65,6 @@ def record_session(actor: Any, case: Any, **extra: Any) -> Any:
 @pytest.fixture
 def court(cast: Any) -> Any:
     return make_court(near=cast.westlands_office)
-
-
-@pytest.fixture
-def westlands_case(cast: Any) -> Any:
-    return open_case(cast.nairobi_officer, cast.westlands_office)
 
 
 @pytest.fixture

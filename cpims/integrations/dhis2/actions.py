@@ -453,6 +453,47 @@ def _deactivate_others(current: Dhis2Server) -> list[str]:
     return deactivated
 
 
+def _check_delivery(
+    errors: dict[str, list[str]],
+    *,
+    org_unit_level: str,
+    org_unit_id_scheme: str,
+    timeout_seconds: int,
+    max_attempts: int,
+    retry_backoff_seconds: float,
+) -> tuple[int, int, float]:
+    """How values are addressed and sent: org unit level and scheme, timeout and retries."""
+    if org_unit_level not in Dhis2Server.Level.values:
+        errors["org_unit_level"] = [_("Choose the org unit level.")]
+    if org_unit_id_scheme not in Dhis2Server.IdScheme.values:
+        errors["org_unit_id_scheme"] = [_("Choose how org units are identified.")]
+    return (
+        _number(errors, "timeout_seconds", timeout_seconds, 1, 600, int),
+        _number(errors, "max_attempts", max_attempts, 1, 10, int),
+        _number(errors, "retry_backoff_seconds", retry_backoff_seconds, 0, 300, float),
+    )
+
+
+def _lock_server(server: Dhis2Server, version: int) -> Dhis2Server:
+    """The server row, locked; refused when it changed since the form was read (``version``)."""
+    current = Dhis2Server.objects.select_for_update(of=("self",)).select_related("run_as").get(pk=server.pk)
+    if current.version != version:
+        raise _stale(_("Someone else changed the server settings while you were editing. Check them and save again."))
+    return current
+
+
+def _apply_settings(
+    current: Dhis2Server, after: dict[str, Any], *, run_as: str, run_as_user: Any
+) -> dict[str, list[Any]]:
+    """Set ``after`` and the run-as account on ``current``; returns the changes for the audit row."""
+    before = {key: getattr(current, key) for key in after}
+    before["run_as"] = current.run_as.get_username() if current.run_as else ""
+    for key, value in after.items():
+        setattr(current, key, value)
+    current.run_as = run_as_user
+    return _changes(before, {**after, "run_as": run_as})
+
+
 def server_update(
     *,
     actor: User,
@@ -488,13 +529,14 @@ def server_update(
     password_env = _check_sign_in(errors, auth=auth, username=username, password_env=password_env)
     data_set_uid = _check_optional_uid(errors, "data_set_uid", data_set_uid)
     attribute_option_combo_uid = _check_optional_uid(errors, "attribute_option_combo_uid", attribute_option_combo_uid)
-    if org_unit_level not in Dhis2Server.Level.values:
-        errors["org_unit_level"] = [_("Choose the org unit level.")]
-    if org_unit_id_scheme not in Dhis2Server.IdScheme.values:
-        errors["org_unit_id_scheme"] = [_("Choose how org units are identified.")]
-    timeout_seconds = _number(errors, "timeout_seconds", timeout_seconds, 1, 600, int)
-    max_attempts = _number(errors, "max_attempts", max_attempts, 1, 10, int)
-    retry_backoff_seconds = _number(errors, "retry_backoff_seconds", retry_backoff_seconds, 0, 300, float)
+    timeout_seconds, max_attempts, retry_backoff_seconds = _check_delivery(
+        errors,
+        org_unit_level=org_unit_level,
+        org_unit_id_scheme=org_unit_id_scheme,
+        timeout_seconds=timeout_seconds,
+        max_attempts=max_attempts,
+        retry_backoff_seconds=retry_backoff_seconds,
+    )
     run_as = (run_as or "").strip()
     run_as_user = _run_as_user(errors, run_as)
     raise_errors(errors)
@@ -515,18 +557,8 @@ def server_update(
         "is_active": bool(is_active),
     }
     with transaction.atomic(durable=True):
-        current = Dhis2Server.objects.select_for_update(of=("self",)).select_related("run_as").get(pk=server.pk)
-        if current.version != version:
-            raise _stale(
-                _("Someone else changed the server settings while you were editing. Check them and save again.")
-            )
-        before = {key: getattr(current, key) for key in after}
-        before["run_as"] = current.run_as.get_username() if current.run_as else ""
-        for key, value in after.items():
-            setattr(current, key, value)
-        current.run_as = run_as_user
-        after["run_as"] = run_as
-        changes = _changes(before, after)
+        current = _lock_server(server, version)
+        changes = _apply_settings(current, after, run_as=run_as, run_as_user=run_as_user)
         deactivated = _deactivate_others(current) if current.is_active else []
         current.version += 1
         current.save()

@@ -172,6 +172,99 @@ def _default_counter() -> Counter:
     return fact_counts
 
 
+@dataclass
+class _Mapping:
+    """The active data element and category option combo mappings (3 queries)."""
+
+    des: list[Any]
+    total_de: Any | None
+    by_code: dict[str, dict[int, Any]]
+    cocs: dict[tuple[str, str], str]
+
+
+def _read_mapping() -> _Mapping:
+    from cpims.integrations.dhis2.models import CategoryOptionComboMapping, DataElementMapping
+
+    des = list(DataElementMapping.objects.filter(is_active=True).select_related("code"))
+    total_de = next((d for d in des if d.indicator == DataElementMapping.Indicator.CASES), None)
+    by_code: dict[str, dict[int, Any]] = defaultdict(dict)
+    for d in des:
+        if d.code_id is not None:
+            by_code[d.indicator][d.code_id] = d
+    cocs = {(c.sex, c.band): c.uid for c in CategoryOptionComboMapping.objects.all()}
+    return _Mapping(des=des, total_de=total_de, by_code=by_code, cocs=cocs)
+
+
+class _Cells:
+    """Counts summed per (data element, category option combo, org unit); what has no combo is
+    counted in ``unmapped`` instead."""
+
+    def __init__(self, mapping: _Mapping, scheme: str) -> None:
+        self.mapping = mapping
+        self.scheme = scheme
+        self.values: dict[tuple[str, str, str], int] = {}
+        self.unmapped: dict[str, int] = defaultdict(int)
+
+    def add(self, de: Any, sex: str, band: str, target: Target, value: int) -> None:
+        coc = self.mapping.cocs.get((sex, band))
+        if coc is None:
+            self.unmapped["category_option_combo"] += value
+            return
+        key = (de.uid, coc, target.identifier(self.scheme))
+        self.values[key] = self.values.get(key, 0) + value
+
+    def add_zeros(self, targets: Sequence[Target]) -> None:
+        """An explicit zero in every mapped cell not counted (the server's ``send_zeros``)."""
+        m = self.mapping
+        for de in ([m.total_de] if m.total_de else []) + [d for d in m.des if d.code_id is not None]:
+            for coc in m.cocs.values():
+                for t in targets:
+                    self.values.setdefault((de.uid, coc, t.identifier(self.scheme)), 0)
+
+    def data_values(self) -> list[DataValue]:
+        names = {d.uid: d.name for d in self.mapping.des}
+        total_uid = self.mapping.total_de.uid if self.mapping.total_de else None
+        return [
+            DataValue(
+                data_element=de_uid,
+                category_option_combo=coc,
+                org_unit=ou,
+                value=n,
+                data_element_name=names.get(de_uid, ""),
+                is_total=de_uid == total_uid,
+            )
+            for (de_uid, coc, ou), n in sorted(self.values.items())
+        ]
+
+
+def _count(user: User, *, period: Period, targets: Sequence[Target], counter: Counter, cells: _Cells) -> None:
+    """Three ``counter`` calls per target dimension: all cases, by category, by intervention."""
+    from cpims.accounts import permissions as P
+    from cpims.integrations.dhis2.models import DataElementMapping
+
+    mapping = cells.mapping
+    dimensions: dict[str, dict[int, Target]] = defaultdict(dict)
+    for t in targets:
+        dimensions[t.dimension][t.our_id] = t
+    for dimension, wanted in dimensions.items():
+        common = {"period": period, "perm": P.REPORT_VIEW_AGGREGATE}
+        if mapping.total_de is not None:
+            counts = counter(user, group_by=[dimension, "sex", "dcs_band"], cases_only=True, **common)
+            for (our_id, sex, band), n in counts.items():
+                if our_id in wanted and n:
+                    cells.add(mapping.total_de, sex, band, wanted[our_id], n)
+        for indicator in (DataElementMapping.Indicator.CATEGORY, DataElementMapping.Indicator.INTERVENTION):
+            counts = counter(user, group_by=[dimension, indicator, "sex", "dcs_band"], **common)
+            for (our_id, code_id, sex, band), n in counts.items():
+                if our_id not in wanted or not n or code_id is None:
+                    continue  # intervention is empty until closure: nothing to report yet
+                de = mapping.by_code[indicator].get(code_id)
+                if de is None:
+                    cells.unmapped[f"{indicator}_data_element"] += n
+                    continue
+                cells.add(de, sex, band, wanted[our_id], n)
+
+
 def build(
     user: User,
     *,
@@ -184,18 +277,10 @@ def build(
 
     Reads the mapping (3 queries) and calls ``fact_counts`` three times per target dimension.
     """
-    from cpims.accounts import permissions as P
-    from cpims.integrations.dhis2.models import CategoryOptionComboMapping, DataElementMapping
-
-    counter = counter or _default_counter()
-    des = list(DataElementMapping.objects.filter(is_active=True).select_related("code"))
-    total_de = next((d for d in des if d.indicator == DataElementMapping.Indicator.CASES), None)
-    by_code: dict[str, dict[int, Any]] = defaultdict(dict)
-    for d in des:
-        if d.code_id is not None:
-            by_code[d.indicator][d.code_id] = d
-    cocs = {(c.sex, c.band): c.uid for c in CategoryOptionComboMapping.objects.all()}
-
+    cells = _Cells(_read_mapping(), server.org_unit_id_scheme)
+    _count(user, period=period, targets=targets, counter=counter or _default_counter(), cells=cells)
+    if server.send_zeros:
+        cells.add_zeros(targets)
     result = DataValueSet(
         period=period,
         data_set=server.data_set_uid,
@@ -204,60 +289,8 @@ def build(
         org_unit_id_scheme=server.org_unit_id_scheme,
         targets=list(targets),
     )
-    unmapped: dict[str, int] = defaultdict(int)
-    cells: dict[tuple[str, str, str], int] = {}
-    names = {d.uid: d.name for d in des}
-
-    def add(de: Any, sex: str, band: str, target: Target, value: int) -> None:
-        coc = cocs.get((sex, band))
-        if coc is None:
-            unmapped["category_option_combo"] += value
-            return
-        ou = target.identifier(server.org_unit_id_scheme)
-        key = (de.uid, coc, ou)
-        cells[key] = cells.get(key, 0) + value
-
-    dimensions: dict[str, dict[int, Target]] = defaultdict(dict)
-    for t in targets:
-        dimensions[t.dimension][t.our_id] = t
-    for dimension, wanted in dimensions.items():
-        common = {"period": period, "perm": P.REPORT_VIEW_AGGREGATE}
-        if total_de is not None:
-            counts = counter(user, group_by=[dimension, "sex", "dcs_band"], cases_only=True, **common)
-            for (our_id, sex, band), n in counts.items():
-                if our_id in wanted and n:
-                    add(total_de, sex, band, wanted[our_id], n)
-        for indicator in (DataElementMapping.Indicator.CATEGORY, DataElementMapping.Indicator.INTERVENTION):
-            counts = counter(user, group_by=[dimension, indicator, "sex", "dcs_band"], **common)
-            for (our_id, code_id, sex, band), n in counts.items():
-                if our_id not in wanted or not n or code_id is None:
-                    continue  # intervention is empty until closure: nothing to report yet
-                de = by_code[indicator].get(code_id)
-                if de is None:
-                    unmapped[f"{indicator}_data_element"] += n
-                    continue
-                add(de, sex, band, wanted[our_id], n)
-
-    if server.send_zeros:
-        zero_des = ([total_de] if total_de else []) + [d for d in des if d.code_id is not None]
-        for de in zero_des:
-            for coc in cocs.values():
-                for t in targets:
-                    key = (de.uid, coc, t.identifier(server.org_unit_id_scheme))
-                    cells.setdefault(key, 0)
-    total_uid = total_de.uid if total_de else None
-    result.values = [
-        DataValue(
-            data_element=de_uid,
-            category_option_combo=coc,
-            org_unit=ou,
-            value=n,
-            data_element_name=names.get(de_uid, ""),
-            is_total=de_uid == total_uid,
-        )
-        for (de_uid, coc, ou), n in sorted(cells.items())
-    ]
-    result.unmapped = dict(unmapped)
+    result.values = cells.data_values()
+    result.unmapped = dict(cells.unmapped)
     return result
 
 

@@ -7,7 +7,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from cpims.cases.tests import conftest as cases_conftest
 from cpims.cases.tests.conftest import code, make_child, open_case  # noqa: F401 - shared helpers
+
+westlands_case = cases_conftest.westlands_case  # the cases app's fixture, as it is
 
 
 def give_consent(actor: Any, child: Any, unit: Any) -> Any:
@@ -33,11 +36,6 @@ def refer(cast: Any, case: Any, unit: Any = None, **extra: Any) -> Any:
     fields: dict[str, Any] = {"reason": "Needs counselling", "urgency": "urgent"}
     fields.update(extra)
     return actions.referral_send(actor=cast.nairobi_officer, case=case, to_unit=unit, **fields)
-
-
-@pytest.fixture
-def westlands_case(cast: Any) -> Any:
-    return open_case(cast.nairobi_officer, cast.westlands_office)
 
 
 @pytest.fixture

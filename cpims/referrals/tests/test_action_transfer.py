@@ -10,6 +10,7 @@ from cpims.cases import queries as case_queries
 from cpims.cases.models import Case, CaseAccess, CaseEvent
 from cpims.referrals import actions
 from cpims.referrals.models import Transfer
+from cpims.referrals.tests.conftest import open_case
 
 
 def _request(cast: Any, case: Any, office: Any = None) -> Transfer:
@@ -100,3 +101,21 @@ def test_request_validation(cast: Any, westlands_case: Any) -> None:
         _request(cast, westlands_case, cast.turkana_office)
     assert "already awaiting an answer" in exc.value.message_dict["to_office"][0]
     assert Transfer.objects.count() == 1
+
+
+def test_accept_keeps_numbers_when_the_receiver_has_the_same_serial(cast: Any, westlands_case: Any) -> None:
+    """Each office numbers its own cases, so both offices hold serial 1 of the year; a case keeps
+    its number for life, and the move must not collide with the receiver's own case 1."""
+    own = open_case(cast.turkana_officer, cast.turkana_central_office)
+    assert (own.year, own.serial) == (westlands_case.year, westlands_case.serial) == (own.year, 1)
+    numbers = {westlands_case.pk: westlands_case.case_number, own.pk: own.case_number}
+
+    actions.transfer_accept(actor=cast.turkana_officer, transfer=_request(cast, westlands_case))
+
+    moved = Case.objects.get(pk=westlands_case.pk)
+    assert moved.office == cast.turkana_central_office
+    assert moved.numbered_by == cast.westlands_office  # the issuing office never changes
+    after = dict(Case.objects.filter(pk__in=numbers).values_list("pk", "case_number"))
+    assert after == numbers and len(set(after.values())) == 2
+    # The receiver's own counter goes on from its own last serial.
+    assert open_case(cast.turkana_officer, cast.turkana_central_office).serial == 2
