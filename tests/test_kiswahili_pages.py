@@ -102,11 +102,12 @@ def scene(cast: Any) -> dict[str, Any]:
     cci = westlands_cci(cast)
     placement = admit(cast.nairobi_officer, case.child, cci, case=case)
     case.refresh_from_db()
-    # A case's timeline keeps each entry as it was written, in its writer's language.
+    # Free text people typed stays as typed; the timeline is rendered in the reader's language,
+    # so its rows are checked like any other text (rows without a message key stay as written).
     typed = [
         case.assessment_summary,
         *case.plan.goals.values_list("goal", flat=True),
-        *CaseEvent.objects.filter(case=case).values_list("summary", flat=True),
+        *CaseEvent.objects.filter(case=case, message="").values_list("summary", flat=True),
     ]
     data = tuple(OrgUnit.objects.values_list("name", flat=True)) + tuple(t for t in typed if t)
     return {

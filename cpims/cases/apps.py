@@ -16,6 +16,11 @@ class CasesConfig(CpimsAppConfig):
     home_counts = "cpims.cases.home.home_counts"
 
     def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+        from cpims.cases.messages import ACTION_LABELS, MESSAGES, register_messages
+
+        register_messages(MESSAGES)
+        register_action_labels(ACTION_LABELS)
         # Importing the queries registers this app's task sources (follow-ups, approvals).
         from cpims.cases.queries import person_access
         from cpims.cases.timeline import child_case_ids, child_cases_section, child_timeline

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts.scope import Grants
 from cpims.accounts.types import AnyUser
+from cpims.cases.messages import render
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area, OrgUnit
@@ -256,7 +257,11 @@ class CaseEvent(models.Model):
     kind = models.CharField(max_length=40)
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    # English text written with the row: shown for old rows and for a message no longer registered.
     summary = models.CharField(max_length=255)
+    # A key of cpims.cases.messages and its parameters: rendered in the reader's language.
+    message = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
     details = models.JSONField(default=dict, blank=True)
     # The case version after this event (what a stale editor missed).
     version = models.PositiveIntegerField(default=0)
@@ -267,6 +272,11 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return self.kind
+
+    @property
+    def text(self) -> str:
+        """The timeline sentence in the active language (the stored summary for old rows)."""
+        return (render(self.message, self.params) if self.message else None) or self.summary
 
 
 class CaseAccess(models.Model):

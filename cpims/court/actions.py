@@ -24,10 +24,11 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.cases.actions import case_event_add
+from cpims.cases.messages import code_param, date_param
 from cpims.cases.models import Case, CaseEvent
 from cpims.core.edits import changed_fields, lock_for_edit
 from cpims.core.models import Code
-from cpims.core.validation import Errors, add_error, add_months, in_list, raise_errors, short_date
+from cpims.core.validation import Errors, add_error, add_months, in_list, raise_errors
 from cpims.court.models import (
     ADJOURNMENT_CODE,
     ORDER_LIST,
@@ -105,11 +106,13 @@ def _validate_session(
     return errors
 
 
-def _session_summary(session: CourtSession, verb: str) -> str:
-    parts = [verb % {"type": session.session_type.label, "date": short_date(session.held_on)}]
+def _session_message(session: CourtSession, key: str) -> dict[str, Any]:
+    """``message`` and ``params`` of a session's timeline row (with the next date when set)."""
+    params: dict[str, Any] = {"type": code_param(session.session_type), "date": date_param(session.held_on)}
     if session.next_date:
-        parts.append(_("next date %(date)s") % {"date": short_date(session.next_date)})
-    return "; ".join(parts)
+        key += "_next"
+        params["next"] = date_param(session.next_date)
+    return {"message": key, "params": params}
 
 
 def _session_details(session: CourtSession) -> dict[str, Any]:
@@ -193,7 +196,7 @@ def court_session_record(
             case=case,
             kind="court_session_add",
             actor=actor,
-            summary=_session_summary(session, _("Court session recorded: %(type)s on %(date)s")),
+            **_session_message(session, "court.session_added"),
             details=_session_details(session),
             request=request,
         )
@@ -255,7 +258,7 @@ def court_session_update(
             case=case,
             kind="court_session_edit",
             actor=actor,
-            summary=_session_summary(current, _("Court session corrected: %(type)s on %(date)s")),
+            **_session_message(current, "court.session_corrected"),
             details={**_session_details(current), "changed": changed},
             request=request,
         )
@@ -344,8 +347,8 @@ def court_order_add(
             case=case,
             kind="court_order_add",
             actor=actor,
-            summary=_("Court order recorded: %(order)s on %(date)s")
-            % {"order": order_type.label, "date": short_date(made_on)},
+            message="court.order_added",
+            params={"order": code_param(order_type), "date": date_param(made_on)},
             details={
                 "order": str(order.public_id),
                 "session": str(session.public_id),
@@ -390,8 +393,8 @@ def court_order_update(
             case=case,
             kind="court_order_edit",
             actor=actor,
-            summary=_("Court order corrected: %(order)s on %(date)s")
-            % {"order": order_type.label, "date": short_date(made_on)},
+            message="court.order_corrected",
+            params={"order": code_param(order_type), "date": date_param(made_on)},
             details={"order": str(order.public_id), "order_type": order_type.code, "made_on": made_on.isoformat()},
             request=request,
         )
@@ -445,8 +448,8 @@ def summons_issue(
             case=case,
             kind="summons_issue",
             actor=actor,
-            summary=_("Summons issued to %(role)s, to appear on %(date)s")
-            % {"role": summons.person_role, "date": short_date(due_on)},
+            message="court.summons_issued",
+            params={"role": summons.person_role, "date": date_param(due_on)},
             details={"summons": str(summons.public_id), "due_on": due_on.isoformat()},
             request=request,
         )
@@ -480,18 +483,19 @@ def summons_mark(
         summons.status = Summons.Status.HONOURED if honoured else Summons.Status.NOT_HONOURED
         summons.honoured_on = honoured_on
         summons.save()
-        if honoured:
-            summary = _("Summons to %(role)s honoured on %(date)s") % {
-                "role": summons.person_role,
-                "date": short_date(honoured_on),  # type: ignore[arg-type]
+        message: dict[str, Any] = (
+            {
+                "message": "court.summons_honoured",
+                "params": {"role": summons.person_role, "date": date_param(honoured_on)},  # type: ignore[arg-type]
             }
-        else:
-            summary = _("Summons to %(role)s not honoured") % {"role": summons.person_role}
+            if honoured
+            else {"message": "court.summons_not_honoured", "params": {"role": summons.person_role}}
+        )
         case_event_add(
             case=case,
             kind="summons_mark",
             actor=actor,
-            summary=summary,
+            **message,
             details={
                 "summons": str(summons.public_id),
                 "status": summons.status,

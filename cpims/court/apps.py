@@ -10,6 +10,12 @@ class CourtConfig(CpimsAppConfig):
     menu = [MenuEntry("court:diary", _("Court diary"), P.CASE_VIEW, "cases", 70)]
 
     def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+        from cpims.cases.messages import register_messages
+        from cpims.court.messages import ACTION_LABELS, MESSAGES
+
+        register_messages(MESSAGES)
+        register_action_labels(ACTION_LABELS)
         from cpims.cases.panels import register_case_panel
         from cpims.cases.tasks import register_task_source
         from cpims.court.queries import case_page_panel, court_tasks

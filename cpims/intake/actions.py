@@ -368,7 +368,8 @@ def report_link_case(
             case=case,
             kind="intake_linked",
             actor=actor,
-            summary=_("Reported concern %(reference)s linked to this case") % {"reference": locked.reference},
+            message="intake.linked",
+            params={"reference": locked.reference},
             details={"report": str(locked.public_id), "channel": locked.channel},
             request=request,
         )

@@ -13,3 +13,11 @@ class IntakeConfig(CpimsAppConfig):
     ]
     demo_loader = (30, "cpims.intake.demo.load_demo_intake")
     home_counts = "cpims.intake.home.home_counts"
+
+    def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+        from cpims.cases.messages import register_messages
+        from cpims.intake.messages import ACTION_LABELS, MESSAGES
+
+        register_messages(MESSAGES)
+        register_action_labels(ACTION_LABELS)

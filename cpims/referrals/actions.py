@@ -39,6 +39,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import actions as case_actions
+from cpims.cases.messages import text_param
 from cpims.cases.models import Case, CaseAccess, ServiceRecord
 from cpims.core.models import Code
 from cpims.core.validation import in_list, raise_errors
@@ -234,8 +235,8 @@ def referral_send(
             case=case,
             kind="referral_sent",
             actor=actor,
-            summary=_("Referred to %(unit)s (%(urgency)s)")
-            % {"unit": to_unit.name, "urgency": referral.get_urgency_display()},
+            message="referral.sent",
+            params={"unit": to_unit.name, "urgency": text_param(Referral.Urgency(referral.urgency).label)},
             details=details,
             request=request,
         )
@@ -319,7 +320,8 @@ def referral_accept(*, actor: User, referral: Referral, request: HttpRequest | N
             case=referral.case,
             kind="referral_accepted",
             actor=actor,
-            summary=_("Referral accepted by %(unit)s") % {"unit": referral.to_unit.name},
+            message="referral.accepted",
+            params={"unit": referral.to_unit.name},
             details={"referral": str(referral.public_id), "access": str(access.public_id)},
             request=request,
         )
@@ -342,7 +344,8 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, request: H
             case=referral.case,
             kind="referral_declined",
             actor=actor,
-            summary=_("Referral declined by %(unit)s") % {"unit": referral.to_unit.name},
+            message="referral.declined",
+            params={"unit": referral.to_unit.name},
             details={"referral": str(referral.public_id)},
             request=request,
         )
@@ -399,7 +402,8 @@ def referral_complete(
             case=referral.case,
             kind="referral_completed",
             actor=actor,
-            summary=_("Referral to %(unit)s completed") % {"unit": referral.to_unit.name},
+            message="referral.completed",
+            params={"unit": referral.to_unit.name},
             details={"referral": str(referral.public_id), "services": referral.services.count()},
             request=request,
         )
@@ -430,7 +434,8 @@ def referral_withdraw(*, actor: User, referral: Referral, reason: str, request: 
             case=referral.case,
             kind="referral_withdrawn",
             actor=actor,
-            summary=_("Referral to %(unit)s withdrawn") % {"unit": referral.to_unit.name},
+            message="referral.withdrawn",
+            params={"unit": referral.to_unit.name},
             details={"referral": str(referral.public_id)},
             request=request,
         )
@@ -484,7 +489,8 @@ def transfer_request(
             case=case,
             kind="transfer_requested",
             actor=actor,
-            summary=_("Transfer to %(office)s requested") % {"office": to_office.name},
+            message="transfer.requested",
+            params={"office": to_office.name},
             details={"transfer": str(transfer.public_id), "to_office": str(to_office.public_id)},
             request=request,
         )
@@ -535,7 +541,8 @@ def transfer_accept(*, actor: User, transfer: Transfer, request: HttpRequest | N
             case=case,
             kind="transfer_accepted",
             actor=actor,
-            summary=_("Transfer accepted by %(office)s") % {"office": transfer.to_office.name},
+            message="transfer.accepted",
+            params={"office": transfer.to_office.name},
             details={"transfer": str(transfer.public_id), "from_office": str(transfer.from_office.public_id)},
             request=request,
         )
@@ -562,7 +569,8 @@ def transfer_withdraw(*, actor: User, transfer: Transfer, reason: str, request: 
             case=transfer.case,
             kind="transfer_withdrawn",
             actor=actor,
-            summary=_("Transfer to %(office)s withdrawn") % {"office": transfer.to_office.name},
+            message="transfer.withdrawn",
+            params={"office": transfer.to_office.name},
             details={"transfer": str(transfer.public_id)},
             request=request,
         )
@@ -586,7 +594,8 @@ def transfer_decline(*, actor: User, transfer: Transfer, reason: str, request: H
             case=transfer.case,
             kind="transfer_declined",
             actor=actor,
-            summary=_("Transfer declined by %(office)s") % {"office": transfer.to_office.name},
+            message="transfer.declined",
+            params={"office": transfer.to_office.name},
             details={"transfer": str(transfer.public_id)},
             request=request,
         )

@@ -12,6 +12,12 @@ class ReferralsConfig(CpimsAppConfig):
     home_counts = "cpims.referrals.home.home_counts"
 
     def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+        from cpims.cases.messages import register_messages
+        from cpims.referrals.messages import ACTION_LABELS, MESSAGES
+
+        register_messages(MESSAGES)
+        register_action_labels(ACTION_LABELS)
         # Importing the queries registers this app's task sources (referrals and transfers awaiting
         # an answer).
         from cpims.cases.panels import register_case_panel

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cpims.audit.export import neutralise
+from cpims.audit.labels import action_labels
 from cpims.audit.models import AuditEvent
 from cpims.audit.queries import NAIROBI, Page, events_on, page_of
 from cpims.registry.models import Person
@@ -24,7 +25,7 @@ from cpims.registry.models import Person
 PERSON_TYPE = "registry.person"
 MAX_EXPORT_ROWS = 100_000
 
-# What each recorded action means, in the reader's language; other actions show their code.
+# The registry's actions, added to the one map of audit labels (cpims.audit.labels) in apps.py.
 ACTION_LABELS: dict[str, Any] = {
     "person.view": gettext_lazy("Opened the child's record"),
     "person.photo_view": gettext_lazy("Looked at the photo"),
@@ -38,11 +39,6 @@ ACTION_LABELS: dict[str, Any] = {
     "consent.withdraw": gettext_lazy("Withdrew consent"),
     "person.access_log": gettext_lazy("Looked at who saw this child"),
     "person.access_log_export": gettext_lazy("Downloaded who saw this child"),
-    "case.view": gettext_lazy("Opened a case"),
-    "case.create": gettext_lazy("Opened a new case"),
-    "case.update": gettext_lazy("Changed a case"),
-    "case.print": gettext_lazy("Printed a case"),
-    "case.export": gettext_lazy("Exported a case"),
 }
 
 _OBJECT_SOURCES: list[Callable[[Person], dict[str, list[str]]]] = []
@@ -96,7 +92,7 @@ def _units_of(actor_ids: Iterable[int]) -> dict[int, str]:
 
 def _labels() -> tuple[dict[str, str], str]:
     """The labels in the current language (taken before a CSV streams, while it is still active)."""
-    return {k: str(v) for k, v in ACTION_LABELS.items()}, _("Child's record")
+    return action_labels(), _("Child's record")
 
 
 def entries(events: list[AuditEvent], labels: tuple[dict[str, str], str] | None = None) -> list[Entry]:

@@ -11,3 +11,9 @@ class RegistryConfig(CpimsAppConfig):
         MenuEntry("registry:search", _("Children"), P.CHILD_VIEW, "children", 10),
         MenuEntry("registry:child_create", _("Register a child"), P.CHILD_CREATE, "children", 20),
     ]
+
+    def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+        from cpims.registry.access_log import ACTION_LABELS
+
+        register_action_labels(ACTION_LABELS)

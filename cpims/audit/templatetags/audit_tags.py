@@ -5,6 +5,8 @@ from typing import Any
 
 from django import template
 
+from cpims.audit import labels
+
 register = template.Library()
 
 
@@ -14,3 +16,9 @@ def compact_json(value: Any) -> str:
     if not value:
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "))
+
+
+@register.filter
+def action_label(value: str) -> str:
+    """The action code's label in the reader's language (the code when it has none)."""
+    return labels.action_label(value)

@@ -134,3 +134,17 @@ def test_page_is_translated_into_kiswahili(client, login, cast):
     assert response.status_code == 200
     assert b'<h1 class="h3 mb-0">Kumbukumbu ya ukaguzi</h1>' in response.content
     assert b"Onyesha matukio" in response.content
+
+
+def test_actions_show_their_label_in_the_readers_language(client, login, cast):
+    make_event(actor=cast.turkana_officer, action="case.view", object_type="cases.case", object_id="c-1")
+    make_event(actor=cast.turkana_officer, action="case.referral_sent", object_type="cases.case", object_id="c-1")
+    make_event(actor=cast.turkana_officer, action="something.unlabelled")
+    client = login(client, cast.admin)
+    sw = client.get(URL, HTTP_ACCEPT_LANGUAGE="sw").content.decode()
+    # The labels come from the apps (cases, referrals) and the audit app's own (the search itself).
+    assert "Alifungua kesi" in sw and "Alipeleka kesi kwa rufaa" in sw and "Alitafuta kumbukumbu za ukaguzi" in sw
+    assert "<code>case.view</code>" in sw  # the code stays, for filtering
+    assert "<code>something.unlabelled</code>" in sw  # no label: the code alone
+    en = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Opened a case" in en and "Referred a case" in en

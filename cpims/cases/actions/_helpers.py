@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
+from cpims.cases.messages import event_text
 from cpims.cases.models import Case, CaseEvent
 from cpims.core.edits import StaleEdit as StaleEdit  # re-exported: the cases actions raise it
 from cpims.core.edits import lock_for_edit
@@ -24,17 +25,31 @@ def _record(
     case: Case,
     actor: User,
     kind: str,
-    summary: str,
+    message: str = "",
+    params: dict[str, Any] | None = None,
+    summary: str = "",
     details: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
     bump: bool = True,
 ) -> CaseEvent:
-    """Bump the case version (if ``bump``) and write one CaseEvent and one audit event."""
+    """Bump the case version (if ``bump``) and write one CaseEvent and one audit event.
+
+    ``message`` (a key of cpims.cases.messages) and ``params`` are read in the reader's language;
+    the English ``summary`` is derived from them (a bare ``summary`` is still accepted)."""
     if bump:
         case.version += 1
         case.save()
+    if message:
+        summary = event_text(message, params)
     event = CaseEvent.objects.create(
-        case=case, kind=kind, actor=actor, summary=summary[:255], details=details or {}, version=case.version
+        case=case,
+        kind=kind,
+        actor=actor,
+        summary=summary[:255],
+        message=message,
+        params=params or {},
+        details=details or {},
+        version=case.version,
     )
     audit_record(
         actor=actor,
@@ -55,7 +70,7 @@ def _stale_message(case: Case, expected_version: int) -> str:
     )
     changes = "; ".join(
         "{} ({}, {})".format(
-            e.summary,
+            e.text,
             e.actor.get_username() if e.actor else "-",
             date_format(timezone.localtime(e.at), "SHORT_DATETIME_FORMAT"),
         )

@@ -58,7 +58,8 @@ def case_access_grant(
             case=case,
             actor=actor,
             kind="access_grant",
-            summary=_("Access given to %(unit)s (%(reason)s)") % {"unit": org_unit.name, "reason": reason},
+            message="access.given",
+            params={"unit": org_unit.name, "reason": reason},
             details={
                 "org_unit": str(org_unit.public_id),
                 "reason": reason,
@@ -85,8 +86,8 @@ def case_access_revoke(*, actor: User, access: CaseAccess, request: HttpRequest 
             case=access.case,
             actor=actor,
             kind="access_revoke",
-            summary=_("Access of %(unit)s ended (%(reason)s)")
-            % {"unit": access.org_unit.name, "reason": access.reason},
+            message="access.ended",
+            params={"unit": access.org_unit.name, "reason": access.reason},
             details={
                 "org_unit": str(access.org_unit.public_id),
                 "reason": access.reason,
@@ -119,7 +120,8 @@ def case_office_change(*, actor: User, case: Case, office: OrgUnit, request: Htt
             case=case,
             actor=actor,
             kind="office_change",
-            summary=_("Case moved from %(old)s to %(new)s") % {"old": previous.name, "new": office.name},
+            message="case.moved",
+            params={"old": previous.name, "new": office.name},
             details={"from": str(previous.public_id), "to": str(office.public_id)},
             request=request,
         )

@@ -14,8 +14,9 @@ from cpims.accounts import permissions as P
 from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
+from cpims.cases.messages import date_param
 from cpims.cases.models import Case, FollowUp
-from cpims.core.validation import Errors, raise_errors, short_date
+from cpims.core.validation import Errors, raise_errors
 
 # Why a follow-up ended, stored untranslated and shown in the reader's language.
 CASE_CLOSED = gettext_noop("Case closed")
@@ -48,7 +49,8 @@ def followup_add(
             case=case,
             actor=actor,
             kind="followup_add",
-            summary=_("Follow-up planned for %(date)s") % {"date": short_date(due_on)},
+            message="followup.planned",
+            params={"date": date_param(due_on)},
             details={"followup": str(item.public_id), "due_on": due_on.isoformat()},
             request=request,
             bump=False,
@@ -86,7 +88,7 @@ def followup_complete(
             case=case,
             actor=actor,
             kind="followup_done",
-            summary=_("Follow-up done"),
+            message="followup.done",
             details={"followup": str(item.public_id)},
             request=request,
             bump=False,

@@ -18,6 +18,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
+from cpims.cases.messages import texts_param
 from cpims.cases.models import Case, CaseCategory, CaseEvent, CaseNumberCounter, Perpetrator
 from cpims.core.models import Code
 from cpims.core.validation import Errors, in_list, raise_errors
@@ -286,7 +287,7 @@ def case_open(
             case=case,
             actor=actor,
             kind="open",
-            summary=_("Case opened"),
+            message="case.opened",
             details={
                 "office": str(office.public_id),
                 "categories": [c["category"].code for c in categories],
@@ -386,13 +387,14 @@ def case_update(
         if not changed:
             return case
         labels = [
-            str(Case._meta.get_field(n).verbose_name) if n not in ("categories", "perpetrators") else n for n in changed
+            Case._meta.get_field(n).verbose_name if n not in ("categories", "perpetrators") else n for n in changed
         ]
         _record(
             case=case,
             actor=actor,
             kind="update",
-            summary=_("Case record changed: %(fields)s") % {"fields": ", ".join(labels)},
+            message="case.updated",
+            params={"fields": texts_param(labels)},
             details={"changed": changed, **details},
             request=request,
         )
@@ -404,11 +406,24 @@ def case_event_add(
     case: Case,
     kind: str,
     actor: User,
-    summary: str,
+    message: str = "",
+    params: dict[str, Any] | None = None,
+    summary: str = "",
     details: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
 ) -> CaseEvent:
     """Add a timeline row (and its audit event ``case.<kind>``) for something another app did to
     the case (a referral sent, a court session). Call inside the other app's transaction; it does
-    not bump the case version."""
-    return _record(case=case, actor=actor, kind=kind, summary=summary, details=details, request=request, bump=False)
+    not bump the case version. Pass ``message`` (registered with cpims.cases.messages) and
+    ``params`` so the row is read in the reader's language."""
+    return _record(
+        case=case,
+        actor=actor,
+        kind=kind,
+        message=message,
+        params=params,
+        summary=summary,
+        details=details,
+        request=request,
+        bump=False,
+    )

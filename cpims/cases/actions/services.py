@@ -16,6 +16,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases.actions._helpers import _lock, _record, _require
+from cpims.cases.messages import code_param
 from cpims.cases.models import Case, ServiceRecord
 from cpims.core.models import Code
 from cpims.core.validation import Errors, in_list, raise_errors
@@ -81,8 +82,8 @@ def service_record(
                 case=case,
                 actor=actor,
                 kind="service",
-                summary=_("Service recorded: %(service)s by %(unit)s")
-                % {"service": service.label, "unit": provider.name},
+                message="service.recorded",
+                params={"service": code_param(service), "unit": provider.name},
                 details={**details, "service_record": str(record.public_id)},
                 request=request,
                 bump=False,

@@ -16,6 +16,7 @@ from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.actions.followups import CASE_CLOSED, end_pending_followups
+from cpims.cases.messages import code_param
 from cpims.cases.models import Case, CaseClosure, CasePlan, CasePlanGoal
 from cpims.core.models import Code
 from cpims.core.validation import Errors, in_list, raise_errors
@@ -40,7 +41,7 @@ def case_assessment_start(
     with transaction.atomic(durable=True):
         case, t = _transition(actor=actor, case=case, name="start_assessment", expected_version=expected_version)
         case.status = t.target
-        _record(case=case, actor=actor, kind="start_assessment", summary=_("Assessment started"), request=request)
+        _record(case=case, actor=actor, kind="start_assessment", message="assessment.started", request=request)
     return case
 
 
@@ -77,7 +78,7 @@ def case_assessment_complete(
             case=case,
             actor=actor,
             kind="complete_assessment",
-            summary=_("Assessment recorded"),
+            message="assessment.recorded",
             details={"risk_level": risk_level.code if risk_level else None},
             request=request,
         )
@@ -133,7 +134,8 @@ def case_plan_goal_add(
             case=case,
             actor=actor,
             kind="plan_goal_add",
-            summary=_("Plan goal added (%(domain)s)") % {"domain": domain.label},
+            message="plan.goal_added",
+            params={"domain": code_param(domain)},
             details={"domain": domain.code, "due_on": due_on.isoformat()},
             request=request,
         )
@@ -153,9 +155,7 @@ def case_plan_submit(
         plan.submitted_at = timezone.now()
         plan.returned_reason = ""
         plan.save()
-        _record(
-            case=case, actor=actor, kind="submit_plan", summary=_("Case plan submitted for approval"), request=request
-        )
+        _record(case=case, actor=actor, kind="submit_plan", message="plan.submitted", request=request)
     return plan
 
 
@@ -172,7 +172,7 @@ def case_plan_approve(
         plan.approved_at = timezone.now()
         plan.save()
         case.status = t.target
-        _record(case=case, actor=actor, kind="approve_plan", summary=_("Case plan approved"), request=request)
+        _record(case=case, actor=actor, kind="approve_plan", message="plan.approved", request=request)
     return plan
 
 
@@ -189,9 +189,7 @@ def case_plan_return(
         plan.status = CasePlan.Status.DRAFT
         plan.returned_reason = reason.strip()
         plan.save()
-        _record(
-            case=case, actor=actor, kind="return_plan", summary=_("Case plan returned for changes"), request=request
-        )
+        _record(case=case, actor=actor, kind="return_plan", message="plan.returned", request=request)
     return plan
 
 
@@ -231,7 +229,8 @@ def case_closure_propose(
             case=case,
             actor=actor,
             kind="propose_closure",
-            summary=_("Closure proposed: %(outcome)s") % {"outcome": outcome.label},
+            message="closure.proposed",
+            params={"outcome": code_param(outcome)},
             details={"outcome": outcome.code, "interventions": sorted(c.code for c in interventions.values())},
             request=request,
         )
@@ -276,7 +275,7 @@ def case_closure_approve(
             case=case,
             actor=actor,
             kind="approve_closure",
-            summary=_("Case closed"),
+            message="case.closed",
             details={"followups_ended": ended} if ended else None,
             request=request,
         )
@@ -296,7 +295,7 @@ def case_closure_reject(
         closure.decided_at = timezone.now()
         closure.decision_reason = reason.strip()
         closure.save()
-        _record(case=case, actor=actor, kind="reject_closure", summary=_("Closure not approved"), request=request)
+        _record(case=case, actor=actor, kind="reject_closure", message="closure.rejected", request=request)
     return closure
 
 
@@ -315,7 +314,8 @@ def case_reopen(
             case=case,
             actor=actor,
             kind="reopen",
-            summary=_("Case reopened: %(reason)s") % {"reason": reason.strip()[:150]},
+            message="case.reopened",
+            params={"reason": reason.strip()[:150]},
             request=request,
         )
     return case

@@ -1,0 +1,12 @@
+"""Timeline messages of reported concerns (registered with cpims.cases.messages)."""
+
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES = {
+    "intake.linked": _("Reported concern %(reference)s linked to this case"),
+}
+
+# The audit log's labels of these actions (registered with cpims.audit.labels).
+ACTION_LABELS = {
+    "case.intake_linked": _("Linked a reported concern to a case"),
+}
