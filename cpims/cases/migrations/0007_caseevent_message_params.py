@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_followups_end'),
+        ('cases', '0006_case_number_per_issuer'),
     ]
 
     operations = [
