@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404
@@ -86,7 +87,21 @@ def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     return {"detail": detail, "errors": errors}
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    # Hostile input is the client's error, never ours: a body nested thousands of levels deep makes
+    # the JSON parser recurse too far, and a body over DATA_UPLOAD_MAX_MEMORY_SIZE is refused.
+    if isinstance(exc, RecursionError):
+        exc = exceptions.ParseError()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge(
+            _("The request body is larger than the %(size)d bytes allowed.")
+            % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0}
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(detail=as_serializer_error(exc))
     elif isinstance(exc, Http404):

@@ -17,6 +17,7 @@ from cpims.audit import actions, export
 from cpims.audit.forms import AuditFilterForm
 from cpims.audit.models import AuditEvent
 from cpims.audit.queries import NAIROBI, events_visible_to, filter_events, page_of
+from cpims.core.forms import as_page
 
 
 def _visible_or_denied(request: HttpRequest, action: str) -> QuerySet[AuditEvent]:
@@ -29,10 +30,7 @@ def _visible_or_denied(request: HttpRequest, action: str) -> QuerySet[AuditEvent
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
+    return as_page(request.GET.get("page"))
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.models import Case, Perpetrator
 from cpims.cases.queries import sub_categories
-from cpims.core.forms import DATE_WIDGET, attach_errors, codes, style  # noqa: F401 - re-exported for views
+from cpims.core.forms import DATE_WIDGET, as_int, attach_errors, codes, style  # noqa: F401 - re-exported for views
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry.forms import AreaFieldsMixin
@@ -164,9 +164,8 @@ class CategoryForm(forms.Form):
     def _chosen_category(self) -> Code | None:
         raw = self.data.get(self.add_prefix("category")) if self.is_bound else self.initial.get("category")
         raw = getattr(raw, "pk", raw)
-        if raw in (None, "") or not str(raw).isdigit():
-            return None
-        return codes("case_category_id").filter(pk=int(raw)).first()
+        pk = as_int(raw)
+        return codes("case_category_id").filter(pk=pk).first() if pk is not None else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

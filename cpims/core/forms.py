@@ -52,17 +52,22 @@ def codes(list_name: str) -> QuerySet[Code]:
     )
 
 
+# Row ids are 64-bit integers: a bigger number typed into a query string would make the database
+# driver raise (OverflowError on SQLite, DataError on PostgreSQL) instead of finding nothing.
+MAX_ID = 2**63 - 1
+
+
 def as_int(value: Any) -> int | None:
-    """A number from a query string or posted value; None when it is not one."""
+    """A number from a query string or posted value; None when it is not one or does not fit a
+    64-bit database integer."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -MAX_ID <= number <= MAX_ID else None
 
 
 def as_page(value: Any) -> int:
-    """A page number from a query string: 1 when missing, not a number or below 1."""
-    try:
-        return max(int(value), 1)
-    except (TypeError, ValueError):
-        return 1
+    """A page number from a query string: 1 when missing, not a number, below 1 or absurdly big."""
+    number = as_int(value)
+    return number if number is not None and number >= 1 else 1

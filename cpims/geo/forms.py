@@ -125,10 +125,7 @@ class OrgUnitForm(forms.Form):
 
     def _chosen(self, name: str) -> int | None:
         raw = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
-        try:
-            return int(raw) if raw not in (None, "") else None
-        except (TypeError, ValueError):
-            return None
+        return as_int(raw)
 
     def clean_updated_at(self) -> datetime:
         value = parse_datetime(self.cleaned_data.get("updated_at") or "")

@@ -18,16 +18,14 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.cases import queries as case_queries
+from cpims.core.forms import as_page
 from cpims.core.formviews import form_view, pick
 from cpims.referrals import actions, forms, queries
 from cpims.referrals.models import Referral, Transfer
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except (TypeError, ValueError):
-        return 1
+    return as_page(request.GET.get("page"))
 
 
 def _tabs(request: AuthenticatedRequest) -> dict[str, bool]:

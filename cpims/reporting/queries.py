@@ -22,6 +22,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.core import ages
+from cpims.core.forms import as_int
 from cpims.core.models import Code
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
@@ -631,10 +632,10 @@ def parse_filter_value(dimension: str, raw: str) -> Any:
     if raw in ("none", ""):
         return None
     if dimension in CODE_DIMENSIONS or dimension in AREA_DIMENSIONS or dimension == "office":
-        try:
-            return int(raw)
-        except ValueError:
-            raise ValidationError(_("“%(value)s” is not a valid figure.") % {"value": raw}, code="value") from None
+        number = as_int(raw)
+        if number is None:
+            raise ValidationError(_("“%(value)s” is not a valid figure.") % {"value": raw}, code="value")
+        return number
     if dimension == "month":
         try:
             return dt.date.fromisoformat(f"{raw}-01" if len(raw) == 7 else raw).replace(day=1)

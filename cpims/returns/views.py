@@ -16,6 +16,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.core import ages, formviews
+from cpims.core.forms import as_page
 from cpims.core.periods import Period
 from cpims.returns import actions, forms, queries, registry
 from cpims.returns.kinds import CATEGORY_PREFIX
@@ -23,10 +24,7 @@ from cpims.returns.models import MonthlyReturn
 
 
 def _page_number(request: HttpRequest) -> int:
-    try:
-        return max(int(request.GET.get("page", 1)), 1)
-    except (TypeError, ValueError):
-        return 1
+    return as_page(request.GET.get("page"))
 
 
 def _nav(request: AuthenticatedRequest) -> dict[str, bool]:

@@ -1,0 +1,175 @@
+"""Hostile input never answers 500: malformed, oversized, deeply nested, NUL bytes, huge numbers."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+NUL = "a\x00b"
+HUGE = 10**100
+
+
+@pytest.fixture
+def superuser(cast: Any) -> Any:
+    """A national user holding every permission: each endpoint gets past its permission check to
+    the code that reads the input."""
+    from cpims.accounts import permissions as P
+    from cpims.accounts.models import Assignment, Role
+
+    role = Role.objects.create(code="hostile_all", name="All", permissions=list(P.ALL), scope=Role.Scope.NATIONAL)
+    Assignment.objects.create(user=cast.national_me, role=role, org_unit=cast.hq)
+    return cast.national_me
+
+
+@pytest.fixture
+def api(client: Client, login: Any, superuser: Any, monkeypatch: pytest.MonkeyPatch) -> Client:
+    from rest_framework.throttling import SimpleRateThrottle
+
+    # Hundreds of requests in a few seconds: the rate limit would answer 429 before the input is read.
+    monkeypatch.setattr(SimpleRateThrottle, "allow_request", lambda self, request, view: True)
+    client.raise_request_exception = False
+    return login(client, superuser)
+
+
+def _schema_paths() -> dict[str, dict[str, Any]]:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)["paths"]
+
+
+def _fill(path: str, value: str) -> str:
+    return re.sub(r"\{[^}]+\}", value, path)
+
+
+def test_api_hostile(api: Client) -> None:
+    fails = []
+    paths = _schema_paths()
+    bodies: list[tuple[str, bytes | str, str]] = [
+        ("malformed", b'{"a": ', "application/json"),
+        ("list", b"[1, 2]", "application/json"),
+        ("string", b'"x"', "application/json"),
+        ("deep", b"[" * 100_000 + b"]" * 100_000, "application/json"),
+        ("deepobj", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "application/json"),
+        ("badutf8", b'{"name": "\xff\xfe"}', "application/json"),
+        ("form-nul", "name=a%00b", "application/x-www-form-urlencoded"),
+        ("big", b'{"a": "' + b"x" * 3_000_000 + b'"}', "application/json"),
+    ]
+    for path, ops in paths.items():
+        full = "/api/v1" + path[len("/api/v1") :] if path.startswith("/api/v1") else path
+        for method, op in ops.items():
+            for label, value in (("uuid", str(uuid.uuid4())), ("baduuid", "not-a-uuid"), ("nul", "a%00b")):
+                url = _fill(full, value)
+                if method == "get":
+                    r = api.get(url)
+                    if r.status_code >= 500:
+                        fails.append((method, url, label, r.status_code))
+                    params = [p for p in op.get("parameters", []) if p.get("in") == "query"]
+                    for p in params:
+                        for v in (NUL, str(HUGE), "-1", "2024-13-45", "not-a-uuid"):
+                            r = api.get(url, {p["name"]: v})
+                            if r.status_code >= 500:
+                                fails.append((method, url, p["name"], repr(v), r.status_code))
+                        r = api.get(f"{url}?{p['name']}=%FF%FE")
+                        if r.status_code >= 500:
+                            fails.append((method, url, p["name"], "%FF%FE", r.status_code))
+                    continue
+                if method in ("post", "put", "patch"):
+                    for blabel, body, ctype in bodies:
+                        r = getattr(api, method)(url, body, content_type=ctype)
+                        if r.status_code >= 500:
+                            fails.append((method, url, label, blabel, r.status_code))
+                    # Fields of the request body with hostile values.
+                    schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+                    ref = schema.get("$ref", "")
+                    props = _components().get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
+                    for name in props:
+                        for v in (NUL, HUGE, -1, "not-an-enum", [], {"x": 1}):
+                            r = getattr(api, method)(url, {name: v}, content_type="application/json")
+                            if r.status_code >= 500:
+                                fails.append((method, url, name, repr(v)[:20], r.status_code))
+    print("\n".join(map(str, fails)))
+    assert not fails
+
+
+_COMPONENTS: dict[str, Any] = {}
+
+
+def _components() -> dict[str, Any]:
+    if not _COMPONENTS:
+        from drf_spectacular.generators import SchemaGenerator
+
+        _COMPONENTS.update(SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"])
+    return _COMPONENTS
+
+
+# --- Web pages --------------------------------------------------------------------------------
+
+PARAMS = [
+    *("q", "active_only", "area", "bands", "before", "case", "child", "county", "duplicate", "expired"),
+    *("format", "group_by", "incoming", "indicator", "kind", "kinds", "level", "mine", "month", "number"),
+    *("office", "on", "open", "overdue", "page", "period", "purpose", "rows", "show", "status"),
+    *("to_review", "view", "date_from", "date_to", "action", "username", "outcome", "object_type"),
+    *("sub_county", "ward", "category", "sex", "year", "quarter"),
+]
+
+
+def _web_urls() -> list[tuple[str, str]]:
+    """Every named page (name, path) with its URL arguments filled with an unknown UUID, a value that
+    is not a UUID and a NUL byte."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    out: list[tuple[str, str]] = []
+
+    def walk(patterns: list[Any], prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern):
+                route = prefix + str(p.pattern)
+                if route.startswith(("api/", "static/", "admin/")) or "(?P" in route or "^" in route:
+                    continue
+                if "<" not in route:
+                    out.append((route, "/" + route))
+                    continue
+                for value in (str(uuid.uuid4()), "not-a-uuid", "99999999999999999999999", "a%00b"):
+                    out.append((route, "/" + re.sub(r"<[^>]+>", value, route)))
+
+    walk(get_resolver().url_patterns, "")
+    return out
+
+
+def test_web_hostile(api: Client) -> None:
+    fails = []
+    get_sets = [
+        {name: NUL for name in PARAMS},
+        {name: str(HUGE) for name in PARAMS},
+        {name: "-1" for name in PARAMS},
+        {name: "2024-13-45" for name in PARAMS},
+    ]
+    post_sets = [
+        {name: NUL for name in [*PARAMS, "name", "first_name", "last_name", "date_of_birth", "notes"]},
+        {name: str(HUGE) for name in [*PARAMS, "date_of_birth", "quantity", "count"]},
+        {name: "2024-02-31" for name in [*PARAMS, "date_of_birth", "date", "on", "when", "occurred_on"]},
+    ]
+    for route, url in _web_urls():
+        if "logout" in route:
+            continue
+        for data in get_sets:
+            r = api.get(url, data)
+            if r.status_code >= 500:
+                fails.append(("get", url, next(iter(data.values()))[:8]))
+        r = api.get(url + "?q=%FF%FE&page=%FF")
+        if r.status_code >= 500:
+            fails.append(("get", url, "badutf8"))
+        for data in post_sets:
+            r = api.post(url, data)
+            if r.status_code >= 500:
+                fails.append(("post", url, next(iter(data.values()))[:8]))
+    print("\n".join(map(str, fails)))
+    assert not fails
