@@ -173,3 +173,37 @@ def test_web_hostile(api: Client) -> None:
                 fails.append(("post", url, next(iter(data.values()))[:8]))
     print("\n".join(map(str, fails)))
     assert not fails
+
+
+# --- The answers themselves -------------------------------------------------------------------
+
+
+def test_api_answers_hostile_bodies_with_the_right_status(api: Client) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert api.post("/api/v1/children/", deep, content_type="application/json").status_code == 400
+    big = b'{"a": "' + b"x" * 3_000_000 + b'"}'
+    response = api.post("/api/v1/children/", big, content_type="application/json")
+    assert response.status_code == 413
+    assert "bytes allowed" in response.json()["detail"]
+    nul = api.post("/api/v1/children/search/", {"q": "a\x00b"}, content_type="application/json")
+    assert nul.status_code == 400
+    assert nul.json() == {"detail": "The request body could not be read."}
+    assert api.get("/api/v1/children/", {"county": NUL}).json() == {"detail": "The request contains a NUL character."}
+
+
+def test_pages_refuse_nul_with_400(api: Client) -> None:
+    assert api.get("/children/", {"q": NUL}).status_code == 400
+    assert api.post("/children/", {"first_name": NUL}).status_code == 400
+    form = "first_name=a%00b"
+    assert api.post("/children/", form, content_type="application/x-www-form-urlencoded").status_code == 400
+
+
+def test_as_int_and_as_page_refuse_numbers_no_database_id_can_hold() -> None:
+    from cpims.core.forms import as_int, as_page
+
+    assert as_int(str(HUGE)) is None
+    assert as_int(str(2**63)) is None
+    assert as_int("-5") == -5
+    assert as_page(str(HUGE)) == 1
+    assert as_page("-3") == 1
+    assert as_page("7") == 7
