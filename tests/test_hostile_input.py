@@ -48,7 +48,7 @@ def _fill(path: str, value: str) -> str:
 
 
 def test_api_hostile(api: Client) -> None:
-    fails = []
+    fails: list[tuple[Any, ...]] = []
     paths = _schema_paths()
     bodies: list[tuple[str, bytes | str, str]] = [
         ("malformed", b'{"a": ', "application/json"),
@@ -89,10 +89,11 @@ def test_api_hostile(api: Client) -> None:
                     ref = schema.get("$ref", "")
                     props = _components().get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
                     for name in props:
-                        for v in (NUL, HUGE, -1, "not-an-enum", [], {"x": 1}):
-                            r = getattr(api, method)(url, {name: v}, content_type="application/json")
+                        bad: Any
+                        for bad in (NUL, HUGE, -1, "not-an-enum", [], {"x": 1}):
+                            r = getattr(api, method)(url, {name: bad}, content_type="application/json")
                             if r.status_code >= 500:
-                                fails.append((method, url, name, repr(v)[:20], r.status_code))
+                                fails.append((method, url, name, repr(bad)[:20], r.status_code))
     print("\n".join(map(str, fails)))
     assert not fails
 
@@ -145,7 +146,7 @@ def _web_urls() -> list[tuple[str, str]]:
 
 
 def test_web_hostile(api: Client) -> None:
-    fails = []
+    fails: list[tuple[Any, ...]] = []
     get_sets = [
         {name: NUL for name in PARAMS},
         {name: str(HUGE) for name in PARAMS},
