@@ -208,3 +208,14 @@ def test_as_int_and_as_page_refuse_numbers_no_database_id_can_hold() -> None:
     assert as_page(str(HUGE)) == 1
     assert as_page("-3") == 1
     assert as_page("7") == 7
+
+
+def test_api_refuses_a_version_no_database_integer_holds(api: Client, cast: Any) -> None:
+    from cpims.cases.tests.conftest import open_case
+
+    case = open_case(cast.nairobi_officer, cast.westlands_office)
+    url = f"/api/v1/cases/{case.public_id}/"
+    for version in (HUGE, -1):
+        response = api.patch(url, {"version": version, "summary": "x"}, content_type="application/json")
+        assert response.status_code == 400, response.content
+        assert "version" in response.json()["errors"]

@@ -36,7 +36,7 @@ from cpims.care.models import (
     Placement,
 )
 from cpims.cases import queries as case_queries
-from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
+from cpims.core.drf import CodeField, code_ref, public_id_ref, validated, version_field
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 
@@ -121,7 +121,7 @@ class StatusChangeSerializer(serializers.Serializer):
     discharge_type = CodeField(DISCHARGE_TYPE_LIST, required=False, allow_null=True, default=None)
     follow_up_due = serializers.DateField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(
+    version = version_field(
         required=False, allow_null=True, default=None, help_text=_("The version you read; a stale value is refused.")
     )
 
@@ -130,7 +130,7 @@ class TransferSerializer(serializers.Serializer):
     to_institution = UnitField(OrgUnit.INSTITUTION_KINDS, help_text=_("Institution (public id)."))
     on = serializers.DateField()
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False, allow_null=True, default=None)
+    version = version_field(required=False, allow_null=True, default=None)
 
 
 STATUS_PARAM = OpenApiParameter(

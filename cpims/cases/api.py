@@ -22,7 +22,7 @@ from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.accounts.types import AuthenticatedApiRequest
 from cpims.cases import actions, queries, workflow
 from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
-from cpims.core.drf import CodeField, code_ref, public_id_ref, validated
+from cpims.core.drf import CodeField, code_ref, public_id_ref, validated, version_field
 from cpims.core.formviews import pick
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
@@ -161,11 +161,11 @@ class CaseCreateSerializer(CaseWriteSerializer):
 
 
 class CaseUpdateSerializer(CaseWriteSerializer):
-    version = serializers.IntegerField(help_text=_("The version read; a stale version is refused."))
+    version = version_field(help_text=_("The version read; a stale version is refused."))
 
 
 class TransitionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, allow_null=True)
+    version = version_field(required=False, allow_null=True)
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     outcome = CodeField("closure_outcome_id", required=False, allow_null=True)

@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.request import Request
 
+from cpims.core.forms import MAX_ID
 from cpims.core.models import Code
 
 
@@ -38,3 +39,9 @@ def validated(serializer_class: type[serializers.Serializer], request: Request, 
     data = serializer_class(data=request.data, **kwargs)
     data.is_valid(raise_exception=True)
     return dict(data.validated_data)
+
+
+def version_field(**kwargs: Any) -> serializers.IntegerField:
+    """The row version a client read (optimistic locking). Bounded: the version is compared in
+    the database, and a number no 64-bit integer holds would make the driver raise (a 500)."""
+    return serializers.IntegerField(min_value=0, max_value=MAX_ID, **kwargs)
