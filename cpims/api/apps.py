@@ -3,6 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from cpims.accounts import permissions as P
 from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
+# This app's audit actions, as the audit log and "who saw this child" show them.
+ACTION_LABELS = {
+    "api_token.create": _("Created an API token"),
+    "api_token.revoke": _("Revoked an API token"),
+}
+
 
 class ApiConfig(CpimsAppConfig):
     name = "cpims.api"
@@ -13,4 +19,8 @@ class ApiConfig(CpimsAppConfig):
     ]
 
     def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+
+        register_action_labels(ACTION_LABELS)
+
         from cpims.api import schema  # noqa: F401  (registers the OpenAPI auth extension)

@@ -3,6 +3,20 @@ from django.utils.translation import gettext_lazy as _
 from cpims.accounts import permissions as P
 from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
+# This app's audit actions, as the audit log and "who saw this child" show them.
+ACTION_LABELS = {
+    "institution.create": _("Added an institution"),
+    "institution.update": _("Changed an institution"),
+    "placement.admit": _("Admitted a child"),
+    "placement.admit_lookup": _("Looked up a child to admit"),
+    "placement.view": _("Opened a placement"),
+    "placement.update": _("Changed a placement"),
+    "placement.status": _("Changed a placement's status"),
+    "placement.transfer": _("Moved a child to another placement"),
+    "placement.review": _("Recorded a placement review"),
+    "placement.followup": _("Recorded a placement follow-up"),
+}
+
 
 class CareConfig(CpimsAppConfig):
     name = "cpims.care"
@@ -18,6 +32,10 @@ class CareConfig(CpimsAppConfig):
     home_counts = "cpims.care.home.home_counts"
 
     def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+
+        register_action_labels(ACTION_LABELS)
+
         from cpims.care import queries
         from cpims.cases.panels import register_case_panel
         from cpims.cases.tasks import register_task_source

@@ -132,4 +132,5 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.access_grant": _("Gave an office access to a case"),
     "case.access_revoke": _("Ended an office's access to a case"),
     "case.office_change": _("Moved a case to another office"),
+    "service.record": _("Recorded a service"),
 }

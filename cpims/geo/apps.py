@@ -3,6 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from cpims.accounts import permissions as P
 from cpims.core.hooks import CpimsAppConfig, MenuEntry
 
+# This app's audit actions, as the audit log and "who saw this child" show them.
+ACTION_LABELS = {
+    "orgunit.create": _("Added an organisation unit"),
+    "orgunit.update": _("Changed an organisation unit"),
+}
+
 
 class GeoConfig(CpimsAppConfig):
     name = "cpims.geo"
@@ -14,3 +20,8 @@ class GeoConfig(CpimsAppConfig):
         (20, "cpims.geo.reference.load_regions"),
         (40, "cpims.geo.reference.load_dcs_offices", "cpims.geo.reference.office_counts"),
     ]
+
+    def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+
+        register_action_labels(ACTION_LABELS)

@@ -9,4 +9,7 @@ MESSAGES = {
 # The audit log's labels of these actions (registered with cpims.audit.labels).
 ACTION_LABELS = {
     "case.intake_linked": _("Linked a reported concern to a case"),
+    "intake.report": _("Recorded a reported concern"),
+    "intake.view": _("Opened a reported concern"),
+    "intake.triage": _("Triaged a reported concern"),
 }

@@ -25,4 +25,5 @@ ACTION_LABELS = {
     "case.transfer_accepted": _("Accepted a transfer"),
     "case.transfer_withdrawn": _("Withdrew a transfer"),
     "case.transfer_declined": _("Declined a transfer"),
+    "consent.override": _("Sent a referral without consent"),
 }

@@ -39,6 +39,13 @@ ACTION_LABELS: dict[str, Any] = {
     "consent.withdraw": gettext_lazy("Withdrew consent"),
     "person.access_log": gettext_lazy("Looked at who saw this child"),
     "person.access_log_export": gettext_lazy("Downloaded who saw this child"),
+    "person.search": gettext_lazy("Searched for children"),
+    "person.duplicate_check": gettext_lazy("Checked for duplicate records"),
+    "person.caregiver_match": gettext_lazy("Looked for an existing caregiver"),
+    "person.photo_set": gettext_lazy("Changed the photo"),
+    "household.create": gettext_lazy("Created a household"),
+    "household.join": gettext_lazy("Added the child to a household"),
+    "household.member_add": gettext_lazy("Added a household member"),
 }
 
 _OBJECT_SOURCES: list[Callable[[Person], dict[str, list[str]]]] = []

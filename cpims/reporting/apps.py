@@ -30,6 +30,15 @@ def _person_saved(sender: Any, instance: Any, raw: bool = False, created: bool =
         queue_person(instance.pk)
 
 
+# This app's audit actions, as the audit log and "who saw this child" show them.
+ACTION_LABELS = {
+    "report.export": _("Exported a report"),
+    "report.drilldown": _("Opened the records behind a figure"),
+    "download.start": _("Requested a download"),
+    "download.file": _("Downloaded a file"),
+}
+
+
 class ReportingConfig(CpimsAppConfig):
     name = "cpims.reporting"
     label = "reporting"
@@ -40,6 +49,10 @@ class ReportingConfig(CpimsAppConfig):
     demo_loader = (50, "cpims.reporting.demo.load_demo_reporting")
 
     def connect(self) -> None:
+        from cpims.audit.labels import register_action_labels
+
+        register_action_labels(ACTION_LABELS)
+
         from cpims.cases.models import Case, CaseCategory, ServiceRecord
         from cpims.referrals.models import Referral, Transfer
         from cpims.registry.models import Person
