@@ -31,6 +31,12 @@ if PRODUCTION and DEBUG:
 
 # Demo mode: the local `make run` data set with printed demo credentials. Never in production.
 CPIMS_DEMO = env_bool("CPIMS_DEMO", False)
+# How much synthetic data `load_demo` makes (cpims/site/demo.py): "full" (a country: two counties in
+# full, two years of cases), "small" (the same shape, a few hundred records: the tests' default) or
+# "none" (only each app's handful of demo records).
+CPIMS_DEMO_SIZE = env_str("CPIMS_DEMO_SIZE", "small" if CPIMS_ENV == "test" else "full")
+if CPIMS_DEMO_SIZE not in {"full", "small", "none"}:
+    raise ImproperlyConfigured("CPIMS_DEMO_SIZE must be full, small or none.")
 if PRODUCTION and CPIMS_DEMO:
     raise ImproperlyConfigured("CPIMS_DEMO cannot be on in production.")
 
@@ -92,13 +98,23 @@ INSTALLED_APPS = [
     "cpims.care",
     "cpims.reporting",
     "cpims.returns",
+    "cpims.justice",
+    "cpims.privacy",
+    "cpims.retention",
+    "cpims.ctip",
     "cpims.integrations.dhis2",
+    "cpims.integrations.iprs",
+    "cpims.legacy",
+    "cpims.imports",
+    "cpims.offline",
     "cpims.api",
     # The application shell, last: it reads what the apps above registered (cpims.core.hooks).
     "cpims.site",
 ]
 
 MIDDLEWARE = [
+    "cpims.core.metrics.MetricsMiddleware",
+    "cpims.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +123,10 @@ MIDDLEWARE = [
     "cpims.core.middleware.RefuseNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user on every change-history row written during the request (cpims.core.history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "cpims.accounts.middleware.ScopeMemoMiddleware",
     "cpims.accounts.middleware.SessionLimitsMiddleware",
     "cpims.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -122,6 +141,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "cpims.urls"
 WSGI_APPLICATION = "cpims.wsgi.application"
 
+# No "loaders": Django then wraps the filesystem and app loaders in the cached loader, in
+# production and in development alike (each template is compiled once per process); runserver's
+# autoreloader clears that cache when a template changes, so editing a template needs no restart.
+# tests/test_template_loader.py keeps it so.
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -154,20 +177,88 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode (CPIMS_PGBOUNCER=true) a session lasts one transaction:
+    # no server-side cursors (a named cursor outlives the transaction that declared it) and no
+    # prepared statements (psycopg prepares a query after 5 runs; the next transaction may be
+    # on another server connection). Persistent connections to PgBouncer itself are fine.
+    CPIMS_PGBOUNCER = env_bool("CPIMS_PGBOUNCER", False)
+    if CPIMS_PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    # Or a pool inside each process (psycopg_pool; Django 5.1+): CPIMS_DB_POOL_MAX_SIZE > 0. A pool
+    # replaces persistent connections (CONN_MAX_AGE must be 0) and is not used behind PgBouncer.
+    _pool_max = env_int("CPIMS_DB_POOL_MAX_SIZE", 0)
+    if _pool_max > 0:
+        if CPIMS_PGBOUNCER:
+            raise ImproperlyConfigured("Use PgBouncer or CPIMS_DB_POOL_MAX_SIZE, not both.")
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("CPIMS_DB_POOL_MIN_SIZE", 2),
+            "max_size": _pool_max,
+            "timeout": env_int("CPIMS_DB_POOL_TIMEOUT_SECONDS", 10),
+        }
+# A streaming replica for report reads (cpims.core.dbrouters): the caseload facts and roll-ups
+# behind the tables, dashboards and packs are read there; writes always go to the primary, and the
+# facts catch-up runs in the worker only (the replica is read-only).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        "DISABLE_SERVER_SIDE_CURSORS": DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["cpims.core.dbrouters.ReplicaRouter"]
+CPIMS_REPLICA_MODELS = [
+    "reporting.casefact",
+    "reporting.referralfact",
+    "reporting.servicefact",
+    "reporting.transferfact",
+    "reporting.casemonth",
+    "reporting.categorymonth",
+]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The rate limits (API throttles, the public report page) count in the cache, so the cache must be
+# shared by every web process and host: Redis where REDIS_URL is set, else a table in the database
+# (created after migrate). Tests keep a per-process memory cache.
 if env_str("REDIS_URL", "") != "":
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL")}}
+elif CPIMS_ENV == "test":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cpims_cache"}}
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# Periodic tasks (dotted task path, seconds between runs), enqueued by `manage.py run_schedule`.
-CPIMS_SCHEDULE: list[tuple[str, int]] = [
+# Periodic tasks, enqueued by `manage.py run_schedule` (cpims.core.schedule): (dotted task path,
+# when), when being seconds between runs, "HH:MM" daily or "monthly D,D HH:MM", in Nairobi time.
+CPIMS_SCHEDULE: list[tuple[str, int | str]] = [
     ("cpims.reporting.tasks.refresh_facts", 5 * 60),  # fold record changes into caseload facts
-    ("cpims.returns.tasks.send_return_reminders", 24 * 60 * 60),  # overdue monthly returns
-    ("cpims.reporting.tasks.purge_old_downloads", 24 * 60 * 60),  # finished downloads expire
+    ("cpims.returns.tasks.send_return_reminders", "08:00"),  # overdue monthly returns, office hours
+    ("cpims.reporting.tasks.purge_old_downloads", "02:30"),  # finished downloads expire, at night
+    ("cpims.core.tasks.recover_stuck_tasks", 5 * 60),  # tasks a dead worker left "running"
+    ("cpims.retention.tasks.apply_retention", "03:00"),  # the retention schedule (docs/data-protection.md)
+    ("cpims.cases.jobs.end_expired_access", 60 * 60),  # record the end of expired case access
+    ("cpims.audit.tasks.maintain_partitions", "01:30"),  # the audit log's monthly partitions (PostgreSQL)
+    ("cpims.imports.tasks.expire_unimported_uploads", "02:45"),  # uploads checked, never imported
 ]
+# Bulk import (docs/imports.md): an upload checked but never imported is deleted after this many days.
+CPIMS_IMPORT_KEEP_DAYS = env_int("CPIMS_IMPORT_KEEP_DAYS", 7)
+# Audit events are kept this many months, then their month's partition is dropped (PostgreSQL,
+# partitioned audit table only); 0 keeps every month.
+CPIMS_AUDIT_KEEP_MONTHS = env_int("CPIMS_AUDIT_KEEP_MONTHS", 0)
+# A task running longer than this was left by a dead worker: re-queued (with back-off) until it
+# has had this many attempts, then failed with the reason. /readyz fails while the oldest waiting
+# task has waited longer than the lag limit, or a task is stuck.
+CPIMS_TASK_TIMEOUT_SECONDS = env_int("CPIMS_TASK_TIMEOUT_SECONDS", 30 * 60)
+CPIMS_TASK_MAX_ATTEMPTS = env_int("CPIMS_TASK_MAX_ATTEMPTS", 3)
+CPIMS_QUEUE_LAG_LIMIT_SECONDS = env_int("CPIMS_QUEUE_LAG_LIMIT_SECONDS", 10 * 60)
+# Data Protection Act 2019: a partner's access to a case lasts this long after its referral is
+# completed or the case is closed; an emergency ("break-the-glass") access lasts this many hours.
+CPIMS_PARTNER_ACCESS_GRACE_DAYS = env_int("CPIMS_PARTNER_ACCESS_GRACE_DAYS", 30)
+CPIMS_EMERGENCY_ACCESS_HOURS = env_int("CPIMS_EMERGENCY_ACCESS_HOURS", 4)
 if CPIMS_ENV == "test":
     # Tests run background work at once, in the same transaction, so they can assert its result.
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -270,8 +361,46 @@ USE_TZ = True
 # --- Static and media -------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Private objects (downloads, report packs, photos, import files; cpims/core/files.py) live in one
+# storage shared by every web process, worker and host: the filesystem under var/media (the
+# embedded default; one host, or a shared mount) or, with CPIMS_STORAGE=s3, a bucket behind the S3
+# API (MinIO, S3, moto in `make stack`). The bucket stays private: no public ACL, no static URL;
+# files reach a browser only through the scope-checked views, streamed by Django.
+CPIMS_STORAGE = env_str("CPIMS_STORAGE", "filesystem")
+if CPIMS_STORAGE not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("CPIMS_STORAGE must be filesystem or s3.")
+# How long a signed file URL (/files/<token>/) stays valid.
+CPIMS_FILE_URL_SECONDS = env_int("CPIMS_FILE_URL_SECONDS", 5 * 60)
+_default_storage: dict[str, object]
+_private_storage: dict[str, object]
+if CPIMS_STORAGE == "s3":
+    _s3 = {
+        "bucket_name": env_str("CPIMS_S3_BUCKET"),
+        "endpoint_url": env_str("CPIMS_S3_ENDPOINT_URL", "") or None,  # empty: AWS S3 itself
+        "region_name": env_str("CPIMS_S3_REGION", "us-east-1"),
+        # Without keys, boto3 looks for credentials itself (instance role, ~/.aws).
+        "access_key": env_secret("CPIMS_S3_ACCESS_KEY_ID"),
+        "secret_key": env_secret("CPIMS_S3_SECRET_ACCESS_KEY"),
+        "default_acl": None,  # the bucket's own (private) policy; never public-read
+        "querystring_auth": True,  # any URL the storage makes is signed and short-lived
+        "querystring_expire": CPIMS_FILE_URL_SECONDS,
+        "file_overwrite": False,  # a second file of the same name gets a new name, as on disk
+        "addressing_style": "path",  # MinIO and moto answer on one host name
+        "signature_version": "s3v4",
+        "max_memory_size": 8 * 1024 * 1024,  # a file streamed to a browser spools to disk past 8 MB
+    }
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "media"}}
+    _private_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**_s3, "location": "private"}}
+else:
+    _default_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": VAR_DIR / "media"},
+    }
+    # Under MEDIA_ROOT/private, read at each use.
+    _private_storage = {"BACKEND": "cpims.core.files.PrivateFileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": VAR_DIR / "media"}},
+    "default": _default_storage,
+    "private": _private_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -289,6 +418,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First: counts requests without credentials before a permission check refuses them.
+        "cpims.api.throttling.AnonymousRateLimit",
         "cpims.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -304,7 +435,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
+        "cpims.api.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {"anon": "30/minute", "user": "600/minute"},
@@ -326,18 +457,50 @@ SPECTACULAR_SETTINGS = {
         "OrgUnitKindEnum": "cpims.geo.models.OrgUnit.Kind",
         "PersonKindEnum": "cpims.registry.models.Person.Kind",
         "RelationshipKindEnum": "cpims.registry.models.Relationship.Kind",
+        "SubjectRequestKindEnum": "cpims.privacy.models.SubjectRequest.Kind",
+        "BreachNoticeKindEnum": "cpims.privacy.models.BreachNotice.Kind",
         "PersonSexEnum": "cpims.registry.models.Person.Sex",
         "PerpetratorSexEnum": "cpims.cases.models.Perpetrator.Sex",
+        "CtipAssistanceKindEnum": "cpims.ctip.models.Assistance.Kind",
+        "CtipReturnKindEnum": "cpims.ctip.models.Return.Kind",
+        "CtipTracingOutcomeEnum": "cpims.ctip.models.Tracing.Outcome",
+        "CtipFollowUpStatusEnum": "cpims.ctip.models.FollowUp.Status",
     },
 }
 
+# --- IPRS (national population register) -----------------------------------------------------
+# See docs/iprs.md. Empty URL: checks are switched off (the button says so). The secret is read
+# when a check is made (CPIMS_IPRS_SECRET or CPIMS_IPRS_SECRET_FILE), never kept in settings.
+IPRS_URL = env_str("CPIMS_IPRS_URL", "")
+if IPRS_URL and not IPRS_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("CPIMS_IPRS_URL must start with https:// (or http:// on a private network).")
+IPRS_USERNAME = env_str("CPIMS_IPRS_USERNAME", "")
+IPRS_TIMEOUT_SECONDS = env_int("CPIMS_IPRS_TIMEOUT_SECONDS", 10)
+if not 1 <= IPRS_TIMEOUT_SECONDS <= 120:
+    raise ImproperlyConfigured("CPIMS_IPRS_TIMEOUT_SECONDS must be between 1 and 120.")
+
 # --- Logging: no personal data, only events and ids -------------------------------------------
+# LOG_FORMAT=json (the production default) writes one JSON object per line for a log shipper;
+# every line carries the request id and, in the worker, the task id.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"forbidden_one_line": {"()": "cpims.core.logfilters.ForbiddenOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(task_id)s] %(message)s"},
+        "json": {
+            "()": "cpims.core.logfilters.JsonLines",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "filters": {
+        "forbidden_one_line": {"()": "cpims.core.logfilters.ForbiddenOneLine"},
+        "ids": {"()": "cpims.core.logfilters.RequestAndTaskIds"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["ids"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # django-axes logs the typed user name of every failed sign-in at WARNING; our audit log
@@ -348,7 +511,43 @@ LOGGING = {
     },
 }
 
+# --- Children in conflict with the law (cpims.justice; reasons in docs/justice.md) ----------------
+# Longest a child may be held on remand before the case is determined: an alert from the next day.
+JUSTICE_REMAND_LIMIT_DAYS = env_int("JUSTICE_REMAND_LIMIT_DAYS", 180)
+# A disposition order expiring within this many days is on the task list.
+JUSTICE_ORDER_WARNING_DAYS = env_int("JUSTICE_ORDER_WARNING_DAYS", 30)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Production sends real mail: reminders and notices written to a console nobody reads are lost.
+if (
+    PRODUCTION
+    and EMAIL_BACKEND == "django.core.mail.backends.console.EmailBackend"
+    and not env_bool("CPIMS_ALLOW_CONSOLE_EMAIL", False)
+):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND is the console in production: set an SMTP backend (EMAIL_BACKEND, EMAIL_HOST …) "
+        "or CPIMS_ALLOW_CONSOLE_EMAIL=true to accept that no e-mail leaves the server."
+    )
+# /metrics: a Prometheus scraper sends this bearer token; without one, only direct loopback requests.
+CPIMS_METRICS_TOKEN = env_secret("CPIMS_METRICS_TOKEN") or ""
+# Error reports (self-hosted Sentry or GlitchTip); off unless SENTRY_DSN is set. No personal data:
+# no request bodies, cookies, users or local variables are sent.
+SENTRY_DSN = env_secret("SENTRY_DSN") or ""
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=CPIMS_ENV,
+        send_default_pii=False,
+        include_local_variables=False,
+        max_request_body_size="never",
+        traces_sample_rate=0.0,
+    )
+# Links in e-mails point here (never at the host name a request happened to use).
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL (https://…, the address users open) is required in production.")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cpims@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

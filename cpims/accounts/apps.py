@@ -20,6 +20,18 @@ ACTION_LABELS = {
 }
 
 
+def _sign_in_gauges() -> list[tuple[str, str, float]]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cpims.audit.models import AuditEvent
+
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    failed = AuditEvent.objects.filter(at__gte=hour_ago, action__in=["auth.login_failed", "auth.lockout"]).count()
+    return [("cpims_sign_in_failures_last_hour", "Failed or locked-out sign-ins in the last hour", failed)]
+
+
 class AccountsConfig(CpimsAppConfig):
     name = "cpims.accounts"
     label = "accounts"
@@ -36,3 +48,7 @@ class AccountsConfig(CpimsAppConfig):
         from cpims.accounts import signals
 
         signals.connect()
+
+        from cpims.core.metrics import register_gauges
+
+        register_gauges(_sign_in_gauges)

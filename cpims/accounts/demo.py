@@ -55,6 +55,7 @@ DEMO_USERS = (
     DemoUser("demo.stakeholder", "Ekai", "Mdau", R.STAKEHOLDER_VIEWER, "DCS-HQ"),
     DemoUser("demo.turkana.coordinator", "Lokiru", "Mratibu", R.COUNTY_COORDINATOR, "DCS-C023"),
     DemoUser("demo.turkana.officer", "Akai", "Afisa", R.SUBCOUNTY_OFFICER, "DCS-SC125"),
+    DemoUser("demo.dpo", "Faraja", "Mlinzi", R.DATA_PROTECTION_OFFICER, "DCS-HQ"),
 )
 
 

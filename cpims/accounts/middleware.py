@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from cpims.accounts import actions, queries
+from cpims.accounts import actions, queries, scope
 from cpims.accounts.models import User
 
 # Activity is written to the session at most once a minute, not on every request.
@@ -39,6 +39,23 @@ def _with_next(url: str, request: HttpRequest, **extra: str) -> str:
     if request.method == "GET":
         params["next"] = request.get_full_path()
     return f"{url}?{urlencode(params)}" if params else url
+
+
+class ScopeMemoMiddleware:
+    """Answers each scope question about a row once per GET/HEAD request (``scope.request_memo``).
+
+    The grants themselves are read once per request already (cached on ``request.user``, a new
+    object each request). Writes are left out: an action that moves a record must not be answered
+    from before the move."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with scope.request_memo():
+            return self.get_response(request)
 
 
 class SessionLimitsMiddleware:
@@ -95,7 +112,7 @@ class TwoFactorRequiredMiddleware:
 
     # Paths open before the second factor: the pages to pass it, signing out, language, health.
     ALLOWED_NAMES = ("accounts:2fa_setup", "accounts:2fa_verify", "accounts:logout", "accounts:login")
-    _ALLOWED_PREFIXES = ("/i18n/", "/healthz")
+    _ALLOWED_PREFIXES = ("/i18n/", "/healthz", "/livez", "/readyz")
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

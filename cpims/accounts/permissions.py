@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ORGUNIT_VIEW = "orgunit.view"
 ORGUNIT_MANAGE = "orgunit.manage"
@@ -27,6 +32,7 @@ CASE_VIEW_SENSITIVE = "case.view_sensitive"
 CASE_TRANSFER = "case.transfer"
 CASE_REFER = "case.refer"
 CONSENT_OVERRIDE = "consent.override"
+CASE_EMERGENCY_ACCESS = "case.emergency_access"
 INTAKE_TRIAGE = "intake.triage"
 INTAKE_SUBMIT = "intake.submit"
 SERVICE_RECORD = "service.record"
@@ -39,8 +45,13 @@ REPORT_VIEW = "report.view"
 REPORT_VIEW_AGGREGATE = "report.view_aggregate"
 REPORT_EXPORT = "report.export_xlsx"
 DHIS2_PUSH = "dhis2.push"
+PRIVACY_REQUESTS = "privacy.requests"
+PRIVACY_BREACHES = "privacy.breaches"
+RETENTION_MANAGE = "retention.manage"
+DATA_IMPORT = "data.import"
+TASK_MANAGE = "task.manage"
 
-ALL: dict[str, str] = {
+ALL: dict[str, StrOrPromise] = {
     ORGUNIT_VIEW: _("See organisation units"),
     ORGUNIT_MANAGE: _("Create and edit organisation units"),
     USER_VIEW: _("See user accounts"),
@@ -63,6 +74,7 @@ ALL: dict[str, str] = {
     CASE_TRANSFER: _("Transfer and accept cases"),
     CASE_REFER: _("Refer cases"),
     CONSENT_OVERRIDE: _("Refer without recorded consent"),
+    CASE_EMERGENCY_ACCESS: _("Open a case outside one's scope in an emergency, with a reason (time-boxed)"),
     INTAKE_TRIAGE: _("Triage reported concerns"),
     INTAKE_SUBMIT: _("Submit concerns from a partner system (helpline 116)"),
     SERVICE_RECORD: _("Record services given to a child"),
@@ -75,6 +87,11 @@ ALL: dict[str, str] = {
     REPORT_VIEW_AGGREGATE: _("See aggregate reports"),
     REPORT_EXPORT: _("Export reports and lists"),
     DHIS2_PUSH: _("Push aggregate data to DHIS2"),
+    PRIVACY_REQUESTS: _("Handle data subjects' access and correction requests"),
+    PRIVACY_BREACHES: _("Keep the register of personal data breaches"),
+    RETENTION_MANAGE: _("Manage the retention schedule, legal holds and retention runs"),
+    DATA_IMPORT: _("Import records in bulk from Excel or CSV files (within one's other permissions and scope)"),
+    TASK_MANAGE: _("See the background task queue and retry failed tasks"),
 }
 
 # Permissions that never reveal an identified child; a role holding only these needs no 2FA.

@@ -20,6 +20,7 @@ PARTNER_CASEWORKER = "partner_caseworker"
 INSTITUTION_MANAGER = "institution_manager"
 STAKEHOLDER_VIEWER = "stakeholder_viewer"
 INTAKE_SYSTEM = "intake_system"
+DATA_PROTECTION_OFFICER = "data_protection_officer"
 
 _CASEWORK = [
     P.ORGUNIT_VIEW,
@@ -55,6 +56,10 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.USER_GRANT_ANY_ROLE,
             P.AUDIT_VIEW,
             P.API_TOKEN_MANAGE,
+            P.RETENTION_MANAGE,
+            # The national data manager: bulk imports of org units and accounts (cpims/imports).
+            P.DATA_IMPORT,
+            P.TASK_MANAGE,
         ),
         "DCS ICT: users, roles, organisation units and code lists. Sees no child records.",
     ),
@@ -100,6 +105,7 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             # (audited as an override). They also receive referrals, supervise placements and submit the county's
             # quarterly return; holding these also lets them grant every field role in the county.
             P.CONSENT_OVERRIDE,
+            P.CASE_EMERGENCY_ACCESS,
             P.REFERRAL_RECEIVE,
             P.PLACEMENT_VIEW,
             P.PLACEMENT_MANAGE,
@@ -108,6 +114,8 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.REPORT_VIEW,
             P.REPORT_VIEW_AGGREGATE,
             P.REPORT_EXPORT,
+            # The county's data manager: bulk imports into the county only (cpims/imports).
+            P.DATA_IMPORT,
         ),
         "Supervises the county's sub-counties: approvals, returns, county dashboards, AAC pack.",
     ),
@@ -122,6 +130,8 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.CASE_VIEW_SENSITIVE,
             P.CASE_TRANSFER,
             P.CASE_REFER,
+            # Break-the-glass: time-boxed, with a reason, the supervisor told (docs/data-protection.md).
+            P.CASE_EMERGENCY_ACCESS,
             P.INTAKE_TRIAGE,
             P.REFERRAL_RECEIVE,
             P.PLACEMENT_VIEW,
@@ -130,6 +140,8 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
             P.REPORT_VIEW,
             P.REPORT_VIEW_AGGREGATE,
             P.REPORT_EXPORT,
+            # Imports the sub-county's DCS Excel caseload tool rows and CCI resident lists (cpims/imports).
+            P.DATA_IMPORT,
         ),
         "Registers children, runs cases, records services, refers, submits the monthly return.",
     ),
@@ -189,6 +201,23 @@ DEFAULT_ROLES: tuple[RoleDef, ...] = (
         (P.INTAKE_SUBMIT,),
         "An account for a partner system such as the Child Helpline 116: submits concerns through the"
         " intake API with its own token, and sees nothing.",
+    ),
+    RoleDef(
+        DATA_PROTECTION_OFFICER,
+        gettext_noop("Data protection officer"),
+        Role.Scope.NATIONAL,
+        (
+            P.ORGUNIT_VIEW,
+            P.CHILD_VIEW,
+            P.CHILD_ACCESS_LOG,
+            P.CASE_VIEW,
+            P.CASE_VIEW_SENSITIVE,
+            P.PLACEMENT_VIEW,
+            P.AUDIT_VIEW,
+            P.PRIVACY_REQUESTS,
+            P.PRIVACY_BREACHES,
+        ),
+        "Data Protection Act 2019: subject access and correction requests, the breach register.",
     ),
 )
 

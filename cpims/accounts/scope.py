@@ -16,13 +16,15 @@ Scoped models declare where their scope lives with a ``ScopeFields`` class attri
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.http import Http404
 
 from cpims.core.scoping import ScopeFields
@@ -34,6 +36,21 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=models.Model)
 
 _CACHE_ATTR = "_cpims_grants"
+
+# Per-request answers of ``can``: {(user id, model label, pk): {permission: held}}.
+# Set only while a safe (GET/HEAD) request runs (``request_memo``, from the middleware), so a
+# write never reads an answer computed before it changed the row, and nothing outlives a request.
+_MEMO: ContextVar[dict[tuple[Any, str, Any], dict[str, bool]] | None] = ContextVar("cpims_scope_memo", default=None)
+
+
+@contextmanager
+def request_memo() -> Iterator[None]:
+    """Remember ``can`` answers until the block ends (one request)."""
+    token = _MEMO.set({})
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
 
 
 @dataclass(frozen=True)
@@ -170,8 +187,72 @@ def restrict(user: AnyUser, queryset: QuerySet[M], perm: str) -> QuerySet[M]:
 
 
 def can(user: AnyUser, perm: str, obj: models.Model) -> bool:
-    """True if ``obj`` lies within a grant of ``user`` that carries ``perm``."""
+    """True if ``obj`` lies within a grant of ``user`` that carries ``perm``.
+
+    Inside ``request_memo`` each answer is remembered for the rest of the request, so a page and
+    the panels other apps add to it ask the database once per row and permission; ``prime`` asks
+    for several permissions in one query."""
+    memo = _memo_for(user, obj)
+    if memo is None:
+        return _can_query(user, perm, obj)
+    if perm not in memo:
+        memo[perm] = _can_query(user, perm, obj)
+    return memo[perm]
+
+
+def prime(user: AnyUser, obj: models.Model, perms: Iterable[str]) -> dict[str, bool]:
+    """Answer ``can(user, perm, obj)`` for each of ``perms`` in one query (remembered inside
+    ``request_memo``): a page that will ask about several permissions over one row asks here first."""
+    memo = _memo_for(user, obj)
+    wanted = sorted(set(perms))
+    missing = [p for p in wanted if memo is None or p not in memo]
+    answers = perms_over(user, obj, missing) if missing else {}
+    if memo is not None:
+        memo.update(answers)
+        return {p: memo[p] for p in wanted}
+    return answers
+
+
+def _memo_for(user: AnyUser, obj: models.Model) -> dict[str, bool] | None:
+    memo = _MEMO.get()
+    if memo is None or obj.pk is None:
+        return None
+    return memo.setdefault((getattr(user, "pk", None), obj._meta.label, obj.pk), {})
+
+
+def _can_query(user: AnyUser, perm: str, obj: models.Model) -> bool:
     return restrict(user, type(obj)._default_manager.filter(pk=obj.pk), perm).exists()
+
+
+def perms_over(user: AnyUser, obj: models.Model, perms: Iterable[str]) -> dict[str, bool]:
+    """For each of ``perms``, whether ``obj`` lies within a grant of ``user`` carrying it: one
+    query, one boolean column per permission whose scope is neither nothing nor everything."""
+    model = type(obj)
+    base = model._default_manager.filter(pk=obj.pk)
+    fields: ScopeFields = model.scope_fields  # type: ignore[attr-defined]
+    answers: dict[str, bool] = {}
+    everywhere: list[str] = []
+    columns: dict[str, tuple[str, Q]] = {}
+    for i, perm in enumerate(sorted(set(perms))):
+        q = visible_q(user, model, perm)
+        if q is None:
+            answers[perm] = False
+        elif not q:
+            everywhere.append(perm)
+        else:
+            if fields.multi:
+                q = Q(pk__in=model._default_manager.filter(q).values("pk"))
+            columns[f"p{i}"] = (perm, q)
+    row = (
+        base.annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, (_, q) in columns.items()})
+        .values("pk", *columns)
+        .first()
+    )
+    for perm in everywhere:
+        answers[perm] = row is not None
+    for name, (perm, _) in columns.items():
+        answers[perm] = bool(row and row[name])
+    return answers
 
 
 def get_for(

@@ -18,3 +18,16 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": _("An API token issued by a CPIMS administrator: Authorization: Bearer cpims_…"),
         }
+
+
+class AnonymousRateLimitScheme(OpenApiAuthenticationExtension):
+    """``AnonymousRateLimit`` authenticates nobody (it only counts anonymous requests): no scheme."""
+
+    target_class = "cpims.api.throttling.AnonymousRateLimit"
+    name: list[str] = []
+
+    def get_security_requirement(self, auto_schema: Any) -> Any:
+        return None  # drf-spectacular reads None as "no requirement"; its stubs do not say so
+
+    def get_security_definition(self, auto_schema: Any) -> list[Any]:
+        return []

@@ -12,15 +12,23 @@ from cpims.api import views
 from cpims.api.api import ApiTokenViewSet
 from cpims.audit.api import AuditEventViewSet
 from cpims.care import api as care_api
-from cpims.cases.api import CaseViewSet, ServiceRecordViewSet
-from cpims.core.api import CodeListViewSet
+from cpims.cases.api import CaseViewSet, EmergencyAccessViewSet, ServiceRecordViewSet
+from cpims.core.api import CodeListViewSet, PrivateFileView
 from cpims.court.api import CourtOrderViewSet, CourtSessionViewSet, SummonsViewSet
+from cpims.ctip import api as ctip_api
 from cpims.geo.api import AreaViewSet, OrgUnitViewSet
+from cpims.imports import api as imports_api
 from cpims.intake.api import IntakeReportCreateView
 from cpims.integrations.dhis2 import api as dhis2_api
+from cpims.integrations.iprs import api as iprs_api
+from cpims.justice import api as justice_api
+from cpims.legacy import api as legacy_api
+from cpims.offline import api as offline_api
+from cpims.privacy.api import BreachViewSet, SubjectRequestViewSet
 from cpims.referrals.api import ReferralViewSet, TransferViewSet
 from cpims.registry.api import ChildViewSet
 from cpims.reporting import api as reporting_api
+from cpims.retention import api as retention_api
 from cpims.returns import api as returns_api
 
 app_name = "api"
@@ -37,14 +45,29 @@ router.register("audit-events", AuditEventViewSet, basename="auditevent")
 router.register("children", ChildViewSet, basename="child")
 router.register("cases", CaseViewSet, basename="case")
 router.register("services", ServiceRecordViewSet, basename="servicerecord")
+router.register("emergency-access", EmergencyAccessViewSet, basename="emergencyaccess")
 router.register("referrals", ReferralViewSet, basename="referral")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("court-sessions", CourtSessionViewSet, basename="courtsession")
 router.register("court-orders", CourtOrderViewSet, basename="courtorder")
 router.register("summonses", SummonsViewSet, basename="summons")
+router.register("subject-requests", SubjectRequestViewSet, basename="subjectrequest")
+router.register("breaches", BreachViewSet, basename="breach")
 
 # Apps from the care and reporting issues register their own viewsets and plain API views.
-APP_APIS = (care_api, reporting_api, returns_api, dhis2_api)
+APP_APIS = (
+    care_api,
+    reporting_api,
+    returns_api,
+    dhis2_api,
+    retention_api,
+    justice_api,
+    iprs_api,
+    ctip_api,
+    legacy_api,
+    imports_api,
+    offline_api,
+)
 for _app_api in APP_APIS:
     _app_api.register_routes(router)
 
@@ -54,6 +77,7 @@ for _app_api in APP_APIS:
 urlpatterns = [
     path("me/", MeView.as_view(), name="me"),
     path("intake/", IntakeReportCreateView.as_view(), name="intake-create"),
+    path("files/<str:token>/", PrivateFileView.as_view(), name="files-fetch"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.docs, name="docs"),
     path("tokens/", views.token_list, name="token_list"),

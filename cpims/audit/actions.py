@@ -10,6 +10,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from cpims.audit.models import AuditEvent
+from cpims.core import context
 
 if TYPE_CHECKING:
     from cpims.accounts.types import AnyUser
@@ -85,6 +86,7 @@ def audit_record(
         object_label=object_label[:200],
         ip=client_ip(request),
         details=details or {},
+        request_id=context.request_id() or (f"task:{context.task_id()}" if context.task_id() else ""),
     )
 
 
@@ -150,3 +152,35 @@ def audit_export_record(
         request=request,
         details={"format": "csv", "rows": rows, "filters": _filters_for_details(filters)},
     )
+
+
+def audit_record_many(
+    *,
+    actor: AnyUser | None,
+    action: str,
+    objects: list[tuple[models.Model, str]],
+    request: HttpRequest | None = None,
+    details: dict[str, Any] | None = None,
+) -> int:
+    """Append one audit event per ``(object, label)`` in one INSERT (the children a search showed:
+    "who saw this child" lists each hit). Labels and details must not hold personal data."""
+    if not objects:
+        return 0
+    real_actor = actor if actor is not None and actor.is_authenticated else None
+    username = real_actor.get_username() if real_actor else ""
+    ip = client_ip(request)
+    rows = [
+        AuditEvent(
+            actor=real_actor,
+            actor_username=username,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(getattr(obj, "public_id", None) or obj.pk),
+            object_label=label[:200],
+            ip=ip,
+            details=details or {},
+        )
+        for obj, label in objects
+    ]
+    AuditEvent.objects.bulk_create(rows)
+    return len(rows)

@@ -40,6 +40,8 @@ class AuditEvent(models.Model):
     object_label = models.CharField(_("object"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # The request (or background task) that wrote it, as in the log lines (cpims.core.context).
+    request_id = models.CharField(_("request id"), max_length=80, blank=True)
 
     class Meta:
         verbose_name = _("audit event")

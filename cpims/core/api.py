@@ -8,11 +8,15 @@ order. Retired codes are included with ``is_active: false`` so old records stay 
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
+from django.http import FileResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
+from cpims.core import files
 from cpims.core.models import Code, CodeList
 
 
@@ -62,3 +66,20 @@ class CodeListViewSet(viewsets.ReadOnlyModelViewSet):
         if self.request.query_params.get("active_only", "").lower() in ("1", "true", "yes"):
             codes = codes.filter(is_active=True)
         return CodeList.objects.prefetch_related(Prefetch("codes", queryset=codes)).order_by("name")
+
+
+class PrivateFileView(APIView):
+    """A signed file link for API clients (cpims.core.files), with their token or session."""
+
+    @extend_schema(
+        operation_id="files_fetch",
+        summary=_("Fetch a private file through a signed link"),
+        description=_(
+            "Streams the file a signed link names, to the user it was made for, after the scope "
+            "check. An expired link is refused (403); a link made for someone else, an altered "
+            "link or a file outside your scope is 404."
+        ),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 403: None, 404: None},
+    )
+    def get(self, request: Request, token: str) -> FileResponse:
+        return files.stream(files.resolve_signed(request.user, token, request=request))

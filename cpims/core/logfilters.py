@@ -1,5 +1,8 @@
 """Logging filters named in settings.LOGGING.
 
+``RequestAndTaskIds`` (on the console handler): adds the request id and the task id of the work
+being done (cpims.core.context) to every record, so one request's or task's lines can be found.
+
 ``ForbiddenOneLine`` (on the ``django.request`` logger): Django logs a raised PermissionDenied as
 "Forbidden (Permission denied)" with the whole traceback. A 403 is an expected answer of the
 scope rules, not an error, and a traceback per refusal floods the log, so every 403 record is
@@ -10,6 +13,11 @@ traceback.
 from __future__ import annotations
 
 import logging
+from typing import Any
+
+from pythonjsonlogger.json import JsonFormatter
+
+from cpims.core import context
 
 
 def _escaped(text: str) -> str:
@@ -30,3 +38,21 @@ class ForbiddenOneLine(logging.Filter):
         record.exc_text = None
         record.stack_info = None
         return True
+
+
+class RequestAndTaskIds(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = context.request_id() or "-"
+        record.task_id = context.task_id() or "-"
+        return True
+
+
+class JsonLines(JsonFormatter):
+    """One JSON object per record with these keys only. Django attaches the request to its log
+    records, and its text holds the query string (a searched name); extra attributes are therefore
+    dropped, not serialised."""
+
+    KEEP = frozenset({"time", "level", "logger", "message", "request_id", "task_id", "exc_info"})
+
+    def process_log_record(self, log_data: dict[str, Any]) -> dict[str, Any]:
+        return {key: value for key, value in log_data.items() if key in self.KEEP}

@@ -7,6 +7,23 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.utils.translation import gettext as _
 from django.views.defaults import bad_request
 
+from cpims.core import context
+
+
+class RequestIdMiddleware:
+    """Every request gets an id (the proxy's X-Request-ID or a new one), carried into its log lines,
+    its audit events and the tasks it enqueues, and sent back in the response's X-Request-ID."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        rid = context.new_request_id(request.headers.get("X-Request-ID"))
+        context.bind(request=rid, task="")
+        response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        return response
+
 
 class NoStoreMiddleware:
     """Pages may show personal data: no browser or proxy may keep a copy (static files excepted)."""

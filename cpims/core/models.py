@@ -73,3 +73,20 @@ class Code(models.Model):
         if label_sw and (get_language() or "").startswith("sw"):
             return label_sw
         return label
+
+
+class ScheduledRun(models.Model):
+    """One run of a periodic job at one slot of its schedule. The unique (job, slot) pair is the
+    lock: however many schedulers run, the first to insert the row enqueues the job, the others
+    find it taken."""
+
+    job = models.CharField(max_length=200)
+    slot = models.DateTimeField()
+    enqueued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="core_scheduled_run_once")]
+        indexes = [models.Index(fields=["slot"])]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M}"

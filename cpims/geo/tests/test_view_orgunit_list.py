@@ -48,7 +48,7 @@ def test_search_and_filters(client: Client, cast: Any, login: Any) -> None:
     assert {u.code for u in response.context["page"].paginator.object_list} >= {"DCS-C047", "DCS-C040"}
     response = client.get(URL, {"kind": "county_office", "county": "023"})
     assert [u.code for u in response.context["page"].object_list] == ["DCS-C023"]
-    response = client.get(URL, {"kind": "ngo"})
+    response = client.get(URL, {"kind": "ngo", "q": "test"})
     assert [u.code for u in response.context["page"].object_list] == ["NGO-TEST-1"]
     content = response.content.decode()
     assert "Test Children NGO" in content and reverse("geo:orgunit_edit", args=[cast.nairobi_ngo.public_id]) in content

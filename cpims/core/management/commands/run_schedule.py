@@ -1,4 +1,5 @@
-"""Enqueue periodic tasks when due (see cpims.core.schedule); runs until stopped."""
+"""Enqueue periodic tasks when due (see cpims.core.schedule); runs until stopped. Several may run
+(one per host): each slot of each job is enqueued once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     help = "Enqueue the periodic background tasks of settings.CPIMS_SCHEDULE when they fall due."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--once", action="store_true", help="enqueue every task once and stop")
+        parser.add_argument("--once", action="store_true", help="enqueue the jobs whose slot is free, then stop")
         parser.add_argument("--interval", type=int, default=30, help="seconds between checks")
 
     def handle(self, *args: Any, **options: Any) -> None:
