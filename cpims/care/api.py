@@ -36,7 +36,7 @@ from cpims.care.models import (
     Placement,
 )
 from cpims.cases import queries as case_queries
-from cpims.core.drf import CodeField, code_ref, public_id_ref, validated, version_field
+from cpims.core.drf import CodeField, code_ref, expected_version, public_id_ref, validated, version_field
 from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 
@@ -122,7 +122,9 @@ class StatusChangeSerializer(serializers.Serializer):
     follow_up_due = serializers.DateField(required=False, allow_null=True, default=None)
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     version = version_field(
-        required=False, allow_null=True, default=None, help_text=_("The version you read; a stale value is refused.")
+        required=False,
+        allow_null=True,
+        help_text=_("The version you read (or send it as If-Match); a missing or stale value is refused."),
     )
 
 
@@ -130,7 +132,11 @@ class TransferSerializer(serializers.Serializer):
     to_institution = UnitField(OrgUnit.INSTITUTION_KINDS, help_text=_("Institution (public id)."))
     on = serializers.DateField()
     notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    version = version_field(required=False, allow_null=True, default=None)
+    version = version_field(
+        required=False,
+        allow_null=True,
+        help_text=_("The version you read (or send it as If-Match); a missing or stale value is refused."),
+    )
 
 
 STATUS_PARAM = OpenApiParameter(
@@ -212,8 +218,9 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     def change_status(self, request: AuthenticatedApiRequest, public_id: Any = None) -> Response:
         placement = self.get_object()
         d = validated(StatusChangeSerializer, request)
+        version = expected_version(request, d)
         placement = actions.placement_status_change(
-            actor=request.user, placement=placement, expected_version=d.pop("version"), request=request._request, **d
+            actor=request.user, placement=placement, expected_version=version, request=request._request, **d
         )
         return self._written(placement)
 
@@ -226,8 +233,9 @@ class PlacementViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.Retriev
     def transfer(self, request: AuthenticatedApiRequest, public_id: Any = None) -> Response:
         placement = self.get_object()
         d = validated(TransferSerializer, request)
+        version = expected_version(request, d)
         nxt = actions.placement_transfer(
-            actor=request.user, placement=placement, expected_version=d.pop("version"), request=request._request, **d
+            actor=request.user, placement=placement, expected_version=version, request=request._request, **d
         )
         return Response(PlacementSerializer(nxt).data, status=status.HTTP_201_CREATED)
 

@@ -43,7 +43,7 @@ class CareConfig(CpimsAppConfig):
         from cpims.registry.queries import register_timeline_provider
 
         # Reviews due, orders expiring, escaped children, follow-ups and over-capacity on the task list.
-        register_task_source(queries.care_tasks)
+        register_task_source(queries.care_tasks, mine=queries.my_care_tasks)
         # The care section of the case page, and the child's placements on the profile timeline.
         register_case_panel(queries.case_page_panel)
         register_timeline_provider(queries.child_timeline)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cpims.accounts import permissions as P
 from cpims.accounts.scope import Grants
@@ -278,6 +279,9 @@ class Placement(BaseModel):
         org_unit="institution", county="county", sub_county="sub_county", owner="created_by", extra=placement_extra_q
     )
 
+    # Change history (what the record said on a given date), with the acting user.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
@@ -291,6 +295,8 @@ class Placement(BaseModel):
             models.Index(fields=["office", "ended_on"], name="placement_office_ended"),
             models.Index(fields=["order_expires_on"], name="placement_order_expires"),
             models.Index(fields=["status"], name="placement_status"),
+            # The "my tasks" view: the active placements a user made.
+            models.Index(fields=["created_by"], condition=Q(ended_on__isnull=True), name="placement_active_by"),
         ]
         constraints = [
             # One active placement per child: the database refuses a second one whatever the code does.
@@ -380,7 +386,15 @@ class Review(BaseModel):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         ordering = ["placement", "due_on", "id"]
-        indexes = [models.Index(fields=["held_on", "due_on"], name="carereview_pending_due")]
+        indexes = [
+            models.Index(fields=["held_on", "due_on"], name="carereview_pending_due"),
+            # The "my tasks" view: the pending reviews a user recorded.
+            models.Index(
+                fields=["recorded_by", "due_on"],
+                condition=Q(held_on__isnull=True, ended_on__isnull=True),
+                name="carereview_pending_by",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__isnull=False) | Q(held_on__isnull=False), name="carereview_due_or_held"
@@ -414,7 +428,15 @@ class FollowUp(BaseModel):
         verbose_name = _("post-discharge follow-up")
         verbose_name_plural = _("post-discharge follow-ups")
         ordering = ["placement", "visited_on", "due_on", "id"]
-        indexes = [models.Index(fields=["visited_on", "due_on"], name="carefollowup_pending_due")]
+        indexes = [
+            models.Index(fields=["visited_on", "due_on"], name="carefollowup_pending_due"),
+            # The "my tasks" view: the pending follow-up visits a user recorded.
+            models.Index(
+                fields=["recorded_by", "due_on"],
+                condition=Q(visited_on__isnull=True, ended_on__isnull=True),
+                name="carefollowup_pending_by",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_on__isnull=False) | Q(visited_on__isnull=False), name="carefollowup_due_or_visited"

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
@@ -166,11 +166,11 @@ def lookups_exhausted(user: User) -> bool:
     return failed.count() >= LOOKUP_ATTEMPTS
 
 
-def child_placement_ids(person: Any) -> dict[str, list[str]]:
-    """For "who saw this child": the child's placements (their views and changes), one query."""
-    return {
-        "care.placement": [str(i) for i in Placement.objects.filter(child=person).values_list("public_id", flat=True)]
-    }
+def child_placement_ids(person: Any, viewer: Any) -> dict[str, list[str]]:
+    """For "who saw this child": the child's placements ``viewer`` may see (their views and
+    changes), one query."""
+    placements = placements_visible_to(viewer).filter(child=person)
+    return {"care.placement": [str(i) for i in placements.values_list("public_id", flat=True)]}
 
 
 # --- institutions -------------------------------------------------------------------------------
@@ -618,19 +618,52 @@ def care_tasks(user: User) -> list[Task]:
     today = timezone.localdate()
     horizon = today + dt.timedelta(days=TASK_HORIZON_DAYS)
     managed = placements_visible_to(user, P.PLACEMENT_MANAGE)
+    reviews = Review.objects.filter(placement__in=managed.filter(ended_on__isnull=True))
+    followups = FollowUp.objects.filter(placement__in=managed)
     return [
-        *_review_tasks(user, managed, today, horizon),
+        *_review_tasks(user, reviews, today, horizon),
         *_order_tasks(user, managed, today, horizon),
         *_escaped_tasks(user, managed),
-        *_followup_tasks(user, managed, horizon),
+        *_followup_tasks(user, followups, horizon),
         *_capacity_tasks(user),
     ]
 
 
-def _review_tasks(user: User, managed: QuerySet[Placement], today: dt.date, horizon: dt.date) -> list[Task]:
+def my_care_tasks(user: User) -> list[Task]:
+    """``care_tasks`` for the "my tasks" view: the reviews and follow-ups the user recorded and the
+    placements the user made, read from the user's own rows (partial indexes
+    ``carereview_pending_by``, ``carefollowup_pending_by``, ``placement_active_by``), each checked
+    against the scope by its placement's primary key (an EXISTS), instead of every placement of
+    the user's area. Over-capacity institutions are everyone's task: the same as ``care_tasks``."""
+    if not scope.has_perm(user, P.PLACEMENT_MANAGE):
+        return []
+    today = timezone.localdate()
+    horizon = today + dt.timedelta(days=TASK_HORIZON_DAYS)
+    in_scope = placements_visible_to(user, P.PLACEMENT_MANAGE).filter(pk=OuterRef("placement_id"))
+    own_placements = Placement.objects.filter(created_by=user, ended_on__isnull=True).values("pk")
+    reviews = Review.objects.filter(placement__ended_on__isnull=True).filter(
+        Q(recorded_by=user, held_on__isnull=True, ended_on__isnull=True) | Q(placement__in=own_placements)
+    )
+    followups = FollowUp.objects.filter(
+        Q(recorded_by=user, visited_on__isnull=True, ended_on__isnull=True)
+        | Q(placement__in=Placement.objects.filter(created_by=user).values("pk"))
+    )
+    mine = Placement.objects.filter(created_by=user, ended_on__isnull=True).filter(
+        Exists(placements_visible_to(user, P.PLACEMENT_MANAGE).filter(pk=OuterRef("pk")))
+    )
+    out = [
+        *_review_tasks(user, reviews.filter(Exists(in_scope)), today, horizon),
+        *_order_tasks(user, mine, today, horizon),
+        *_escaped_tasks(user, mine),
+        *_followup_tasks(user, followups.filter(Exists(in_scope)), horizon),
+        *_capacity_tasks(user),
+    ]
+    return [t for t in out if t.mine]
+
+
+def _review_tasks(user: User, rows: QuerySet[Review], today: dt.date, horizon: dt.date) -> list[Task]:
     reviews = (
-        Review.objects.filter(
-            placement__in=managed.filter(ended_on__isnull=True),
+        rows.filter(
             held_on__isnull=True,
             ended_on__isnull=True,
             due_on__lte=horizon,
@@ -699,11 +732,9 @@ def _escaped_tasks(user: User, managed: QuerySet[Placement]) -> list[Task]:
     ]
 
 
-def _followup_tasks(user: User, managed: QuerySet[Placement], horizon: dt.date) -> list[Task]:
+def _followup_tasks(user: User, rows: QuerySet[FollowUp], horizon: dt.date) -> list[Task]:
     followups = (
-        FollowUp.objects.filter(
-            placement__in=managed, visited_on__isnull=True, ended_on__isnull=True, due_on__lte=horizon
-        )
+        rows.filter(visited_on__isnull=True, ended_on__isnull=True, due_on__lte=horizon)
         .select_related("placement__child", "placement__case")
         .order_by("due_on", "id")[:TASK_LIMIT]
     )

@@ -8,21 +8,25 @@ To register in cpims/api/urls.py::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
+from cpims.accounts import scope
 from cpims.accounts.drf import ScopedViewSetMixin
 from cpims.accounts.types import AuthenticatedApiRequest
+from cpims.audit.actions import audit_record
 from cpims.cases import actions, queries, workflow
-from cpims.cases.models import Case, CaseCategory, Perpetrator, ServiceRecord
-from cpims.core.drf import CodeField, code_ref, public_id_ref, validated, version_field
+from cpims.cases.models import Case, CaseAccess, CaseCategory, Perpetrator, ServiceRecord
+from cpims.core.drf import CodeField, code_ref, etag, expected_version, public_id_ref, validated, version_field
 from cpims.core.formviews import pick
 from cpims.core.models import Code
 from cpims.geo.models import Area, OrgUnit
@@ -90,6 +94,22 @@ class PerpetratorOutSerializer(serializers.Serializer):
     age = serializers.IntegerField(read_only=True, allow_null=True)
 
 
+class CaseAccessSerializer(serializers.Serializer):
+    """A grant in force on the case: who has access and why (Data Protection Act 2019)."""
+
+    public_id = serializers.UUIDField(read_only=True)
+    org_unit = serializers.UUIDField(source="org_unit.public_id", read_only=True)
+    org_unit_name = serializers.CharField(source="org_unit.name", read_only=True)
+    user = serializers.CharField(
+        source="user.username", read_only=True, allow_null=True, default=None, help_text=_("Emergency access only.")
+    )
+    reason = serializers.CharField(read_only=True)
+    basis = serializers.ChoiceField(choices=CaseAccess.Basis.choices, read_only=True)
+    consent = serializers.UUIDField(source="consent.public_id", read_only=True, allow_null=True, default=None)
+    granted_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
 class CaseSerializer(serializers.ModelSerializer):
     child = public_id_ref()
     office = public_id_ref()
@@ -101,6 +121,7 @@ class CaseSerializer(serializers.ModelSerializer):
     # viewer); the sensitive fields (Case.SENSITIVE_FIELDS) stay out of the API.
     perpetrators = PerpetratorOutSerializer(many=True, read_only=True)
     event_ward = code_ref()
+    access = CaseAccessSerializer(many=True, read_only=True, source="access_in_force")
 
     class Meta:
         model = Case
@@ -122,6 +143,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "event_ward",
             "categories",
             "perpetrators",
+            "access",
             "created_at",
             "updated_at",
         ]
@@ -161,11 +183,18 @@ class CaseCreateSerializer(CaseWriteSerializer):
 
 
 class CaseUpdateSerializer(CaseWriteSerializer):
-    version = version_field(help_text=_("The version read; a stale version is refused."))
+    version = version_field(
+        required=False,
+        help_text=_("The version read (or send it as If-Match); a missing or stale version is refused."),
+    )
 
 
 class TransitionSerializer(serializers.Serializer):
-    version = version_field(required=False, allow_null=True)
+    version = version_field(
+        required=False,
+        allow_null=True,
+        help_text=_("The version read (or send it as If-Match); a missing or stale version is refused."),
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     outcome = CodeField("closure_outcome_id", required=False, allow_null=True)
@@ -217,6 +246,13 @@ class CaseViewSet(
             .prefetch_related(
                 Prefetch("categories", queryset=_category_qs()),
                 Prefetch("perpetrators", queryset=Perpetrator.objects.select_related("relationship").order_by("id")),
+                Prefetch(
+                    "access",
+                    queryset=CaseAccess.objects.active()
+                    .select_related("org_unit", "user", "consent")
+                    .order_by("granted_at", "id"),
+                    to_attr="access_in_force",
+                ),
             )
             .order_by("-reported_on", "-id")
         )
@@ -243,9 +279,9 @@ class CaseViewSet(
         return super().list(request, *args, **kwargs)
 
     def retrieve(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
-        case = self.get_object()
+        case = cast(Case, self.get_object())
         queries.audit_view(request.user, case, request=request, via="api")
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(case).data, headers={"ETag": etag(case.version)})
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
     def create(self, request: AuthenticatedApiRequest, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
@@ -271,9 +307,8 @@ class CaseViewSet(
         d = validated(CaseUpdateSerializer, request, partial=True)
         if "categories" in d:
             d["categories"] = _categories(d["categories"])
-        actions.case_update(
-            actor=request.user, case=case, expected_version=d.pop("version", None), request=request, **d
-        )
+        version = expected_version(request, d)
+        actions.case_update(actor=request.user, case=case, expected_version=version, request=request, **d)
         return Response(CaseSerializer(self.get_base_queryset().get(pk=case.pk)).data)
 
     @extend_schema(exclude=True)
@@ -284,7 +319,8 @@ class CaseViewSet(
         case = self.get_object()
         d = validated(TransitionSerializer, request)
         common: dict[str, Any]  # mixed values: a precise dict type would refuse every ``**common``
-        common = {"actor": request.user, "case": case, "expected_version": d.get("version"), "request": request}
+        version = expected_version(request, d)
+        common = {"actor": request.user, "case": case, "expected_version": version, "request": request}
         if name == "start_assessment":
             actions.case_assessment_start(**common)
         elif name == "complete_assessment":
@@ -425,3 +461,46 @@ class ServiceRecordViewSet(
             **pick(d, "service", "given_on", "provider", "notes"),
         )
         return Response(ServiceRecordSerializer(self.get_base_queryset().get(pk=record.pk)).data, status=201)
+
+
+class EmergencyAccessRequestSerializer(serializers.Serializer):
+    case_number = serializers.CharField(max_length=60)
+    reason = serializers.CharField(max_length=300, help_text=_("Why the case must be opened now."))
+
+
+class EmergencyAccessSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField(read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    case_number = serializers.CharField(source="case.case_number", read_only=True)
+    user = serializers.CharField(source="user.username", read_only=True)
+    org_unit = serializers.UUIDField(source="org_unit.public_id", read_only=True)
+    reason = serializers.CharField(source="basis_note", read_only=True)
+    granted_at = serializers.DateTimeField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
+    ended_at = serializers.DateTimeField(source="revoked_at", read_only=True, allow_null=True)
+
+
+class EmergencyAccessViewSet(viewsets.ViewSet):
+    """Break-the-glass. POST: open a case outside one's scope in an emergency
+    (``case.emergency_access``), read-only, for a few hours; the supervisor is told. GET: the
+    emergency accesses a supervisor answers for (``child.access_log``). Both audited."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=EmergencyAccessSerializer(many=True))
+    def list(self, request: AuthenticatedApiRequest) -> Response:
+        scope.require_perm(request.user, P.CHILD_ACCESS_LOG)
+        paginator = PageNumberPagination()
+        rows = paginator.paginate_queryset(queries.emergency_accesses_for(request.user), request, view=self)
+        audit_record(actor=request.user, action="case.emergency_access_list", request=request, details={"via": "api"})
+        return paginator.get_paginated_response(EmergencyAccessSerializer(rows, many=True).data)
+
+    @extend_schema(request=EmergencyAccessRequestSerializer, responses={201: EmergencyAccessSerializer})
+    def create(self, request: AuthenticatedApiRequest) -> Response:
+        scope.require_perm(request.user, P.CASE_EMERGENCY_ACCESS)
+        d = validated(EmergencyAccessRequestSerializer, request)
+        case = queries.case_by_number(d["case_number"])
+        if case is None:
+            raise DjangoValidationError({"case_number": [_("No case has this number. Check it and try again.")]})
+        access = actions.emergency_access_open(actor=request.user, case=case, reason=d["reason"], request=request)
+        return Response(EmergencyAccessSerializer(access).data, status=201)

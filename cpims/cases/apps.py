@@ -10,6 +10,8 @@ class CasesConfig(CpimsAppConfig):
     menu = [
         MenuEntry("cases:task_list", _("My tasks"), P.CASE_VIEW, "cases", 30),
         MenuEntry("cases:case_list", _("Cases"), P.CASE_VIEW, "cases", 40),
+        MenuEntry("cases:emergency_access", _("Emergency access"), P.CASE_EMERGENCY_ACCESS, "cases", 90),
+        MenuEntry("cases:emergency_access_list", _("Emergency accesses"), P.CHILD_ACCESS_LOG, "admin", 195),
     ]
     demo_loader = (20, "cpims.cases.demo.load_demo_cases")
 
@@ -22,10 +24,15 @@ class CasesConfig(CpimsAppConfig):
         register_messages(MESSAGES)
         register_action_labels(ACTION_LABELS)
         # Importing the queries registers this app's task sources (follow-ups, approvals).
-        from cpims.cases.queries import person_access
+        from cpims.cases.actions.access import case_access_end_for_consent
+        from cpims.cases.queries import person_access, person_user_access
         from cpims.cases.timeline import child_case_ids, child_cases_section, child_timeline
         from cpims.registry.access_log import register_access_log_objects
-        from cpims.registry.models import register_person_access
+        from cpims.registry.models import (
+            register_consent_withdrawn,
+            register_person_access,
+            register_person_user_access,
+        )
         from cpims.registry.queries import register_profile_section, register_timeline_provider
 
         # The child's profile shows their cases and services; "who saw this child" includes them.
@@ -34,3 +41,7 @@ class CasesConfig(CpimsAppConfig):
         register_access_log_objects(child_case_ids)
         # A unit a child's case is shared with may open the child's record.
         register_person_access(person_access)
+        # An officer's emergency access opens the child's record to them, read-only, for its hours.
+        register_person_user_access(person_user_access)
+        # Withdrawing a consent ends at once the access that rested on it.
+        register_consent_withdrawn(case_access_end_for_consent)

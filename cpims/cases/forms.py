@@ -382,3 +382,19 @@ class ServiceForm(forms.Form):
         if providers.count() == 1:
             self.fields["provider"].initial = providers.first().pk
         style(self)
+
+
+class EmergencyAccessForm(forms.Form):
+    """Break-the-glass: the case to open and why, in the officer's words (kept with the access)."""
+
+    case_number = forms.CharField(label=_("Case number"), max_length=60)
+    reason = forms.CharField(
+        label=_("Why must you open this case now?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Your supervisor is told, and the access ends by itself after a few hours."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        style(self)

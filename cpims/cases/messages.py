@@ -106,6 +106,10 @@ MESSAGES: dict[str, Promise] = {
     "access.given": _("Access given to %(unit)s (%(reason)s)"),
     "access.ended": _("Access of %(unit)s ended (%(reason)s)"),
     "case.moved": _("Case moved from %(old)s to %(new)s"),
+    "access.consent_ended": _("Access of %(unit)s ended: the consent it rested on was withdrawn"),
+    "access.expiry_set": _("Access of %(units)s ends on %(date)s (%(why)s)"),
+    "access.expired": _("Access of %(unit)s expired"),
+    "access.emergency": _("Emergency access opened by %(user)s (%(unit)s) until %(until)s"),
 }
 
 # The audit log's labels of the cases actions (registered with cpims.audit.labels).
@@ -132,5 +136,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "case.access_grant": _("Gave an office access to a case"),
     "case.access_revoke": _("Ended an office's access to a case"),
     "case.office_change": _("Moved a case to another office"),
+    "case.access_expiry": _("Set when offices' access to a case ends"),
+    "case.access_expired": _("An office's access to a case expired"),
+    "case.emergency_access": _("Opened a case in an emergency (break-the-glass)"),
+    "case.emergency_access_list": _("Looked at the emergency accesses"),
     "service.record": _("Recorded a service"),
 }

@@ -6,12 +6,16 @@ machine lives in ``cpims.cases.workflow``.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cpims.accounts.scope import Grants
 from cpims.accounts.types import AnyUser
@@ -25,23 +29,36 @@ from cpims.geo.models import Area, OrgUnit
 SENSITIVE_CATEGORY_CODES = frozenset({"CCDF", "CSDF", "CSRC", "CSRG", "CSSO", "CLAB", "CSAB", "CORP"})
 
 
-def access_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
-    """Extra scope: an active CaseAccess (referral, transfer) opens the case to the receiving unit,
-    for the permissions that unit's grants carry."""
+# What an emergency ("break-the-glass") access opens: reading only, never changing the record.
+EMERGENCY_PERMS = frozenset({"case.view", "child.view"})
+
+
+def shared_case_ids(user: AnyUser, grants: Grants, perm: str) -> QuerySet[Any] | None:
+    """The ids of the cases shared with one of the user's units (for ``perm``) or, for reading, with
+    the user alone (emergency access); None when the user's grants reach no unit. Expiry is applied
+    here, at read time: a grant past ``expires_at`` or ended gives nothing, whatever a job did."""
     units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
     if not units:
         return None
+    cond = Q(org_unit__in=units, user__isnull=True)
+    if perm in EMERGENCY_PERMS and getattr(user, "pk", None):
+        cond |= Q(org_unit__in=units, user=user.pk)
+    return CaseAccess.objects.active().filter(cond).values("case_id")
+
+
+def access_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
+    """Extra scope: an active CaseAccess (referral, transfer, emergency) opens the case to the
+    receiving unit (or user), for the permissions that unit's grants carry."""
     # A subquery, not a join: joined, the OR with the area scope made PostgreSQL hash every
     # CaseAccess row and scan every case (bench, 1M cases: filtered list p95 1,050 -> 350 ms).
-    return Q(pk__in=CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id"))
+    cases = shared_case_ids(user, grants, perm)
+    return None if cases is None else Q(pk__in=cases)
 
 
 def service_access_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
     """Services on a case the unit was given access to."""
-    units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
-    if not units:
-        return None
-    return Q(case__in=CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id"))
+    cases = shared_case_ids(user, grants, perm)
+    return None if cases is None else Q(case__in=cases)
 
 
 class CaseNumberCounter(models.Model):
@@ -162,6 +179,9 @@ class Case(BaseModel):
 
     SENSITIVE_FIELDS = ("sensitive_narrative", "hiv_status", "in_conflict_with_law")
 
+    # Change history (what the record said on a given date), with the acting user.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
@@ -211,6 +231,9 @@ class CaseCategory(models.Model):
     intervention = models.ForeignKey(
         Code, verbose_name=_("intervention"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    # Change history (what the record said on a given date), with the acting user.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("case category")
@@ -279,29 +302,76 @@ class CaseEvent(models.Model):
         return (render(self.message, self.params) if self.message else None) or self.summary
 
 
+class CaseAccessQuerySet(models.QuerySet["CaseAccess"]):
+    def active(self, at: dt.datetime | None = None) -> CaseAccessQuerySet:
+        """Grants in force at ``at`` (now): not ended and not past their expiry. Every read of
+        access goes through here, so an expired grant gives nothing even before a job ends it."""
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=at or timezone.now())
+        )
+
+
 class CaseAccess(models.Model):
-    """Access to one case given to another org unit (a referral, a transfer), revocable."""
+    """Access to one case given to another org unit (a referral, a transfer) or, in an emergency,
+    to one user; revocable, and resting on a recorded basis (a consent, a court order, the child's
+    best interest decided by an officer with a reason, the case's assignment, an emergency)."""
+
+    class Basis(models.TextChoices):
+        CONSENT = "consent", _("Consent")
+        COURT_ORDER = "court_order", _("Court order")
+        BEST_INTEREST = "best_interest", _("The child's best interest")
+        ASSIGNMENT = "assignment", _("Case assignment or transfer")
+        EMERGENCY = "emergency", _("Emergency access")
+
+    class Ended(models.TextChoices):
+        REVOKED = "revoked", _("Ended by an officer")
+        CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+        EXPIRED = "expired", _("Expired")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access")
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="case_access")
+    # Set for an emergency access: the grant opens the case to this user only (from org_unit).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.CharField(max_length=40)
+    basis = models.CharField(_("basis"), max_length=14, choices=Basis.choices, default=Basis.ASSIGNMENT)
+    consent = models.ForeignKey(
+        "registry.Consent", on_delete=models.PROTECT, null=True, blank=True, related_name="case_access"
+    )
+    # Why, in the officer's words: the best-interest decision, the court order, the emergency.
+    basis_note = models.CharField(_("reason"), max_length=300, blank=True)
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True)
+    # Ended: revoked_at is when, ended_reason why (expired grants get it from the periodic job).
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    ended_reason = models.CharField(max_length=20, choices=Ended.choices, blank=True)
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
 
+    objects = CaseAccessQuerySet.as_manager()
+
     class Meta:
-        indexes = [models.Index(fields=["org_unit", "revoked_at"], name="caseaccess_unit_active")]
+        indexes = [
+            models.Index(fields=["org_unit", "revoked_at"], name="caseaccess_unit_active"),
+            models.Index(fields=["basis", "granted_at"], name="caseaccess_basis"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(basis="emergency") | (Q(user__isnull=False) & Q(expires_at__isnull=False)),
+                name="caseaccess_emergency_user",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}->{self.org_unit_id} ({self.reason})"
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > timezone.now())
 
 
 class CasePlan(BaseModel):
@@ -370,6 +440,12 @@ class FollowUp(BaseModel):
             models.Index(fields=["done_on", "due_on"], name="followup_open_due"),
             models.Index(fields=["case", "due_on"], condition=Q(done_on__isnull=True), name="followup_open_case"),
             models.Index(fields=["assigned_to", "done_on"], name="followup_assignee"),
+            # "My tasks": the user's own open follow-ups by due date (cases.queries.my_open_followups).
+            models.Index(
+                fields=["assigned_to", "due_on"],
+                condition=Q(done_on__isnull=True, ended_on__isnull=True),
+                name="followup_open_assignee",
+            ),
         ]
 
     def __str__(self) -> str:

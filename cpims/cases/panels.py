@@ -2,6 +2,12 @@
 
 An app registers ``fn(user, case) -> Panel`` in its AppConfig.ready(); the case page renders each
 panel's template with its context, so the cases app never imports the apps built on it.
+
+What a panel costs: it gets the case as the page fetched it (``queries.case_for_page``: codes,
+places, plan and categories loaded). ``scope.can(user, perm, case)`` costs no query there (the
+page asked once for every permission over the case, remembered for the request), and
+``queries.case_has_category`` reads the prefetched categories. A panel should read its own rows in
+one query (select_related / annotate, never a query per row); docs/performance.md lists each one's.
 """
 
 from __future__ import annotations

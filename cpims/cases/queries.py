@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import workflow
 from cpims.cases.models import (
+    EMERGENCY_PERMS,
     Case,
     CaseAccess,
     CaseCategory,
@@ -32,6 +33,7 @@ from cpims.cases.models import (
 )
 from cpims.cases.tasks import Task, register_task_source
 from cpims.core.models import Code
+from cpims.geo.models import OrgUnit
 from cpims.registry import queries as registry_queries
 
 PAGE_SIZE = 25
@@ -169,40 +171,90 @@ class CasePage:
     older_than: int | None = None  # the id to page on from ("show older"), None when all are shown
 
 
-def case_page(user: User, case: Case) -> CasePage:
-    """Everything the case page shows, in a fixed number of queries."""
-    case = (
-        Case.objects.select_related(
-            "child",
-            "office",
-            "reporter_type",
-            "risk_level",
-            "family_status",
-            "household_economics",
-            "event_county",
-            "event_sub_county",
-            "event_ward",
-            "closure_outcome",
+_PAGE_RELATED = (
+    "child",
+    "office",
+    "county",
+    "sub_county",
+    "reporter_type",
+    "risk_level",
+    "family_status",
+    "household_economics",
+    "event_county",
+    "event_sub_county",
+    "event_ward",
+    "closure_outcome",
+)
+
+
+def case_for_page(user: User, public_id: Any) -> Case:
+    """The case for its page, through the scope rules (404 outside scope), fetched once with what
+    the page and the other apps' panels read: its codes, places and plan, and its categories
+    (panels that ask about categories use ``case_has_category``, which costs no query then)."""
+    return scope.get_for(
+        user,
+        Case.objects.select_related(*_PAGE_RELATED, "plan").prefetch_related(
+            Prefetch(
+                "categories",
+                queryset=CaseCategory.objects.select_related(
+                    "category", "sub_category", "nature", "place_of_event", "intervention"
+                ).order_by("id"),
+            ),
+        ),
+        view=P.CASE_VIEW,
+        public_id=public_id,
+    )
+
+
+def case_has_category(case: Case, codes: Any) -> bool:
+    """True if one of ``case``'s categories has a DCS code in ``codes``: read from the categories
+    ``case_for_page`` prefetched (no query: the panels on the case page share them), else one query."""
+    prefetched = getattr(case, "_prefetched_objects_cache", {}).get("categories")
+    if prefetched is not None:
+        return any(c.category.code in codes for c in prefetched)
+    return CaseCategory.objects.filter(case=case, category__code__in=list(codes)).exists()
+
+
+def _needs(case: Case) -> tuple[list[Code], list[Code]]:
+    """The case's immediate and long-term needs, in one query instead of a prefetch each."""
+    immediate = Case.immediate_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
+    long_term = Case.long_term_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
+    rows = list(
+        Code.objects.annotate(is_immediate=Exists(immediate), is_long_term=Exists(long_term)).filter(
+            Q(is_immediate=True) | Q(is_long_term=True)
         )
-        .prefetch_related("immediate_needs", "long_term_needs")
-        .get(pk=case.pk)
     )
-    categories = list(
-        case.categories.select_related("category", "sub_category", "nature", "place_of_event", "intervention")
-    )
+    return [c for c in rows if c.is_immediate], [c for c in rows if c.is_long_term]
+
+
+def _plan_of(case: Case) -> CasePlan | None:
+    try:
+        return case.plan  # selected with the case by case_for_page: no query
+    except CasePlan.DoesNotExist:
+        return None
+
+
+# What the case page itself and the panels of other apps ask ``scope.can`` over the case.
+PANEL_PERMS = frozenset({P.CASE_VIEW_SENSITIVE, P.SERVICE_RECORD, P.CASE_UPDATE, P.CASE_REFER, P.CASE_TRANSFER})
+
+
+def case_page(user: User, case: Case) -> CasePage:
+    """Everything the case page shows, in a fixed number of queries (``case`` from ``case_for_page``)."""
+    categories = list(case.categories.all())
     perpetrators = list(case.perpetrators.select_related("relationship"))
     events, older = timeline_page(case)
     services = list(case.services.select_related("service", "provider").order_by("-given_on", "-id"))
-    plan = CasePlan.objects.filter(case=case).first()
+    plan = _plan_of(case)
+    immediate_needs, long_term_needs = _needs(case)
     goals = list(plan.goals.select_related("domain", "responsible_unit")) if plan else []
     followups = list(case.followups.select_related("assigned_to"))
     pending = (
         CaseClosure.objects.filter(case=case, decision=CaseClosure.Decision.PENDING).select_related("outcome").first()
     )
-    access = list(case.access.filter(revoked_at__isnull=True).select_related("org_unit"))
-    perms = {perm: scope.can(user, perm, case) for perm in {t.perm for t in workflow.TRANSITIONS.values()}}
-    perms[P.CASE_VIEW_SENSITIVE] = scope.can(user, P.CASE_VIEW_SENSITIVE, case)
-    perms[P.SERVICE_RECORD] = scope.can(user, P.SERVICE_RECORD, case)
+    access = access_of(case)
+    # One query for the page's permissions and those the registered panels ask (scope.can over the
+    # case then answers from the request's memo).
+    perms = scope.prime(user, case, {t.perm for t in workflow.TRANSITIONS.values()} | PANEL_PERMS)
     # The same rule the actions apply (workflow.check + workflow.guard): a button only when its POST would succeed.
     transitions = workflow.allowed(user, case, workflow.Situation.of(plan, len(goals), pending), perms)
     today = timezone.localdate()
@@ -221,8 +273,8 @@ def case_page(user: User, case: Case) -> CasePage:
         case=case,
         categories=categories,
         perpetrators=perpetrators,
-        immediate_needs=list(case.immediate_needs.all()),
-        long_term_needs=list(case.long_term_needs.all()),
+        immediate_needs=immediate_needs,
+        long_term_needs=long_term_needs,
         events=events,
         services=services,
         plan=plan,
@@ -276,7 +328,26 @@ def person_access(units: list[int], perm: str) -> QuerySet[Any]:
     """For the registry (register_person_access): children of cases shared with one of ``units``.
     An accepted referral or a pending transfer gives the unit access to the case, and the child is
     what the unit serves."""
-    return CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case__child_id")
+    return CaseAccess.objects.active().filter(org_unit__in=units, user__isnull=True).values("case__child_id")
+
+
+def person_user_access(user: Any, perm: str) -> QuerySet[Any] | None:
+    """For the registry (register_person_user_access): children of cases opened to ``user`` alone
+    (emergency access), for reading only."""
+    if perm not in EMERGENCY_PERMS or not getattr(user, "pk", None):
+        return None
+    return CaseAccess.objects.active().filter(user=user.pk).values("case__child_id")
+
+
+def access_of(case: Case) -> list[CaseAccess]:
+    """Who has access to this case through a grant, and why (the case page, the API): grants in
+    force now, oldest first."""
+    return list(
+        CaseAccess.objects.active()
+        .filter(case=case)
+        .select_related("org_unit", "user", "consent", "granted_by")
+        .order_by("granted_at", "id")
+    )
 
 
 def services_visible_to(user: User) -> QuerySet[ServiceRecord]:
@@ -326,29 +397,52 @@ def closures_to_approve(user: User) -> QuerySet[CaseClosure]:
     ).exclude(proposed_by=user)
 
 
-@register_task_source
-def followup_tasks(user: User) -> list[Task]:
-    """Open follow-ups overdue or due within two weeks, on cases the user may work on."""
+def _followup_task(user: User, f: FollowUp) -> Task:
+    return Task(
+        kind="followup",
+        title=_("Follow-up: %(purpose)s") % {"purpose": f.purpose},
+        url=_case_url(f.case),
+        due_on=f.due_on,
+        case_number=f.case.case_number,
+        mine=f.assigned_to_id == user.pk,
+        source="cases",
+    )
+
+
+def _followup_rows(rows: QuerySet[FollowUp]) -> QuerySet[FollowUp]:
     horizon = timezone.localdate() + dt.timedelta(days=UPCOMING_DAYS)
-    rows = (
-        open_followups(user)
-        .filter(due_on__lte=horizon)
+    return (
+        rows.filter(due_on__lte=horizon)
         .select_related("case")
         .only("purpose", "due_on", "assigned_to_id", "case__public_id", "case__case_number")
         .order_by("due_on")[:200]
     )
-    return [
-        Task(
-            kind="followup",
-            title=_("Follow-up: %(purpose)s") % {"purpose": f.purpose},
-            url=_case_url(f.case),
-            due_on=f.due_on,
-            case_number=f.case.case_number,
-            mine=f.assigned_to_id == user.pk,
-            source="cases",
-        )
-        for f in rows
-    ]
+
+
+def my_open_followups(user: User) -> QuerySet[FollowUp]:
+    """``open_followups`` assigned to ``user``: read from the user's own follow-ups (partial index
+    ``followup_open_assignee``), each checked against the scope by its case (an EXISTS on the
+    case's primary key), instead of every open follow-up of the user's area."""
+    in_scope = cases_visible_to(user, P.CASE_UPDATE).filter(pk=OuterRef("case_id"))
+    return (
+        FollowUp.objects.filter(assigned_to=user, done_on__isnull=True, ended_on__isnull=True)
+        .exclude(case__status=Case.Status.CLOSED)
+        .filter(Exists(in_scope))
+    )
+
+
+def my_followup_tasks(user: User) -> list[Task]:
+    """``followup_tasks`` for the "my tasks" view: the user's own follow-ups only."""
+    return [_followup_task(user, f) for f in _followup_rows(my_open_followups(user))]
+
+
+@register_task_source
+def followup_tasks(user: User) -> list[Task]:
+    """Open follow-ups overdue or due within two weeks, on cases the user may work on."""
+    return [_followup_task(user, f) for f in _followup_rows(open_followups(user))]
+
+
+register_task_source(followup_tasks, mine=my_followup_tasks)
 
 
 @register_task_source
@@ -399,3 +493,53 @@ def sub_category_choices(raw_category: str) -> QuerySet[Code]:
         return Code.objects.none()
     category = Code.objects.filter(pk=int(raw), code_list__name="case_category_id", is_active=True).first()
     return sub_categories(category)
+
+
+# --- emergency access (break-the-glass) -----------------------------------------------------------
+
+EMERGENCY_TASK_DAYS = 3
+
+
+def emergency_accesses_for(user: User) -> QuerySet[CaseAccess]:
+    """Emergency accesses a supervisor or the data protection officer answers for
+    (``child.access_log``): those taken from a unit within their grants, or on a case within
+    them; newest first. The caller checks the permission (403)."""
+    units = scope.restrict(user, OrgUnit.objects.all(), P.CHILD_ACCESS_LOG).values("pk")
+    cases = cases_visible_to(user, P.CHILD_ACCESS_LOG).values("pk")
+    return (
+        CaseAccess.objects.filter(basis=CaseAccess.Basis.EMERGENCY)
+        .filter(Q(org_unit__in=units) | Q(case__in=cases))
+        .select_related("case", "org_unit", "user")
+        .order_by("-granted_at", "-id")
+    )
+
+
+def case_by_number(number: str) -> Case | None:
+    """A case by its number, whoever holds it: only for the emergency-access form, whose user
+    holds ``case.emergency_access`` and whose every use is audited."""
+    text = " ".join((number or "").split()).upper()
+    if not text or len(text) > 60:
+        return None
+    return Case.objects.select_related("child", "office").filter(case_number=text).first()
+
+
+@register_task_source
+def emergency_access_tasks(user: User) -> list[Task]:
+    """Supervisors: the emergency accesses of the last days taken by others, to review."""
+    if not scope.has_perm(user, P.CHILD_ACCESS_LOG):
+        return []
+    since = timezone.now() - dt.timedelta(days=EMERGENCY_TASK_DAYS)
+    rows = emergency_accesses_for(user).filter(granted_at__gte=since).exclude(user=user)[:50]
+    url = reverse("cases:emergency_access_list")
+    return [
+        Task(
+            kind="emergency_access",
+            title=_("Emergency access by %(user)s (%(unit)s): review the reason")
+            % {"user": a.user.get_username() if a.user else "-", "unit": a.org_unit.name},
+            url=url,
+            due_on=timezone.localdate(a.granted_at),
+            case_number=a.case.case_number,
+            source="cases",
+        )
+        for a in rows
+    ]

@@ -16,6 +16,9 @@ from django.utils import timezone
 TaskSource = Callable[..., list["Task"]]
 
 _SOURCES: list[TaskSource] = []
+# A source's cheaper form for the "my tasks" view: only the user's own tasks, read from the user's
+# own rows (assigned to / created by them, through an index), not every task in their area.
+_MINE: dict[TaskSource, TaskSource] = {}
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,15 @@ class Task:
         return self.due_on is not None and self.due_on < timezone.localdate()
 
 
-def register_task_source(fn: TaskSource) -> TaskSource:
-    """Add a source of tasks (usable as a decorator). Registering the same function twice is a no-op."""
+def register_task_source(fn: TaskSource, *, mine: TaskSource | None = None) -> TaskSource:
+    """Add a source of tasks (usable as a decorator). Registering the same function twice is a no-op.
+
+    ``mine(user)``, when given, returns the same tasks as ``fn(user)`` would with ``mine=True``,
+    read from the user's own rows: the "my tasks" view calls it instead of ``fn``."""
     if fn not in _SOURCES:
         _SOURCES.append(fn)
+    if mine is not None:
+        _MINE[fn] = mine
     return fn
 
 
@@ -54,7 +62,7 @@ def tasks_for(user: object, *, mine_only: bool = False) -> list[Task]:
     """Every task for ``user`` from every source, overdue first, then by due date."""
     out: list[Task] = []
     for source in _SOURCES:
-        out.extend(source(user))
+        out.extend(_MINE.get(source, source)(user) if mine_only else source(user))
     if mine_only:
         out = [t for t in out if t.mine]
     far = dt.date.max

@@ -20,8 +20,29 @@ from cpims.registry.queries import ProfileSection, TimelineEntry
 CASES_ON_PROFILE = 50
 
 
+_SHARED_ATTR = "_cpims_profile_cases"
+
+
+def _child_cases(user: User, person: Any) -> list[Any]:
+    """The child's newest cases the viewer may see, with office and categories: read once for the
+    profile's cases section and its timeline (kept on the ``person`` object of this request)."""
+    shared = getattr(person, _SHARED_ATTR, None)
+    if shared is not None and shared[0] == user.pk:
+        return shared[1]
+    cases = list(
+        cases_visible_to(user)
+        .filter(child=person)
+        .select_related("office")
+        .prefetch_related(Prefetch("categories", queryset=CaseCategory.objects.select_related("category")))
+        .order_by("-reported_on", "-id")[:CASES_ON_PROFILE]
+    )
+    setattr(person, _SHARED_ATTR, (user.pk, cases))
+    return cases
+
+
 def child_timeline(user: User, person: Any) -> list[TimelineEntry]:
-    """Cases of ``person`` the viewer may see, and services given to them: two queries."""
+    """Cases of ``person`` the viewer may see (shared with the cases section), and services given
+    to them."""
     entries = [
         TimelineEntry(
             on=case.reported_on,
@@ -30,7 +51,7 @@ def child_timeline(user: User, person: Any) -> list[TimelineEntry]:
             detail=case.get_status_display(),
             url=reverse("cases:case_detail", kwargs={"public_id": case.public_id}),
         )
-        for case in cases_visible_to(user).filter(child=person).order_by("-reported_on")[:50]
+        for case in _child_cases(user, person)
     ]
     entries += [
         TimelineEntry(
@@ -57,23 +78,14 @@ def child_cases_section(user: User, person: Any) -> ProfileSection | None:
     can_create = person.is_active and scope.has_perm(user, P.CASE_CREATE)
     if not can_view and not can_create:
         return None
-    cases = list(
-        cases_visible_to(user)
-        .filter(child=person)
-        .select_related("office")
-        .prefetch_related(Prefetch("categories", queryset=CaseCategory.objects.select_related("category")))
-        .order_by("-reported_on", "-id")[:CASES_ON_PROFILE]
-        if can_view
-        else []
-    )
+    cases = _child_cases(user, person) if can_view else []
     return ProfileSection(
         "cases/_child_cases.html",
         {"cases": cases, "can_create": can_create, "child": person, "more": len(cases) >= CASES_ON_PROFILE},
     )
 
 
-def child_case_ids(person: Any) -> dict[str, list[str]]:
-    """For "who saw this child": all the child's cases (whoever holds them), one query."""
-    from cpims.cases.models import Case
-
-    return {"cases.case": [str(i) for i in Case.objects.filter(child=person).values_list("public_id", flat=True)]}
+def child_case_ids(person: Any, viewer: Any) -> dict[str, list[str]]:
+    """For "who saw this child": the child's cases that ``viewer`` may see, one query."""
+    cases = cases_visible_to(viewer).filter(child=person)
+    return {"cases.case": [str(i) for i in cases.values_list("public_id", flat=True)]}

@@ -7,9 +7,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -17,6 +19,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.accounts.types import AuthenticatedRequest
+from cpims.audit.actions import audit_record
 from cpims.cases import actions, forms, queries, workflow
 from cpims.cases.models import Case, FollowUp
 from cpims.cases.panels import panels_for
@@ -33,9 +36,13 @@ def _detail(case: Case) -> HttpResponse:
     return redirect("cases:case_detail", public_id=case.public_id)
 
 
+def _unit_ids(user: User, perm: str) -> list[int]:
+    """The units of the user's grants that carry ``perm`` (from the grants: no query)."""
+    return sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
+
+
 def _units(user: User, perm: str) -> QuerySet[OrgUnit]:
-    ids = sorted({g.org_unit_id for g in scope.grants_for(user).with_perm(perm)})
-    return OrgUnit.objects.filter(pk__in=ids, is_active=True).order_by("name")
+    return OrgUnit.objects.filter(pk__in=_unit_ids(user, perm), is_active=True).order_by("name")
 
 
 @login_required
@@ -44,7 +51,7 @@ def case_list(request: AuthenticatedRequest) -> HttpResponse:
     scope.require_perm(request.user, P.CASE_VIEW)
     offices = scope.restrict(request.user, OrgUnit.objects.filter(is_active=True), P.ORGUNIT_VIEW).filter(
         kind__in=sorted(OrgUnit.DCS_OFFICE_KINDS)
-    ) | OrgUnit.objects.filter(pk__in=[u.pk for u in _units(request.user, P.CASE_VIEW)])
+    ) | OrgUnit.objects.filter(pk__in=_unit_ids(request.user, P.CASE_VIEW), is_active=True)
     offices = offices.order_by("name")
     # The ward list follows the office chosen (or the user's own areas).
     chosen = offices.filter(pk=as_int(request.GET.get("office"))).first() if request.GET.get("office") else None
@@ -164,7 +171,7 @@ def _today() -> Any:
 @login_required
 @require_GET
 def case_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
-    case = queries.case_for(request.user, public_id)
+    case = queries.case_for_page(request.user, public_id)
     queries.audit_view(request.user, case, request=request)
     page = queries.case_page(request.user, case)
     return render(
@@ -479,3 +486,46 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
         "cases/task_list.html",
         {"tasks": tasks, "office_view": office_view, "narrowed": bool(kinds) or overdue_only},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def emergency_access(request: AuthenticatedRequest) -> HttpResponse:
+    """Break-the-glass: open a case outside one's scope with a reason, for a few hours."""
+    scope.require_perm(request.user, P.CASE_EMERGENCY_ACCESS)
+    initial = {"case_number": request.GET.get("case", "")[:60]}
+    form = forms.EmergencyAccessForm(request.POST or None, initial=initial)
+
+    def open_case(d: dict[str, Any]) -> Any:
+        case = queries.case_by_number(d["case_number"])
+        if case is None:
+            raise ValidationError({"case_number": [_("No case has this number. Check it and try again.")]})
+        return actions.emergency_access_open(actor=request.user, case=case, reason=d["reason"], request=request)
+
+    return form_view(
+        request,
+        form,
+        open_case,
+        then=lambda access: _detail(access.case),
+        success=lambda access: (
+            _("Emergency access until %(until)s. Your supervisor has been told.")
+            % {"until": timezone.localtime(access.expires_at).strftime("%H:%M")}
+        ),
+        template="cases/emergency_access.html",
+        context={"title": _("Emergency access"), "danger": True},
+    )
+
+
+@login_required
+@require_GET
+def emergency_access_list(request: AuthenticatedRequest) -> HttpResponse:
+    """The emergency accesses a supervisor or the data protection officer answers for; audited."""
+    scope.require_perm(request.user, P.CHILD_ACCESS_LOG)
+    page = Paginator(queries.emergency_accesses_for(request.user), 25).get_page(as_page(request.GET.get("page")))
+    audit_record(
+        actor=request.user,
+        action="case.emergency_access_list",
+        request=request,
+        details={"page": page.number},
+    )
+    return render(request, "cases/emergency_access_list.html", {"page": page, "now": timezone.now()})

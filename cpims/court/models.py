@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cpims.accounts.scope import Grants
 from cpims.accounts.types import AnyUser
@@ -34,15 +35,14 @@ def _access_via(prefix: str) -> Any:
     its court records to the receiving unit, for the permissions that unit's grants carry."""
 
     def access(user: AnyUser, grants: Grants, perm: str) -> Q | None:
-        from cpims.cases.models import CaseAccess
+        from cpims.cases.models import shared_case_ids
 
-        units = sorted({g.org_unit_id for g in grants.with_perm(perm)})
-        if not units:
-            return None
         # A subquery on the case id, not a join to the case's access rows: joined, the OR with the
         # area scope made PostgreSQL test every candidate row one by one (bench, 1M cases: the
         # Westlands officer's pending court dates query 212 -> 77 ms).
-        cases = CaseAccess.objects.filter(org_unit__in=units, revoked_at__isnull=True).values("case_id")
+        cases = shared_case_ids(user, grants, perm)
+        if cases is None:
+            return None
         return Q(**{f"{prefix.removesuffix('__')}__in": cases})
 
     return access
@@ -97,6 +97,12 @@ class CourtSession(BaseModel):
         indexes = [
             models.Index(fields=["case", "held_on"], name="courtsession_case_date"),
             models.Index(fields=["next_date"], name="courtsession_next_date"),
+            # The "my tasks" court dates: the sessions a user recorded that carry a next date.
+            models.Index(
+                fields=["recorded_by", "next_date"],
+                condition=Q(next_date__isnull=False),
+                name="courtsession_pending_by",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -127,6 +133,9 @@ class CourtOrder(BaseModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
 
     scope_fields = _case_scope("session__case__")
+
+    # Change history (what the record said on a given date), with the acting user.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("court order")
@@ -171,6 +180,8 @@ class Summons(BaseModel):
         indexes = [
             models.Index(fields=["case", "issued_on"], name="summons_case_issued"),
             models.Index(fields=["status", "due_on"], name="summons_status_due"),
+            # The "my tasks" summonses: the pending ones a user issued.
+            models.Index(fields=["issued_by", "due_on"], condition=Q(status="pending"), name="summons_pending_by"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gte=models.F("issued_on")), name="summons_due_after_issued"),

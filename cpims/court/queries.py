@@ -153,10 +153,31 @@ def court_tasks(user: User) -> list[Task]:
     nothing recorded, on open cases the user may work on (case.update)."""
     if not scope.has_perm(user, P.CASE_UPDATE):
         return []
+    sessions = sessions_visible_to(user, P.CASE_UPDATE)
+    summonses = summonses_visible_to(user, P.CASE_UPDATE)
+    return _court_task_list(user, sessions, summonses)
+
+
+def my_court_tasks(user: User) -> list[Task]:
+    """``court_tasks`` for the "my tasks" view: only sessions the user recorded and summonses the
+    user issued (or on cases the user opened), read from the user's own rows (partial indexes
+    ``courtsession_pending_by``/``summons_pending_by``), each checked against the scope by its
+    primary key (an EXISTS), instead of every court date of the user's area."""
+    if not scope.has_perm(user, P.CASE_UPDATE):
+        return []
+    own_cases = Case.objects.filter(created_by=user).values("pk")
+    session_scope = sessions_visible_to(user, P.CASE_UPDATE).filter(pk=OuterRef("pk"))
+    sessions = CourtSession.objects.filter(Q(recorded_by=user) | Q(case__in=own_cases)).filter(Exists(session_scope))
+    summons_scope = summonses_visible_to(user, P.CASE_UPDATE).filter(pk=OuterRef("pk"))
+    summonses = Summons.objects.filter(Q(issued_by=user) | Q(case__in=own_cases)).filter(Exists(summons_scope))
+    return [t for t in _court_task_list(user, sessions, summonses) if t.mine]
+
+
+def _court_task_list(user: User, sessions_qs: QuerySet[CourtSession], summons_qs: QuerySet[Summons]) -> list[Task]:
     today = timezone.localdate()
     horizon = today + dt.timedelta(days=TASK_HORIZON_DAYS)
     sessions = (
-        _pending_dates(sessions_visible_to(user, P.CASE_UPDATE))
+        _pending_dates(sessions_qs)
         .filter(next_date__lte=horizon)
         .select_related("case", "court")
         .only(
@@ -188,8 +209,7 @@ def court_tasks(user: User) -> list[Task]:
         for s in sessions
     ]
     summonses = (
-        summonses_visible_to(user, P.CASE_UPDATE)
-        .filter(status=Summons.Status.PENDING, due_on__lt=today)
+        summons_qs.filter(status=Summons.Status.PENDING, due_on__lt=today)
         .exclude(case__status=Case.Status.CLOSED)
         .select_related("case")
         .only("person_role", "due_on", "issued_by_id", "case__public_id", "case__case_number", "case__created_by_id")

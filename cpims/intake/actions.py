@@ -8,7 +8,8 @@ hold personal data: the reference, the channel and ids only.
 * ``report_submit_public`` — the public "report a concern" page (no login).
 * ``report_record`` — an officer or partner records a concern (case.create or intake.triage).
 * ``report_receive`` — a partner system (helpline 116) through the API (intake.submit);
-  idempotent by the partner's own reference.
+  idempotent by the partner's own reference; the reference sent again with other content is
+  refused (``ReplayRefused``) and kept for review (``replay_mark_reviewed``).
 * ``report_open_case`` / ``report_link_case`` / ``report_dismiss`` — triage (intake.triage over the
   report). A report is triaged once: a second attempt is refused with who did it and when.
 """
@@ -16,6 +17,8 @@ hold personal data: the reference, the channel and ids only.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +36,8 @@ from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.validation import raise_errors
 from cpims.geo.models import Area, OrgUnit
-from cpims.intake.models import IntakeReport
+from cpims.intake.content import report_content, stored_content
+from cpims.intake.models import IntakeReport, ReplayedReport
 from cpims.intake.references import new_reference
 
 WHAT_HAPPENED_MIN = 10
@@ -129,18 +133,11 @@ def triage_office(county: Area, sub_county: Area | None) -> OrgUnit | None:
     )
 
 
-def _create(
-    *,
-    channel: str,
-    data: ReportInput,
-    recorded_by: User | None = None,
-    partner: Any = None,
-    external_reference: str = "",
-) -> IntakeReport:
-    """Insert the report with a fresh reference (retrying on the rare clash). Call inside a transaction."""
+def _report_fields(data: ReportInput) -> dict[str, Any]:
+    """The report's fields as stored: stripped, and without a reporter's name or contact when the
+    reporter chose to stay anonymous (whatever the form carried)."""
     anonymous = bool(data.anonymous)
-    fields = {
-        "channel": channel,
+    return {
         "urgent": bool(data.urgent),
         "what_happened": data.what_happened.strip(),
         "county": data.county,
@@ -152,10 +149,24 @@ def _create(
         "child_age": data.child_age,
         "child_sex": data.child_sex or "",
         "anonymous": anonymous,
-        # An anonymous reporter leaves no name or contact behind, whatever the form carried.
         "reporter_name": "" if anonymous else (data.reporter_name or "").strip(),
         "reporter_contact": "" if anonymous else (data.reporter_contact or "").strip(),
         "reporter_relationship": (data.reporter_relationship or "").strip(),
+    }
+
+
+def _create(
+    *,
+    channel: str,
+    data: ReportInput,
+    recorded_by: User | None = None,
+    partner: Any = None,
+    external_reference: str = "",
+) -> IntakeReport:
+    """Insert the report with a fresh reference (retrying on the rare clash). Call inside a transaction."""
+    fields = {
+        "channel": channel,
+        **_report_fields(data),
         "recorded_by": recorded_by,
         "partner": partner,
         "external_reference": external_reference,
@@ -215,7 +226,7 @@ def report_receive(
     external_reference = (external_reference or "").strip()
     existing = IntakeReport.objects.filter(partner=actor, external_reference=external_reference).first()
     if external_reference and existing is not None:
-        return existing, False
+        return _repeated(actor, existing, data, request), False
     errors = validate_report(data)
     if not external_reference:
         errors.setdefault("external_reference", []).append(_("Send your own reference for this report."))
@@ -233,8 +244,60 @@ def report_receive(
         existing = IntakeReport.objects.filter(partner=actor, external_reference=external_reference).first()
         if existing is None:
             raise
-        return existing, False
+        return _repeated(actor, existing, data, request), False
     return report, True
+
+
+class ReplayRefused(Exception):
+    """A partner sent a reference it had used before, with other content: refused, and kept."""
+
+    def __init__(self, report: IntakeReport) -> None:
+        super().__init__(report.reference)
+        self.report = report
+
+
+def _repeated(actor: User, report: IntakeReport, data: ReportInput, request: HttpRequest | None) -> IntakeReport:
+    """The same reference again: the same content is a retry and gets the report back; other
+    content is refused with ``ReplayRefused`` and kept (once) for the triage officer to compare."""
+    content = report_content(_report_fields(data))
+    if content == stored_content(report):
+        return report
+    fingerprint = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    with transaction.atomic(durable=True):
+        replay, created = ReplayedReport.objects.get_or_create(
+            report=report, fingerprint=fingerprint, defaults={"content": content}
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="intake.replay_refused",
+                obj=report,
+                object_label=report.reference,
+                request=request,
+                details={"replay": replay.pk},
+            )
+    raise ReplayRefused(report)
+
+
+def replay_mark_reviewed(*, actor: User, replay: ReplayedReport, request: HttpRequest | None = None) -> None:
+    """The triage officer has compared a refused replay with the report (and changed the case, if
+    the later content mattered, through the case's own pages)."""
+    with transaction.atomic(durable=True):
+        locked = ReplayedReport.objects.select_for_update().select_related("report").get(pk=replay.pk)
+        if not scope.can(actor, P.INTAKE_TRIAGE, locked.report):
+            raise PermissionDenied
+        if locked.reviewed_at is not None:
+            return
+        locked.reviewed_by, locked.reviewed_at = actor, timezone.now()
+        locked.save(update_fields=["reviewed_by", "reviewed_at"])
+        audit_record(
+            actor=actor,
+            action="intake.replay_reviewed",
+            obj=locked.report,
+            object_label=locked.report.reference,
+            request=request,
+            details={"replay": locked.pk},
+        )
 
 
 # --- Triage ---------------------------------------------------------------------------------------

@@ -77,8 +77,9 @@ _ERROR = inline_serializer(
 
 class IntakeReportCreateView(APIView):
     """Submit a concern from a partner system (Child Helpline 116). Idempotent by
-    ``external_reference``: the first submission answers 201, a repeat answers 200 with the same
-    reference number and creates nothing."""
+    ``external_reference``: the first submission answers 201, a repeat of the same content answers
+    200 with the same reference number and creates nothing, and the reference sent again with other
+    content answers 409: not applied, kept for the triage officer to compare."""
 
     permission_classes = [CanSubmitIntake]
 
@@ -89,6 +90,9 @@ class IntakeReportCreateView(APIView):
         responses={
             201: IntakeReportOutSerializer,
             200: OpenApiResponse(IntakeReportOutSerializer, description=_("Already received (a repeat).")),
+            409: OpenApiResponse(
+                _ERROR, description=_("The reference was used before with other content: kept for review.")
+            ),
             400: OpenApiResponse(_ERROR, description=_("Invalid fields.")),
             401: OpenApiResponse(_ERROR, description=_("No valid token.")),
             403: OpenApiResponse(_ERROR, description=_("The account may not submit concerns.")),
@@ -119,6 +123,16 @@ class IntakeReportCreateView(APIView):
                 data=ReportInput(**d),
                 external_reference=external_reference,
                 request=request._request,
+            )
+        except actions.ReplayRefused as exc:
+            detail = _(
+                "Your reference %(ref)s was already used for report %(report)s with other content. This "
+                "submission was not applied; it is kept for the triage officer to compare. Send new "
+                "information about the same child as a new report with its own reference."
+            ) % {"ref": external_reference, "report": exc.report.reference}
+            return Response(
+                {"detail": detail, "reference": exc.report.reference, "external_reference": external_reference},
+                status=status.HTTP_409_CONFLICT,
             )
         except DjangoValidationError as exc:
             if hasattr(exc, "error_dict"):

@@ -12,4 +12,6 @@ ACTION_LABELS = {
     "intake.report": _("Recorded a reported concern"),
     "intake.view": _("Opened a reported concern"),
     "intake.triage": _("Triaged a reported concern"),
+    "intake.replay_refused": _("Refused a reported concern sent again with other content"),
+    "intake.replay_reviewed": _("Reviewed a reported concern sent again with other content"),
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpims.core.models import BaseModel
@@ -140,3 +141,31 @@ class IntakeReport(BaseModel):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.NEW
+
+
+class ReplayedReport(models.Model):
+    """A partner system sent a report again under a reference it had already used, but with other
+    content. It is refused (the report stays as first received) and kept here for the triage
+    officer to compare, never applied and never dropped."""
+
+    report = models.ForeignKey(IntakeReport, on_delete=models.CASCADE, related_name="replays")
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    # The replayed submission, normalised like a report's fields (areas as ids, dates as ISO text).
+    content = models.JSONField()
+    fingerprint = models.CharField(max_length=64)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("replayed report")
+        verbose_name_plural = _("replayed reports")
+        ordering = ["received_at", "id"]
+        constraints = [
+            # The same differing replay sent again is kept once.
+            models.UniqueConstraint(fields=["report", "fingerprint"], name="intake_replay_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report.reference} ({self.received_at:%Y-%m-%d %H:%M})"

@@ -15,4 +15,5 @@ urlpatterns = [
     path("intake/<uuid:public_id>/open-case/", views.report_open_case, name="report_open_case"),
     path("intake/<uuid:public_id>/link/", views.report_link, name="report_link"),
     path("intake/<uuid:public_id>/dismiss/", views.report_dismiss, name="report_dismiss"),
+    path("intake/<uuid:public_id>/replays/<int:replay_id>/reviewed/", views.replay_reviewed, name="replay_reviewed"),
 ]

@@ -140,8 +140,21 @@ def report_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse
     return render(
         request,
         "intake/report_detail.html",
-        {"report": report, **_actions_allowed(request.user)},
+        {"report": report, "replays": queries.replays_to_review(report), **_actions_allowed(request.user)},
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def replay_reviewed(request: AuthenticatedRequest, public_id: Any, replay_id: int) -> HttpResponse:
+    """The officer has compared a refused replay with the report."""
+    report = queries.report_for(request.user, public_id)
+    replay = report.replays.filter(pk=replay_id).first()
+    if replay is None:
+        raise Http404
+    actions.replay_mark_reviewed(actor=request.user, replay=replay, request=request)
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("intake:report_detail", public_id=report.public_id)
 
 
 def _already_triaged(request: HttpRequest, report: IntakeReport) -> HttpResponse:

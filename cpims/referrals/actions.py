@@ -27,6 +27,7 @@ case nothing is written.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -39,6 +40,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import actions as case_actions
+from cpims.cases.actions.access import WHY_REFERRAL_COMPLETED
 from cpims.cases.messages import text_param
 from cpims.cases.models import Case, CaseAccess, ServiceRecord
 from cpims.core.models import Code
@@ -295,6 +297,7 @@ def referral_access_grant(*, actor: User, referral: Referral, request: HttpReque
             case=pending.case,
             org_unit=pending.to_unit,
             reason=ACCESS_REFERRAL,
+            **_access_basis(pending),
             authority={
                 "referral": str(pending.public_id),
                 # Who chose to share the case (the referrer) beside who took the access (the actor).
@@ -302,6 +305,21 @@ def referral_access_grant(*, actor: User, referral: Referral, request: HttpReque
             },
             request=request,
         )
+
+
+def _access_basis(referral: Referral) -> dict[str, Any]:
+    """What the access given on acceptance rests on: the child's current consent to share with
+    the receiving unit or, for a referral sent without consent, the referrer's best-interest
+    decision and its reason. A referral whose consent was withdrawn meanwhile cannot be accepted."""
+    consent = current_sharing_consent(referral.case.child, referral.to_unit)
+    if consent is not None:
+        return {"basis": CaseAccess.Basis.CONSENT, "consent": consent}
+    if referral.consent_overridden:
+        return {"basis": CaseAccess.Basis.BEST_INTEREST, "basis_note": referral.override_reason or "-"}
+    raise ValidationError(
+        {"consent": [_("The consent this referral rested on was withdrawn: it cannot be accepted.")]},
+        code="no_consent",
+    )
 
 
 def referral_accept(*, actor: User, referral: Referral, request: HttpRequest | None = None) -> Referral:
@@ -386,7 +404,8 @@ def referral_service_record(
 def referral_complete(
     *, actor: User, referral: Referral, notes: str = "", request: HttpRequest | None = None
 ) -> Referral:
-    """The receiving unit marks an accepted referral complete; its access to the case ends."""
+    """The receiving unit marks an accepted referral complete; its access to the case ends after the
+    grace period (``CPIMS_PARTNER_ACCESS_GRACE_DAYS``)."""
     with transaction.atomic(durable=True):
         referral = _lock_referral(referral)
         _require_receiver(actor, referral)
@@ -411,8 +430,11 @@ def referral_complete(
         still_used = (
             Referral.objects.filter(access=access, status=Referral.Status.ACCEPTED).exclude(pk=referral.pk).exists()
         )
-        if access is not None and access.revoked_at is None and not still_used:
-            case_actions.case_access_revoke(actor=actor, access=access, request=request)
+        if access is not None and access.is_active and not still_used:
+            # The unit keeps access for the grace period, then loses it (Data Protection Act 2019).
+            case_actions.case_access_expire_after(
+                actor=actor, case=referral.case, why=WHY_REFERRAL_COMPLETED, only=access, request=request
+            )
     return referral
 
 

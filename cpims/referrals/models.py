@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cpims.accounts.scope import Grants
 from cpims.accounts.types import AnyUser
@@ -118,6 +119,9 @@ class Referral(BaseModel):
 
     scope_fields = ScopeFields(org_unit="to_unit", extra=_case_visible_q)
 
+    # Change history (what the record said on a given date), with the acting user.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         verbose_name = _("referral")
         verbose_name_plural = _("referrals")
@@ -126,6 +130,8 @@ class Referral(BaseModel):
             models.Index(fields=["to_unit", "status", "sent_on"], name="referral_inbox"),
             models.Index(fields=["case", "sent_on"], name="referral_case"),
             models.Index(fields=["status", "answer_due_on"], name="referral_due"),
+            # The "my tasks" view: the referrals a user sent that still await an answer.
+            models.Index(fields=["from_user", "answer_due_on"], condition=Q(status="sent"), name="referral_sent_by"),
             # Dashboards count referrals sent or completed in a period (bench: a scan of every
             # referral without these).
             models.Index(fields=["sent_on"], name="referral_sent_on"),
@@ -176,6 +182,9 @@ class Transfer(BaseModel):
     access = models.ForeignKey("cases.CaseAccess", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     scope_fields = ScopeFields(org_unit="to_office", extra=_case_visible_q)
+
+    # Change history (what the record said on a given date), with the acting user.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("transfer")

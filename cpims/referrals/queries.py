@@ -247,56 +247,79 @@ def _transfer_url(transfer: Transfer) -> str:
     return reverse("referrals:transfer_detail", kwargs={"public_id": transfer.public_id})
 
 
-@register_task_source
+def _receiving_tasks(user: User) -> list[Task]:
+    """Receiving side: referrals to the user's units awaiting an answer, and accepted ones to
+    complete; every receiver's own task (``mine``). Read from the units' inbox index."""
+    if not scope.has_perm(user, P.REFERRAL_RECEIVE):
+        return []
+    rows = (
+        referrals_received(user)
+        .filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
+        .select_related("case")
+        .only("public_id", "status", "answer_due_on", "case__case_number")
+        .order_by("answer_due_on")[:TASK_LIMIT]
+    )
+    out: list[Task] = []
+    for r in rows:
+        waiting = r.status == Referral.Status.SENT
+        out.append(
+            Task(
+                kind="referral" if waiting else "referral_open",
+                title=_("Referral awaiting your answer") if waiting else _("Referral to complete"),
+                url=_referral_url(r),
+                due_on=r.answer_due_on if waiting else None,
+                case_number=r.case.case_number,
+                source="referrals",
+            )
+        )
+    return out
+
+
+def _overdue_referral_tasks(user: User, rows: QuerySet[Referral]) -> list[Task]:
+    """Sending side: referrals in ``rows`` whose answer is overdue (not to the user's own units)."""
+    overdue = (
+        rows.filter(status=Referral.Status.SENT, answer_due_on__lt=timezone.localdate())
+        .exclude(to_unit__in=units_with(user, P.REFERRAL_RECEIVE))
+        .select_related("case", "to_unit")
+        .only("public_id", "answer_due_on", "from_user_id", "case__case_number", "to_unit__name")
+        .order_by("answer_due_on")[:TASK_LIMIT]
+    )
+    return [
+        Task(
+            kind="referral_overdue",
+            title=_("No answer yet from %(unit)s to a referral") % {"unit": r.to_unit.name},
+            url=_referral_url(r),
+            due_on=r.answer_due_on,
+            case_number=r.case.case_number,
+            mine=r.from_user_id == user.pk,
+            source="referrals",
+        )
+        for r in overdue
+    ]
+
+
 def referral_tasks(user: User) -> list[Task]:
     """Receiving side: referrals awaiting an answer, and accepted ones to complete.
     Sending side: referrals whose answer is overdue, on cases the user may refer."""
-    out: list[Task] = []
-    if scope.has_perm(user, P.REFERRAL_RECEIVE):
-        rows = (
-            referrals_received(user)
-            .filter(status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED])
-            .select_related("case")
-            .only("public_id", "status", "answer_due_on", "case__case_number")
-            .order_by("answer_due_on")[:TASK_LIMIT]
-        )
-        for r in rows:
-            waiting = r.status == Referral.Status.SENT
-            out.append(
-                Task(
-                    kind="referral" if waiting else "referral_open",
-                    title=_("Referral awaiting your answer") if waiting else _("Referral to complete"),
-                    url=_referral_url(r),
-                    due_on=r.answer_due_on if waiting else None,
-                    case_number=r.case.case_number,
-                    source="referrals",
-                )
-            )
+    out = _receiving_tasks(user)
     if scope.has_perm(user, P.CASE_REFER):
-        overdue = (
-            Referral.objects.filter(
-                status=Referral.Status.SENT,
-                answer_due_on__lt=timezone.localdate(),
-                case__in=scope.restrict(user, Case.objects.all(), P.CASE_REFER).values("pk"),
-            )
-            .exclude(to_unit__in=units_with(user, P.REFERRAL_RECEIVE))
-            .select_related("case", "to_unit")
-            .only("public_id", "answer_due_on", "from_user_id", "case__case_number", "to_unit__name")
-            .order_by("answer_due_on")[:TASK_LIMIT]
-        )
-        out += [
-            Task(
-                kind="referral_overdue",
-                title=_("No answer yet from %(unit)s to a referral") % {"unit": r.to_unit.name},
-                url=_referral_url(r),
-                due_on=r.answer_due_on,
-                case_number=r.case.case_number,
-                mine=r.from_user_id == user.pk,
-                source="referrals",
-            )
-            for r in overdue
-        ]
+        cases = scope.restrict(user, Case.objects.all(), P.CASE_REFER).values("pk")
+        out += _overdue_referral_tasks(user, Referral.objects.filter(case__in=cases))
     return out
+
+
+def my_referral_tasks(user: User) -> list[Task]:
+    """``referral_tasks`` for the "my tasks" view: the receiving side is the same (the user's
+    units' inbox); the sending side reads only the user's own overdue referrals (partial index
+    ``referral_sent_by``), each checked against the scope by its case (an EXISTS)."""
+    out = _receiving_tasks(user)
+    if scope.has_perm(user, P.CASE_REFER):
+        in_scope = scope.restrict(user, Case.objects.all(), P.CASE_REFER).filter(pk=OuterRef("case_id"))
+        out += _overdue_referral_tasks(user, Referral.objects.filter(from_user=user).filter(Exists(in_scope)))
+    return out
+
+
+register_task_source(referral_tasks, mine=my_referral_tasks)
 
 
 @register_task_source

@@ -33,6 +33,7 @@ ACTION_LABELS: dict[str, Any] = {
     "person.update": gettext_lazy("Changed the child's details"),
     "person.merge": gettext_lazy("Merged a duplicate record"),
     "identifier.add": gettext_lazy("Added an identifier"),
+    "identifier.verify": gettext_lazy("Checked an identifier with the national register"),
     "relationship.add": gettext_lazy("Added a caregiver or sibling"),
     "relationship.update": gettext_lazy("Changed a caregiver or sibling"),
     "consent.give": gettext_lazy("Recorded consent"),
@@ -40,6 +41,7 @@ ACTION_LABELS: dict[str, Any] = {
     "person.access_log": gettext_lazy("Looked at who saw this child"),
     "person.access_log_export": gettext_lazy("Downloaded who saw this child"),
     "person.search": gettext_lazy("Searched for children"),
+    "person.search_hit": gettext_lazy("Found the child in a search"),
     "person.duplicate_check": gettext_lazy("Checked for duplicate records"),
     "person.caregiver_match": gettext_lazy("Looked for an existing caregiver"),
     "person.photo_set": gettext_lazy("Changed the photo"),
@@ -48,18 +50,21 @@ ACTION_LABELS: dict[str, Any] = {
     "household.member_add": gettext_lazy("Added a household member"),
 }
 
-_OBJECT_SOURCES: list[Callable[[Person], dict[str, list[str]]]] = []
+_OBJECT_SOURCES: list[Callable[[Person, Any], dict[str, list[str]]]] = []
 
 
-def register_access_log_objects(fn: Callable[[Person], dict[str, list[str]]]) -> None:
-    """``fn(child) -> {object type: [public ids]}``: more records whose events are the child's."""
+def register_access_log_objects(fn: Callable[[Person, Any], dict[str, list[str]]]) -> None:
+    """``fn(child, viewer) -> {object type: [public ids]}``: more records whose events are the
+    child's, among those ``viewer`` may see (events on a record the viewer cannot open are not
+    shown: they would tell them, for instance, that the child has a case in another county)."""
     if fn not in _OBJECT_SOURCES:
         _OBJECT_SOURCES.append(fn)
 
 
-def events_for(person: Person) -> QuerySet[AuditEvent]:
+def events_for(person: Person, viewer: Any) -> QuerySet[AuditEvent]:
     """Successful events on the child, the records merged into it, and the records other apps
-    register (the child's cases), newest first. The caller checks the permission."""
+    register (the child's cases ``viewer`` may see), newest first. The caller checks the
+    permission over the child."""
     objects: dict[str, list[str]] = {
         PERSON_TYPE: [
             str(person.public_id),
@@ -67,7 +72,7 @@ def events_for(person: Person) -> QuerySet[AuditEvent]:
         ]
     }
     for source in _OBJECT_SOURCES:
-        for object_type, ids in source(person).items():
+        for object_type, ids in source(person, viewer).items():
             objects.setdefault(object_type, []).extend(ids)
     return events_on(objects)
 
@@ -123,9 +128,10 @@ def entries(events: list[AuditEvent], labels: tuple[dict[str, str], str] | None 
     return out
 
 
-def page_for(person: Person, number: int) -> tuple[Page, list[Entry]]:
-    """One page (50) of the child's events: two queries (events, the users' offices)."""
-    page = page_of(events_for(person), number)
+def page_for(person: Person, viewer: Any, number: int) -> tuple[Page, list[Entry]]:
+    """One page (50) of the child's events ``viewer`` may see: the events, the users' offices and
+    the records of the other apps (one query each)."""
+    page = page_of(events_for(person, viewer), number)
     return page, entries(page.items)
 
 

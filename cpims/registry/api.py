@@ -215,6 +215,16 @@ class SearchQuerySerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=Person.Sex.choices, required=False)
     age_min = serializers.IntegerField(required=False, min_value=0, max_value=120)
     age_max = serializers.IntegerField(required=False, min_value=0, max_value=120)
+    age = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=120,
+        help_text=_("About this age: ranks names that match equally well, closest age first; does not filter."),
+    )
+    date_of_birth = serializers.DateField(
+        required=False,
+        help_text=_("About this date of birth: ranks names that match equally well, closest first; does not filter."),
+    )
     dob_from = serializers.DateField(required=False)
     dob_to = serializers.DateField(required=False)
     county = serializers.SlugRelatedField(
@@ -236,6 +246,9 @@ class CandidateSerializer(serializers.Serializer):
     person = ChildSummarySerializer()
     score = serializers.FloatField()
     reasons = serializers.ListField(child=serializers.CharField())
+    definite = serializers.BooleanField(
+        help_text=_("The same identifier number, verified with IPRS: the same person, whatever the names say.")
+    )
 
 
 class DuplicatesSerializer(serializers.Serializer):
@@ -243,9 +256,24 @@ class DuplicatesSerializer(serializers.Serializer):
     candidates = CandidateSerializer(many=True)
 
 
+def _likely_duplicates(candidates: list[queries.Candidate]) -> Response:
+    detail = _(
+        "This child may already be registered. Check the candidates, then send register_anyway=true "
+        "if none is this child."
+    )
+    return Response(
+        {"detail": str(detail), "candidates": _candidates_data(candidates)}, status=status.HTTP_409_CONFLICT
+    )
+
+
 def _candidates_data(candidates: list[queries.Candidate]) -> list[dict[str, Any]]:
     return [
-        {"person": ChildSummarySerializer(c.person).data, "score": c.score, "reasons": [str(r) for r in c.reasons]}
+        {
+            "person": ChildSummarySerializer(c.person).data,
+            "score": c.score,
+            "reasons": [str(r) for r in c.reasons],
+            "definite": c.definite,
+        }
         for c in candidates
     ]
 
@@ -357,34 +385,28 @@ class ChildViewSet(
         unit = self._units(request, data["org_unit"])
         child = incoming.to_input(data)
         relatives = [RelativeWriteSerializer().to_relative(r) for r in data["relatives"]]
-        if not data["register_anyway"]:
+        anyway = data["register_anyway"]
+        if not anyway:
             candidates = queries.duplicate_candidates(
                 request.user, child, relatives=relatives, request=request._request
             )
             if candidates:
-                return Response(
-                    {
-                        "detail": str(
-                            _(
-                                "This child may already be registered. Check the candidates, then send "
-                                "register_anyway=true if none is this child."
-                            )
-                        ),
-                        "candidates": _candidates_data(candidates),
-                    },
-                    status=status.HTTP_409_CONFLICT,
-                )
-        registration = actions.child_register(
-            actor=request.user,
-            org_unit=unit,
-            child=child,
-            relatives=relatives,
-            child_heads_household=data["child_heads_household"],
-            consent_given_by=data["consent_given_by"],
-            consent_date=data["consent_date"],
-            request=request._request,
-            via="api",
-        )
+                return _likely_duplicates(candidates)
+        try:
+            registration = actions.child_register(
+                actor=request.user,
+                org_unit=unit,
+                child=child,
+                relatives=relatives,
+                child_heads_household=data["child_heads_household"],
+                consent_given_by=data["consent_given_by"],
+                consent_date=data["consent_date"],
+                request=request._request,
+                via="api",
+                recheck=None if anyway else queries.duplicate_recheck(request.user, child, relatives),
+            )
+        except actions.LikelyDuplicates as exc:
+            return _likely_duplicates(exc.candidates)
         person = self.get_base_queryset().get(pk=registration.child.pk)
         return Response(ChildSerializer(person).data, status=status.HTTP_201_CREATED)
 

@@ -17,3 +17,7 @@ class RegistryConfig(CpimsAppConfig):
         from cpims.registry.access_log import ACTION_LABELS
 
         register_action_labels(ACTION_LABELS)
+        from cpims.core.files import register_private_file
+        from cpims.registry.queries import photo_file
+
+        register_private_file("photo", photo_file)

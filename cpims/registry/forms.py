@@ -489,6 +489,18 @@ class SearchForm(AreaFieldsMixin, forms.Form):
         label=_("Type"), choices=[("", _("Children and caregivers")), *Person.Kind.choices], required=False
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("Any")), *Person.Sex.choices], required=False)
+    age = forms.IntegerField(
+        label=_("Age (about)"),
+        min_value=0,
+        max_value=120,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Date of birth (if known)"),
+        required=False,
+        widget=DATE_WIDGET,
+    )
     age_min = forms.IntegerField(label=_("Age from"), min_value=0, max_value=120, required=False)
     age_max = forms.IntegerField(label=_("Age to"), min_value=0, max_value=120, required=False)
     dob_from = forms.DateField(label=_("Born from"), required=False, widget=DATE_WIDGET)
@@ -520,6 +532,8 @@ class SearchForm(AreaFieldsMixin, forms.Form):
             sex=d.get("sex") or "",
             age_min=d.get("age_min"),
             age_max=d.get("age_max"),
+            age=d.get("age"),
+            date_of_birth=d.get("date_of_birth"),
             dob_from=d.get("dob_from"),
             dob_to=d.get("dob_to"),
             county=d.get("county"),

@@ -44,14 +44,20 @@ def registering_unit_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
 
 
 def person_extra_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
-    """A person is also reachable by the units that registered them, and by the units the apps built
-    on this one give access record by record (``register_person_access``)."""
+    """A person is also reachable by the units that registered them, by the units the apps built
+    on this one give access record by record (``register_person_access``), and by the users they
+    give access one by one (``register_person_user_access``: an emergency access)."""
     units = {g.org_unit_id for g in grants.with_perm(perm) if g.scope in ("area", "org_unit")}
-    if not units:
-        return None
-    q = Q(registered_by_unit__in=sorted(units))
-    for source in PERSON_ACCESS_SOURCES:
-        q |= Q(pk__in=source(sorted(units), perm))
+    q: Q | None = None
+    if units:
+        q = Q(registered_by_unit__in=sorted(units))
+        for source in PERSON_ACCESS_SOURCES:
+            q |= Q(pk__in=source(sorted(units), perm))
+    if grants.with_perm(perm):
+        for user_source in PERSON_USER_ACCESS_SOURCES:
+            ids = user_source(user, perm)
+            if ids is not None:
+                q = Q(pk__in=ids) if q is None else q | Q(pk__in=ids)
     return q
 
 
@@ -59,11 +65,29 @@ def person_extra_q(user: AnyUser, grants: Grants, perm: str) -> Q | None:
 # shared with; care: the institution a child is placed in), without this app importing them:
 # ``fn(unit_ids, perm) -> queryset of person ids``, registered in the app's AppConfig.ready().
 PERSON_ACCESS_SOURCES: list[Any] = []
+# The same for one user: ``fn(user, perm) -> queryset of person ids, or None``.
+PERSON_USER_ACCESS_SOURCES: list[Any] = []
 
 
 def register_person_access(source: Any) -> None:
     if source not in PERSON_ACCESS_SOURCES:
         PERSON_ACCESS_SOURCES.append(source)
+
+
+def register_person_user_access(source: Any) -> None:
+    if source not in PERSON_USER_ACCESS_SOURCES:
+        PERSON_USER_ACCESS_SOURCES.append(source)
+
+
+# Apps that gave access on the strength of a consent end it when the consent is withdrawn:
+# ``fn(actor=, consent=, request=) -> list of the names of the units that lost access``, called
+# inside the withdrawal's transaction (registered in the app's AppConfig.ready()).
+CONSENT_WITHDRAWN_HANDLERS: list[Any] = []
+
+
+def register_consent_withdrawn(handler: Any) -> None:
+    if handler not in CONSENT_WITHDRAWN_HANDLERS:
+        CONSENT_WITHDRAWN_HANDLERS.append(handler)
 
 
 class Counter(models.Model):
@@ -462,6 +486,8 @@ class Consent(BaseModel):
     )
     withdrawal_reason = models.CharField(_("reason for withdrawal"), max_length=300, blank=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Not stored: the units whose access ended with the withdrawal (set by consent_withdraw).
+    ended_access: list[str]
 
     class Meta:
         ordering = ["-given_on", "-id"]
@@ -497,3 +523,58 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_number} -> {self.survivor_id}"
+
+
+class IdentifierVerification(BaseModel):
+    """What a national population register (IPRS) answered about one identifier number, kept as it
+    came and beside our record: never copied over it. A mismatch is shown side by side; the officer
+    corrects the record, if at all, through the normal audited edit."""
+
+    class Status(models.TextChoices):
+        MATCHED = "matched", _("Matched")
+        MISMATCH = "mismatch", _("Does not match")
+        NOT_FOUND = "not_found", _("Not found")
+
+    identifier = models.ForeignKey(Identifier, on_delete=models.CASCADE, related_name="verifications")
+    status = models.CharField(_("result"), max_length=10, choices=Status.choices)
+    source = models.CharField(_("checked against"), max_length=20, default="iprs")
+    # What the register holds (empty when the number was not found).
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    middle_name = models.CharField(_("middle name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    # [{"field": "last_name", "ours": "...", "theirs": "..."}]: our value at the time of the check.
+    differences = models.JSONField(default=list, blank=True)
+    reference = models.CharField(_("register reference"), max_length=100, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("verified by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-verified_at", "-id"]
+        verbose_name = _("identifier verification")
+        verbose_name_plural = _("identifier verifications")
+        indexes = [models.Index(fields=["identifier", "-verified_at"], name="idverif_identifier_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.identifier_id}:{self.status}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+
+    @property
+    def difference_rows(self) -> list[dict[str, Any]]:
+        """``differences`` for display: the dates of birth as dates (None when not known)."""
+        rows = []
+        for diff in self.differences:
+            row = dict(diff)
+            if row.get("field") == "date_of_birth":
+                for key in ("ours", "theirs"):
+                    try:
+                        row[key] = dt.date.fromisoformat(str(row.get(key) or ""))
+                    except ValueError:
+                        row[key] = None
+            rows.append(row)
+        return rows

@@ -9,7 +9,9 @@ Name search, portable and fast at national scale:
 3. People are selected whose name tokens (NameToken, indexed by token) include a matching word for
    every typed token, in any order, within the user's scope and the other filters: first those
    matching every token exactly, then the fuzzy matches, each capped.
-4. The candidates are ranked in Python by name similarity (``names.similarity``) and paged.
+4. The candidates are ranked in Python and paged: by closeness of the name (``names.similarity``),
+   then the searcher's own ward, sub-county and county (``home_areas``), then closeness to the date
+   of birth when an age or a date is given (``wanted_birth_date``).
 
 The number of queries does not depend on the number of results (asserted in the tests).
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import mimetypes
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,23 +28,40 @@ from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import BooleanField, F, FloatField, Func, Prefetch, Q, QuerySet, Value
-from django.http import HttpRequest
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Length
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
-from cpims.audit.actions import audit_record
+from cpims.audit.actions import audit_record, audit_record_many
+from cpims.core.files import PrivateFile
 from cpims.core.models import Code
-from cpims.geo.models import Area
+from cpims.geo.models import Area, OrgUnit
 from cpims.registry import names
 from cpims.registry.actions import PersonInput, RelativeInput, normalise_identifier
 from cpims.registry.models import (
     Consent,
     HouseholdMember,
     Identifier,
+    IdentifierVerification,
     NameToken,
     NameWord,
     Person,
@@ -53,7 +73,8 @@ from cpims.registry.numbers import looks_like_number, normalise_number
 PAGE_SIZE = 20
 CANDIDATE_CAP = 200  # people ranked per search; more than this asks the user to narrow it down
 WORDS_PER_TOKEN = 300  # vocabulary words tried per typed token
-TRIGRAM_THRESHOLD = 0.3  # pg_trgm's default similarity threshold
+WORD_MATCH = 0.8  # names.token_similarity from which a vocabulary word may stand for a typed name
+SQLITE_WORDS_SCANNED = 5000  # vocabulary words read per typed token without pg_trgm
 
 
 # --- Scoped access -----------------------------------------------------------------------------
@@ -112,6 +133,91 @@ def relationship_for(user: User, public_id: Any, *, write: str | None = None) ->
     return rel
 
 
+def identifier_for(user: User, public_id: Any, pk: Any, *, write: str | None = None) -> Identifier:
+    """One identifier of a person, through the person's scope (404 outside it, 403 without ``write``).
+    A merged or unknown person, or an identifier of someone else, is a 404."""
+    from django.http import Http404
+
+    person = person_for(user, public_id, write=write)
+    if not person.is_active:
+        raise Http404
+    try:
+        identifier = Identifier.objects.select_related("id_type").get(person=person, pk=pk)
+    except (Identifier.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    identifier.person = person
+    return identifier
+
+
+# --- Checks of identifiers against a national register (IPRS) --------------------------------------
+
+
+def _latest_status() -> Subquery:
+    return Subquery(
+        IdentifierVerification.objects.filter(identifier=OuterRef("pk"))
+        .order_by("-verified_at", "-id")
+        .values("status")[:1]
+    )
+
+
+def verified_identifiers() -> QuerySet[Identifier]:
+    """Identifiers whose latest check against the national register matched our record."""
+    return Identifier.objects.annotate(latest_status=_latest_status()).filter(
+        latest_status=IdentifierVerification.Status.MATCHED
+    )
+
+
+def latest_verifications(identifier_ids: Sequence[int]) -> dict[int, IdentifierVerification]:
+    """The latest check of each identifier (one query): {identifier id: verification}."""
+    out: dict[int, IdentifierVerification] = {}
+    if not identifier_ids:
+        return out
+    rows = IdentifierVerification.objects.filter(identifier_id__in=sorted(identifier_ids)).select_related("verified_by")
+    for row in rows.order_by("identifier_id", "-verified_at", "-id"):
+        out.setdefault(row.identifier_id, row)
+    return out
+
+
+def verifications_visible_to(user: User, person: Person | None = None) -> QuerySet[IdentifierVerification]:
+    """Checks of the identifiers of people ``user`` may see (of one person when given), newest first."""
+    people = people_visible_to(user)
+    if person is not None:
+        people = people.filter(pk=person.pk)
+    return (
+        IdentifierVerification.objects.filter(identifier__person__in=people.values("pk"))
+        .select_related("identifier__id_type", "identifier__person", "verified_by")
+        .order_by("-verified_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class IdentifierAction:
+    """A button a later app offers beside an identifier on the person's page (for editors)."""
+
+    url: str
+    label: str
+
+
+# Later apps (integrations.iprs) offer actions on identifiers without the registry importing them:
+# callable(user, person, identifiers) -> {identifier id: [IdentifierAction]}, with no queries.
+IDENTIFIER_ACTIONS: list[Callable[[Any, Person, list[Identifier]], dict[int, list[IdentifierAction]]]] = []
+
+
+def register_identifier_action(
+    provider: Callable[[Any, Person, list[Identifier]], dict[int, list[IdentifierAction]]],
+) -> None:
+    if provider not in IDENTIFIER_ACTIONS:
+        IDENTIFIER_ACTIONS.append(provider)
+
+
+def identifier_actions(user: User, person: Person, identifiers: list[Identifier]) -> dict[int, list[IdentifierAction]]:
+    out: dict[int, list[IdentifierAction]] = {}
+    for provider in IDENTIFIER_ACTIONS:
+        for identifier_id, found in provider(user, person, identifiers).items():
+            out.setdefault(identifier_id, []).extend(found)
+    return out
+
+
 def registering_units(user: User) -> list[Any]:
     from cpims.geo.models import OrgUnit
 
@@ -141,26 +247,6 @@ class _Similarity(Func):
     output_field = FloatField()
 
 
-def _trigrams(word: str) -> set[str]:
-    padded = f"  {word} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def trigram_similarity(a: str, b: str) -> float:
-    """pg_trgm's similarity() for one lower-case word, so Python agrees with the database."""
-    ta, tb = _trigrams(a), _trigrams(b)
-    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
-
-
-def _word_matches(query: str, word: str, key: str) -> bool:
-    return (
-        word == query
-        or word.startswith(query)
-        or key == names.phonetic(query)
-        or trigram_similarity(query, word) >= TRIGRAM_THRESHOLD
-    )
-
-
 def matching_words(query_tokens: Sequence[str]) -> list[list[str]]:
     """For each typed token, the vocabulary words it may stand for (one query for all tokens)."""
     usable = [t for t in query_tokens if len(t) >= 2]
@@ -170,6 +256,7 @@ def matching_words(query_tokens: Sequence[str]) -> list[list[str]]:
     for token in usable:
         cond |= Q(word=token) | Q(phonetic=names.phonetic(token)) | Q(word__gte=token, word__lt=token + "{")
     qs = NameWord.objects.all()
+    limit = WORDS_PER_TOKEN * len(usable)
     if connection.vendor == "postgresql":
         for token in usable:
             cond |= Q(_TrigramMatch(F("word"), Value(token)))
@@ -179,22 +266,28 @@ def matching_words(query_tokens: Sequence[str]) -> list[list[str]]:
         qs = qs.filter(cond).annotate(best=best).order_by("-best", "word")
     else:
         # Without pg_trgm, a misspelled ending (Wanjiku/Wanjiru) is caught by words whose sound
-        # key starts like the typed one; the Python check below keeps only the similar ones.
+        # key starts like the typed one, and a slip inside the name (Mosse/Moses, Karajna/Karanja)
+        # by words of about the same length that start with the same letter (an index range); the
+        # Python check below (names.similar_words) keeps only the similar ones, the most similar first.
         for token in usable:
             key = names.phonetic(token)
             if len(key) >= 3:
                 cond |= Q(phonetic__gte=key[:-1], phonetic__lt=key[:-1] + "~")
-        qs = qs.filter(cond).order_by("word")
-    rows = list(qs.values_list("word", "phonetic")[: WORDS_PER_TOKEN * len(usable)])
+            cond |= Q(
+                word__gte=token[0],
+                word__lt=chr(ord(token[0]) + 1),
+                length__gte=len(token) - 2,
+                length__lte=len(token) + 2,
+            )
+        qs = qs.annotate(length=Length("word")).filter(cond).order_by("word")
+        limit = SQLITE_WORDS_SCANNED * len(usable)
+    rows = list(qs.values_list("word", "phonetic")[:limit])
     out: list[list[str]] = []
     for token in query_tokens:
         if len(token) < 2:
             out.append([token])
             continue
-        words = [w for w, key in rows if _word_matches(token, w, key)]
-        if token not in words:
-            words.insert(0, token)
-        out.append(words[:WORDS_PER_TOKEN])
+        out.append([token, *names.similar_words(token, rows, WORD_MATCH, WORDS_PER_TOKEN - 1)])
     return out
 
 
@@ -209,8 +302,11 @@ def _matching_ids(groups: Sequence[Sequence[str]]) -> QuerySet[Any]:
     return sets[0] if len(sets) == 1 else sets[0].intersection(*sets[1:])
 
 
-def _tier_rows(base: QuerySet[Person], groups: Sequence[Sequence[str]], cap: int) -> list[tuple]:
-    """Name columns of the people in ``base`` matching every group, at most ``cap``.
+def _tier_rows(
+    base: QuerySet[Person], groups: Sequence[Sequence[str]], cap: int, home: HomeAreas | None = None
+) -> list[tuple]:
+    """Rows (``_CANDIDATE_COLUMNS``) of the people in ``base`` matching every group, at most ``cap``,
+    those in the searcher's own areas first (so a common name never pushes them out of the cap).
 
     Two steps: the matching ids first (token index only), then those people, checked against the
     scope by primary key. In one statement the planner misjudges how few people match all the
@@ -219,39 +315,115 @@ def _tier_rows(base: QuerySet[Person], groups: Sequence[Sequence[str]], cap: int
     ids = list(matching[: ID_LIST_CAP + 1])
     if not ids:
         return []
-    people = base.filter(pk__in=ids if len(ids) <= ID_LIST_CAP else matching)
-    return list(people.order_by().values_list(*_NAME_COLUMNS)[:cap])
+    people = base.filter(pk__in=ids if len(ids) <= ID_LIST_CAP else matching).order_by()
+    if home:
+        people = people.annotate(near=home.distance_expression()).order_by("near")
+    return list(people.values_list(*_CANDIDATE_COLUMNS)[:cap])
 
 
 _NAME_COLUMNS = ("pk", "first_name", "middle_name", "last_name", "other_names")
+_CANDIDATE_COLUMNS = (*_NAME_COLUMNS, "ward_id", "sub_county_id", "county_id", "date_of_birth")
+FAR = 3  # HomeAreas.distance outside every area of the searcher
+NO_BIRTH_DATE = 10**6  # days from the wanted date of birth when none is recorded
 
 
-def name_candidates(base: QuerySet[Person], query_tokens: Sequence[str], cap: int = CANDIDATE_CAP) -> list[tuple]:
+@dataclass(frozen=True)
+class HomeAreas:
+    """Where the searcher works (the areas of their assignments' units): among equally close
+    names, people of their own ward come first, then of their sub-county, then of their county."""
+
+    wards: frozenset[int] = frozenset()
+    sub_counties: frozenset[int] = frozenset()
+    counties: frozenset[int] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.wards or self.sub_counties or self.counties)
+
+    def distance(self, ward_id: int | None, sub_county_id: int | None, county_id: int | None) -> int:
+        if ward_id in self.wards:
+            return 0
+        if sub_county_id in self.sub_counties:
+            return 1
+        if county_id in self.counties:
+            return 2
+        return FAR
+
+    def distance_expression(self) -> Case:
+        """``distance`` in SQL, for ordering before a cap."""
+        whens = [
+            When(**{f"{field}__in": sorted(ids)}, then=Value(rank))
+            for rank, field, ids in (
+                (0, "ward_id", self.wards),
+                (1, "sub_county_id", self.sub_counties),
+                (2, "county_id", self.counties),
+            )
+            if ids
+        ]
+        return Case(*whens, default=Value(FAR), output_field=IntegerField())
+
+
+def home_areas(user: User, perm: str = P.CHILD_VIEW) -> HomeAreas:
+    """The searcher's own areas, from the grants already read for the request; one more query only
+    for units placed in a ward (a ward office), whose ward the grant does not carry."""
+    grants = scope.grants_for(user).with_perm(perm)
+    ward_units = [g.org_unit_id for g in grants if g.area_level == Area.Level.WARD]
+    wards = OrgUnit.objects.filter(pk__in=ward_units).values_list("area_id", flat=True) if ward_units else []
+    return HomeAreas(
+        wards=frozenset(wards),
+        sub_counties=frozenset(g.sub_county_id for g in grants if g.sub_county_id),
+        counties=frozenset(g.county_id for g in grants if g.county_id),
+    )
+
+
+def name_candidates(
+    base: QuerySet[Person],
+    query_tokens: Sequence[str],
+    cap: int = CANDIDATE_CAP,
+    *,
+    home: HomeAreas | None = None,
+    born: dt.date | None = None,
+) -> list[tuple]:
     """Rows (pk, first, middle, last, other, score) of people in ``base`` whose names match every
-    typed token (exactly or fuzzily), best first. When nobody matches every token of a long query,
-    people matching all but one are tried."""
+    typed token (exactly or fuzzily), best first: by closeness of the name (``names.similarity``,
+    then fewer names beyond those typed), then by the searcher's own areas (``home``), then by
+    closeness to the date of birth ``born`` when one is wanted. When nobody matches every token of
+    a long query, people matching all but one are tried."""
     tokens = [t for t in query_tokens if len(t) >= 2] or list(query_tokens)
     if not tokens:
         return []
     groups = matching_words(tokens)
-    rows = _candidate_rows(base, tokens, groups, cap)
+    rows = _candidate_rows(base, tokens, groups, cap, home)
     if not rows and len(tokens) >= 3:
         seen: dict[int, tuple] = {}
         for skip in range(len(tokens)):
             sub_tokens = tokens[:skip] + tokens[skip + 1 :]
             sub_groups = groups[:skip] + groups[skip + 1 :]
-            for row in _candidate_rows(base, sub_tokens, sub_groups, cap):
+            for row in _candidate_rows(base, sub_tokens, sub_groups, cap, home):
                 seen.setdefault(row[0], row)
         rows = list(seen.values())
-    scored = [(*row, names.similarity(query_tokens, names.tokens(*row[1:5]))) for row in rows]
-    scored.sort(key=lambda r: (-r[5], r[3], r[1], r[0]))
-    return scored[:cap]
+    home = home or HomeAreas()
+    ranked = []
+    for row in rows:
+        name_tokens = names.tokens(*row[1:5])
+        score = names.similarity(query_tokens, name_tokens)
+        extra = max(len(name_tokens) - len(query_tokens), 0)
+        days = abs((row[8] - born).days) if born and row[8] else NO_BIRTH_DATE
+        key = (-score, extra, home.distance(*row[5:8]), days, row[3], row[1], row[0])
+        ranked.append((key, (*row[:5], score)))
+    ranked.sort(key=lambda r: r[0])
+    return [row for _, row in ranked[:cap]]
 
 
 CLOSE_WORD = 0.9  # names.token_similarity at or above this is a "close" spelling
 
 
-def _candidate_rows(base: QuerySet[Person], tokens: Sequence[str], groups: Sequence[Sequence[str]], cap: int) -> list:
+def _candidate_rows(
+    base: QuerySet[Person],
+    tokens: Sequence[str],
+    groups: Sequence[Sequence[str]],
+    cap: int,
+    home: HomeAreas | None = None,
+) -> list:
     """Candidates in tiers, each capped, so the best matches are never crowded out by many loose
     ones: every token exact, then every token a close spelling, then every token any matching word.
     A tier identical to the previous one is not asked again."""
@@ -270,7 +442,7 @@ def _candidate_rows(base: QuerySet[Person], tokens: Sequence[str], groups: Seque
         if tier == previous:
             continue
         previous = tier
-        for row in _tier_rows(base, tier, cap):
+        for row in _tier_rows(base, tier, cap, home):
             if row[0] not in seen:
                 seen.add(row[0])
                 rows.append(row)
@@ -292,6 +464,8 @@ class SearchFilters:
     dob_to: dt.date | None = None
     age_min: int | None = None
     age_max: int | None = None
+    age: int | None = None  # about this age: ranks, does not filter
+    date_of_birth: dt.date | None = None  # about this date of birth: ranks, does not filter
     county: Area | None = None
     sub_county: Area | None = None
     ward: Area | None = None
@@ -336,6 +510,19 @@ def _date_range(filters: SearchFilters, today: dt.date) -> tuple[dt.date | None,
         youngest = _years_before(today, filters.age_min)
         end = min(end, youngest) if end else youngest
     return start, end
+
+
+def wanted_birth_date(filters: SearchFilters, today: dt.date) -> dt.date | None:
+    """The date of birth to rank by: the one typed, else the middle of the year of the age typed,
+    else the middle of the age or date range, else none."""
+    if filters.date_of_birth:
+        return filters.date_of_birth
+    if filters.age is not None:
+        return _years_before(today, filters.age) - dt.timedelta(days=182)
+    start, end = _date_range(filters, today)
+    if start and end:
+        return start + (end - start) / 2
+    return None
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -426,7 +613,8 @@ def search_people(
         ids = list(base.filter(found).values_list("pk", flat=True).distinct()[:CANDIDATE_CAP])
     elif names.tokens(text):
         mode = "name"
-        rows = name_candidates(base, names.tokens(text))
+        born = wanted_birth_date(filters, timezone.localdate())
+        rows = name_candidates(base, names.tokens(text), home=home_areas(user), born=born)
         ids = [row[0] for row in rows]
         scores = {row[0]: row[5] for row in rows}
         capped = len(rows) >= CANDIDATE_CAP
@@ -435,7 +623,7 @@ def search_people(
         paginator = Paginator(base.order_by("-id").values_list("pk", flat=True), page_size)
         page_obj = paginator.get_page(page)
         people = _page_people(list(page_obj.object_list))
-        _audit_search(user, filters, paginator.count, request, via, mode)
+        _audit_search(user, filters, paginator.count, request, via, mode, people)
         return SearchResult(people, paginator.count, page_obj.number, paginator.num_pages, mode)
     else:
         return SearchResult([], 0, 1, 1, "none")
@@ -443,7 +631,7 @@ def search_people(
     pages = max(math.ceil(total / page_size), 1)
     page = min(page, pages)
     people = _page_people(ids[(page - 1) * page_size : page * page_size])
-    _audit_search(user, filters, total, request, via, mode)
+    _audit_search(user, filters, total, request, via, mode, people)
     return SearchResult(people, total, page, pages, mode, capped=capped, notice=notice, scores=scores)
 
 
@@ -464,13 +652,27 @@ def pick_people(user: User, q: str, *, kind: str = "child", request: HttpRequest
 
 
 def _audit_search(
-    user: User, filters: SearchFilters, count: int, request: HttpRequest | None, via: str, mode: str
+    user: User,
+    filters: SearchFilters,
+    count: int,
+    request: HttpRequest | None,
+    via: str,
+    mode: str,
+    shown: Sequence[Person] = (),
 ) -> None:
+    """The search itself, and one "search hit" per child the page showed (for "who saw this child")."""
     audit_record(
         actor=user,
         action="person.search",
         request=request,
         details={"filters": filters.used(), "mode": mode, "results": count, "via": via},
+    )
+    audit_record_many(
+        actor=user,
+        action="person.search_hit",
+        objects=[(p, p.cpims_number) for p in shown],
+        request=request,
+        details={"via": via},
     )
 
 
@@ -482,9 +684,44 @@ class Candidate:
     person: Person
     score: float
     reasons: list[str]
+    # The same identifier number, verified with the national register: the same person.
+    definite: bool = False
 
 
 DUPLICATE_THRESHOLD = 0.85
+DEFINITE_SCORE = 10.0  # above any name score: a verified identifier match comes first
+SAME_NUMBER_BONUS = 1.0  # the same number, not (or not yet) verified: strong, not definite
+
+
+def _identifier_matches(base: QuerySet[Person], data: PersonInput) -> dict[int, bool]:
+    """People in ``base`` holding one of the identifier numbers typed: {person id: verified?}.
+    One query; none without typed numbers."""
+    if not data.identifiers:
+        return {}
+    wanted = Q()
+    for id_type, value in data.identifiers:
+        norm = normalise_identifier(value)
+        if norm:
+            wanted |= Q(id_type=id_type, value_normalised=norm)
+    if not wanted:
+        return {}
+    out: dict[int, bool] = {}
+    rows = (
+        Identifier.objects.filter(wanted, person__in=base.values("pk"))
+        .annotate(latest_status=_latest_status())
+        .values_list("person_id", "latest_status")
+    )
+    for person_id, status in rows:
+        out[person_id] = out.get(person_id, False) or status == IdentifierVerification.Status.MATCHED
+    return out
+
+
+def duplicate_recheck(
+    user: User, data: PersonInput, relatives: Sequence[RelativeInput] = ()
+) -> Callable[[], list[Candidate]]:
+    """The duplicate check that ``child_register`` runs again under its lock (not audited: the
+    check the user saw was)."""
+    return lambda: duplicate_candidates(user, data, relatives=relatives, audit=False)
 
 
 def duplicate_candidates(
@@ -498,17 +735,24 @@ def duplicate_candidates(
     audit: bool = True,
 ) -> list[Candidate]:
     """People the user may see who look like the person about to be registered: similar names in
-    any order, close dates of birth, the same sex, ward or parents. Best first."""
+    any order, close dates of birth, the same sex, ward or parents. Best first.
+
+    An identifier number typed that a registered person holds comes before names: verified with the
+    national register (IPRS) it is a definite match, ranked first whatever the names say; not
+    verified, it weighs more than any name likeness."""
     query_tokens = names.tokens(data.first_name, data.middle_name, data.last_name, data.other_names)
-    if not query_tokens:
-        return []
     base = people_visible_to(user).filter(kind=data.kind or Person.Kind.CHILD)
     if exclude:
         base = base.exclude(pk__in=list(exclude))
-    rows = _rows_by_name(base, query_tokens)
+    by_number = _identifier_matches(base, data)
+    if not query_tokens and not by_number:
+        return []
+    rows = _rows_by_name(base, query_tokens) if query_tokens else []
     people = {
         p.pk: p
-        for p in Person.objects.filter(pk__in=[r[0] for r in rows]).select_related("ward", "sub_county", "county")
+        for p in Person.objects.filter(pk__in=[r[0] for r in rows] + sorted(by_number)).select_related(
+            "ward", "sub_county", "county"
+        )
     }
     wanted_parents = {
         rel.kind: names.tokens(rel.person.first_name, rel.person.middle_name, rel.person.last_name)
@@ -518,9 +762,20 @@ def duplicate_candidates(
     parents = _parent_names(list(people), list(wanted_parents)) if wanted_parents and people else {}
     born, estimated = data.resolved_date_of_birth()
     out: list[Candidate] = []
+    name_scores = {row[0]: row[5] for row in rows}
+    for person_id, verified in by_number.items():
+        person = people.get(person_id)
+        if person is None:
+            continue
+        if verified:
+            reasons = [_("same ID number, verified with IPRS")]
+            out.append(Candidate(person, DEFINITE_SCORE, reasons, definite=True))
+        else:
+            score = name_scores.get(person_id, 0.0) + SAME_NUMBER_BONUS
+            out.append(Candidate(person, round(score, 3), [_("same ID number")]))
     for row in rows:
         person = people.get(row[0])
-        if person is None:
+        if person is None or person.pk in by_number:
             continue
         score, reasons = row[5], [_("similar name")]
         score = _scored_by_birth(score, born, estimated, person, reasons)
@@ -532,7 +787,7 @@ def duplicate_candidates(
                 reasons.append(_("same mother") if kind == Relationship.Kind.MOTHER else _("same father"))
         if score >= DUPLICATE_THRESHOLD:
             out.append(Candidate(person, round(score, 3), reasons))
-    out.sort(key=lambda c: -c.score)
+    out.sort(key=lambda c: (not c.definite, -c.score))
     out = out[:limit]
     if audit:
         audit_record(
@@ -725,6 +980,14 @@ class Profile:
     merges: list[PersonMerge]
     visible_ids: set[int]  # related people the viewer may open
     timeline: list[TimelineEntry]
+    # The latest check of each identifier against the national register, and what later apps offer
+    # to do with each identifier (e.g. "Verify with IPRS").
+    verifications: dict[int, IdentifierVerification] = field(default_factory=dict)
+    identifier_actions: dict[int, list[IdentifierAction]] = field(default_factory=dict)
+
+    @property
+    def identifier_rows(self) -> list[tuple[Identifier, IdentifierVerification | None, list[IdentifierAction]]]:
+        return [(i, self.verifications.get(i.pk), self.identifier_actions.get(i.pk, [])) for i in self.identifiers]
 
     @property
     def household(self) -> Any:
@@ -761,12 +1024,14 @@ class Profile:
 def profile_for(user: User, person: Person) -> Profile:
     """Everything on the child's page, in a fixed number of queries."""
     identifiers = list(person.identifiers.select_related("id_type"))
-    relationships = list(
-        Relationship.objects.filter(child=person, is_active=True).select_related("relative").order_by("kind", "id")
+    # Both directions in one query: as the child (caregivers, siblings) and as the relative.
+    linked = list(
+        Relationship.objects.filter(Q(child=person) | Q(relative=person), is_active=True)
+        .select_related("relative", "child")
+        .order_by("kind", "id")
     )
-    cared_for = list(
-        Relationship.objects.filter(relative=person, is_active=True).select_related("child").order_by("kind", "id")
-    )
+    relationships = [r for r in linked if r.child_id == person.pk]
+    cared_for = [r for r in linked if r.relative_id == person.pk]
     memberships = list(
         HouseholdMember.objects.filter(person=person, is_active=True)
         .select_related("household__head", "household__ward")
@@ -819,6 +1084,8 @@ def profile_for(user: User, person: Person) -> Profile:
         merges=merges,
         visible_ids=visible_ids,
         timeline=timeline,
+        verifications=latest_verifications([i.pk for i in identifiers]),
+        identifier_actions=identifier_actions(user, person, identifiers),
     )
 
 
@@ -835,3 +1102,14 @@ def audit_view(user: User, person: Person, *, request: HttpRequest | None = None
 
 def audit_photo_view(user: User, person: Person, *, request: HttpRequest | None = None) -> None:
     audit_record(actor=user, action="person.photo_view", obj=person, object_label=person.cpims_number, request=request)
+
+
+def photo_file(user: User, public_id: Any, *, request: HttpRequest | None = None) -> PrivateFile:
+    """The child's photo from the shared private storage, through the scope check (404 outside
+    it or without a photo), its view audited. Also the resolver of signed "photo" file URLs."""
+    person = person_for(user, public_id)
+    if not person.photo:
+        raise Http404
+    audit_photo_view(user, person, request=request)
+    content_type = mimetypes.guess_type(person.photo.name or "")[0] or "application/octet-stream"
+    return PrivateFile(file=person.photo, filename="", content_type=content_type, as_attachment=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +18,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedRequest
 from cpims.audit.actions import audit_record
+from cpims.core import files
 from cpims.core.forms import as_page
 from cpims.core.formviews import form_view, pick
 from cpims.registry import access_log as access_log_queries
@@ -75,7 +75,8 @@ def child_create(request: AuthenticatedRequest) -> HttpResponse:
         child = form.to_input()
         relatives = _relatives_from(carers, siblings)
         candidates = queries.duplicate_candidates(request.user, child, relatives=relatives, request=request)
-        if not candidates or form.cleaned_data.get("register_anyway"):
+        anyway = bool(form.cleaned_data.get("register_anyway"))
+        if not candidates or anyway:
             try:
                 registration = actions.child_register(
                     actor=request.user,
@@ -86,9 +87,12 @@ def child_create(request: AuthenticatedRequest) -> HttpResponse:
                     consent_given_by=form.cleaned_data.get("consent_given_by") or None,
                     consent_date=form.cleaned_data.get("consent_date"),
                     request=request,
+                    recheck=None if anyway else queries.duplicate_recheck(request.user, child, relatives),
                 )
             except ValidationError as exc:
                 _attach_registration_errors(exc, form, carers, siblings)
+            except actions.LikelyDuplicates as exc:
+                candidates = exc.candidates
             else:
                 messages.success(
                     request,
@@ -171,9 +175,12 @@ def child_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
             _("Record %(number)s was merged into this one.") % {"number": person.cpims_number},
         )
         return _detail(person.merged_into)
+    perms = scope.grants_for(request.user).all_perms
+    # The page's questions about the child in one query, asked before the profile's sections and
+    # timeline (the services ask child.view) so that they are answered from the request's memo.
+    scope.prime(request.user, person, [p for p in (P.CHILD_VIEW, P.CHILD_UPDATE, P.CHILD_ACCESS_LOG) if p in perms])
     profile = queries.profile_for(request.user, person)
     queries.audit_view(request.user, person, request=request)
-    perms = scope.grants_for(request.user).all_perms
     can_update = P.CHILD_UPDATE in perms and scope.can(request.user, P.CHILD_UPDATE, person)
     return render(
         request,
@@ -328,6 +335,20 @@ def consent_give(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     )
 
 
+def _withdraw_consent(request: AuthenticatedRequest, consent: Any, data: dict[str, Any]) -> Any:
+    """Withdraw, and tell the officer which units lost access to the child's cases because of it."""
+    done = actions.consent_withdraw(
+        actor=request.user, consent=consent, withdrawn_on=data["withdrawn_on"], reason=data["reason"], request=request
+    )
+    if done.ended_access:
+        messages.warning(
+            request,
+            _("These units no longer have access to the child's cases: %(units)s.")
+            % {"units": ", ".join(done.ended_access)},
+        )
+    return done
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def consent_withdraw(request: AuthenticatedRequest, public_id: Any, consent_id: Any) -> HttpResponse:
@@ -340,9 +361,7 @@ def consent_withdraw(request: AuthenticatedRequest, public_id: Any, consent_id: 
         request,
         consent.person,
         form,
-        lambda d: actions.consent_withdraw(
-            actor=request.user, consent=consent, withdrawn_on=d["withdrawn_on"], reason=d["reason"], request=request
-        ),
+        lambda d: _withdraw_consent(request, consent, d),
         title=title,
         success=_("Consent withdrawn."),
         danger=True,
@@ -353,15 +372,7 @@ def consent_withdraw(request: AuthenticatedRequest, public_id: Any, consent_id: 
 @require_GET
 def photo(request: AuthenticatedRequest, public_id: Any) -> FileResponse:
     """The child's photo, only through the scope check (never a public media URL)."""
-    person = queries.person_for(request.user, public_id)
-    if not person.photo:
-        raise Http404
-    queries.audit_photo_view(request.user, person, request=request)
-    content_type = mimetypes.guess_type(person.photo.name)[0] or "application/octet-stream"
-    response = FileResponse(person.photo.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return files.stream(queries.photo_file(request.user, public_id, request=request))
 
 
 @login_required
@@ -440,7 +451,7 @@ def access_log(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
     """Who saw this child: every event on the child's record and cases, 50 a page; itself audited."""
     person = _access_log_person(request, public_id)
     number = as_page(request.GET.get("page"))
-    page, entries = access_log_queries.page_for(person, number)
+    page, entries = access_log_queries.page_for(person, request.user, number)
     audit_record(
         actor=request.user,
         action="person.access_log",
@@ -458,7 +469,7 @@ def access_log_export(request: AuthenticatedRequest, public_id: Any) -> HttpResp
     person = _access_log_person(request, public_id)
     now = timezone.now()
     # Fixed at this moment, so the file holds exactly the rows the audit event counts.
-    events = access_log_queries.events_for(person).filter(at__lte=now)
+    events = access_log_queries.events_for(person, request.user).filter(at__lte=now)
     rows = events.count()
     if rows > access_log_queries.MAX_EXPORT_ROWS:
         messages.error(request, _("Too many events to export at once."))

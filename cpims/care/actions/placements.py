@@ -115,7 +115,9 @@ def placement_admit(
     from cpims.cases.models import Case
     from cpims.registry.models import Person
 
-    with transaction.atomic(durable=True):
+    # A plain atomic(), not durable: the justice app's committal admits the child inside its own
+    # transaction, so that a refused admission undoes the disposition too.
+    with transaction.atomic():
         people = Person.objects.filter(is_active=True)
         if found_with_birth_date is not None and not scope.can(actor, P.CHILD_VIEW, child):
             # The same answer as for a record that does not exist (404): nothing is confirmed.

@@ -56,7 +56,7 @@ def test_admit_change_status_transfer_and_population(
     assert old["total"] == 1
     response = client.post(
         reverse("api:placement-change-status", kwargs={"public_id": nxt["public_id"]}),
-        {"status": "discharged", "on": days(-5).isoformat()},
+        {"status": "discharged", "on": days(-5).isoformat(), "version": nxt["version"]},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -64,6 +64,12 @@ def test_admit_change_status_transfer_and_population(
     response = client.post(
         reverse("api:placement-change-status", kwargs={"public_id": nxt["public_id"]}),
         {"status": "reintegrated", "on": days(0).isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 428  # no version: refused, nothing changes
+    response = client.post(
+        reverse("api:placement-change-status", kwargs={"public_id": nxt["public_id"]}),
+        {"status": "reintegrated", "on": days(0).isoformat(), "version": nxt["version"]},
         content_type="application/json",
     )
     assert response.status_code == 200 and response.json()["discharge_type"] == "DREN"

@@ -12,7 +12,16 @@ The actions live in modules by subject (``record``, ``access``, ``workflow``, ``
 """
 
 from cpims.cases.actions._helpers import StaleEdit
-from cpims.cases.actions.access import case_access_grant, case_access_revoke, case_office_change
+from cpims.cases.actions.access import (
+    case_access_end_expired,
+    case_access_end_for_consent,
+    case_access_expire_after,
+    case_access_grant,
+    case_access_revoke,
+    case_office_change,
+    partner_grace_end,
+)
+from cpims.cases.actions.emergency import emergency_access_open
 from cpims.cases.actions.followups import followup_add, followup_complete
 from cpims.cases.actions.record import case_event_add, case_open, case_update
 from cpims.cases.actions.services import service_record, service_units
@@ -31,6 +40,9 @@ from cpims.cases.actions.workflow import (
 
 __all__ = [
     "StaleEdit",
+    "case_access_end_expired",
+    "case_access_end_for_consent",
+    "case_access_expire_after",
     "case_access_grant",
     "case_access_revoke",
     "case_assessment_complete",
@@ -47,8 +59,10 @@ __all__ = [
     "case_plan_submit",
     "case_reopen",
     "case_update",
+    "emergency_access_open",
     "followup_add",
     "followup_complete",
+    "partner_grace_end",
     "service_record",
     "service_units",
 ]

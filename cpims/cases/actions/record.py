@@ -12,6 +12,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
@@ -20,6 +21,7 @@ from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
 from cpims.cases.messages import texts_param
 from cpims.cases.models import Case, CaseCategory, CaseEvent, CaseNumberCounter, Perpetrator
+from cpims.core.history import current_actor
 from cpims.core.models import Code
 from cpims.core.validation import Errors, in_list, raise_errors
 from cpims.geo.models import Area, OrgUnit
@@ -184,7 +186,8 @@ def _set_multi(case: Case, fields: dict[str, Any]) -> list[str]:
 
 
 def _create_categories(case: Case, categories: Iterable[dict[str, Any]]) -> None:
-    CaseCategory.objects.bulk_create(
+    # With their change history rows, naming the acting user (cpims.core.history).
+    bulk_create_with_history(
         [
             CaseCategory(
                 case=case,
@@ -195,7 +198,9 @@ def _create_categories(case: Case, categories: Iterable[dict[str, Any]]) -> None
                 place_of_event=item.get("place_of_event"),
             )
             for item in categories
-        ]
+        ],
+        CaseCategory,
+        default_user=current_actor(),
     )
 
 

@@ -15,6 +15,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts.models import User
 from cpims.cases import workflow
 from cpims.cases.actions._helpers import _lock, _record, _require
+from cpims.cases.actions.access import WHY_CASE_CLOSED, case_access_expire_after
 from cpims.cases.actions.followups import CASE_CLOSED, end_pending_followups
 from cpims.cases.messages import code_param
 from cpims.cases.models import Case, CaseClosure, CasePlan, CasePlanGoal
@@ -279,6 +280,8 @@ def case_closure_approve(
             details={"followups_ended": ended} if ended else None,
             request=request,
         )
+        # Partners keep access for the grace period, then lose it (Data Protection Act 2019).
+        case_access_expire_after(actor=actor, case=case, why=WHY_CASE_CLOSED, request=request)
     return case
 
 

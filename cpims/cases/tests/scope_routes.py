@@ -77,4 +77,13 @@ def cases_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "cases:plan_goal_add": Route(**write, kwargs=_case),
         "cases:followup_add": Route(**write, kwargs=_case),
         "cases:followup_done": Route(**write, kwargs=_followup),
+        # Break-the-glass: the form for those holding case.emergency_access (sub-county officers,
+        # coordinators); the list for those who answer for the access log (child.access_log).
+        "cases:emergency_access": Route(
+            ok=frozenset({"nairobi_coordinator", "turkana_coordinator", "nairobi_officer", "turkana_officer"})
+        ),
+        "cases:emergency_access_list": Route(ok=EMERGENCY_REVIEWERS),
     }
+
+
+EMERGENCY_REVIEWERS = frozenset({"national_me", "nairobi_coordinator", "turkana_coordinator"})

@@ -66,5 +66,6 @@ def test_grant_on_the_callers_authority(cast: Any, westlands_case: Any) -> None:
         "org_unit": str(cast.nairobi_ngo.public_id),
         "reason": "referral",
         "access": str(access.public_id),
+        "basis": "assignment",
         "referral": "checked-by-the-caller",
     }

@@ -54,9 +54,12 @@ def test_create_update_and_transitions(client: Any, cast: Any, login: Any) -> No
     assert ok.status_code == 200
     stale = client.patch(_detail(case), {"version": case.version, "notes": "m"}, content_type="application/json")
     assert stale.status_code == 400
-    r = client.post(_detail(case, "start-assessment"), {}, content_type="application/json")
+    version = ok.json()["version"]
+    r = client.post(_detail(case, "start-assessment"), {"version": version}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "assessment"
-    r = client.post(_detail(case, "reopen"), {"reason": "x"}, content_type="application/json")
+    r = client.post(
+        _detail(case, "reopen"), {"reason": "x", "version": r.json()["version"]}, content_type="application/json"
+    )
     assert r.status_code == 400
     assert client.post(_detail(case, "approve-plan"), {}, content_type="application/json").status_code == 403
 
@@ -175,3 +178,33 @@ def test_schema_documents_the_category_list() -> None:
     schema = clean_schema("cpims.cases.tests.api_urls")
     create = schema["components"]["schemas"]["CaseCreateRequest"]["properties"]["categories"]
     assert create["type"] == "array" and "each category once" in create["description"]
+
+
+def test_a_change_without_the_version_it_was_based_on_is_refused(
+    client: Any, cast: Any, login: Any, westlands_case: Any
+) -> None:
+    login(client, cast.nairobi_officer)
+    before, status_before = westlands_case.notes, westlands_case.status
+    for send in (
+        lambda: client.patch(_detail(westlands_case), {"notes": "overwritten"}, content_type="application/json"),
+        lambda: client.post(_detail(westlands_case, "start-assessment"), {}, content_type="application/json"),
+    ):
+        response = send()
+        assert response.status_code == 428 and "version" in response.json()["detail"]
+    westlands_case.refresh_from_db()
+    assert westlands_case.notes == before and westlands_case.status == status_before
+    # The ETag read with the case serves as If-Match; a stale one is refused, a bad one is a 400.
+    read = client.get(_detail(westlands_case))
+    assert read["ETag"] == f'"{westlands_case.version}"'
+    ok = client.patch(
+        _detail(westlands_case), {"notes": "n"}, content_type="application/json", HTTP_IF_MATCH=read["ETag"]
+    )
+    assert ok.status_code == 200 and ok.json()["notes"] == "n"
+    stale = client.patch(
+        _detail(westlands_case), {"notes": "m"}, content_type="application/json", HTTP_IF_MATCH=read["ETag"]
+    )
+    assert stale.status_code == 400
+    bad = client.patch(_detail(westlands_case), {"notes": "m"}, content_type="application/json", HTTP_IF_MATCH="*")
+    assert bad.status_code == 400
+    westlands_case.refresh_from_db()
+    assert westlands_case.notes == "n"

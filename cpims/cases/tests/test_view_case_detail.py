@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cpims.audit.models import AuditEvent
 from cpims.cases import actions
-from cpims.cases.tests.conftest import code, open_case
+from cpims.cases.tests.conftest import open_case
 
 
 def _url(case: Any) -> str:
@@ -33,28 +30,6 @@ def test_sensitive_hidden_without_permission(client: Any, cast: Any, login: Any)
     login(client, cast.national_me)  # may read cases, not sensitive sections
     body = client.get(_url(case)).content.decode()
     assert "Secret narrative XYZ" not in body
-
-
-def test_query_count_is_constant(client: Any, cast: Any, login: Any, django_assert_max_num_queries: Any) -> None:
-    case = open_case(cast.nairobi_officer, cast.westlands_office)
-    login(client, cast.nairobi_officer)
-    client.get(_url(case))
-    with CaptureQueriesContext(connection) as small:
-        client.get(_url(case))
-    for i in range(5):
-        actions.followup_add(actor=cast.nairobi_officer, case=case, due_on=timezone.localdate(), purpose=f"Visit {i}")
-        actions.service_record(
-            actor=cast.nairobi_officer,
-            child=case.child,
-            case=case,
-            service=code("intervention_id", "CMTN"),
-            given_on=timezone.localdate(),
-            provider=cast.westlands_office,
-        )
-        actions.case_update(actor=cast.nairobi_officer, case=case, expected_version=None, notes=f"n{i}")
-    with CaptureQueriesContext(connection) as big:
-        client.get(_url(case))
-    assert len(big) == len(small)
 
 
 def test_access_grant_opens_case_to_ngo_only(client: Any, cast: Any, login: Any, westlands_case: Any) -> None:

@@ -32,6 +32,13 @@ def _report(cast: Any) -> dict[str, Any]:
     return {"public_id": westlands_report(cast).public_id}
 
 
+def _replay(cast: Any) -> dict[str, Any]:
+    """A refused replay of the Westlands report (made once per cast)."""
+    report = westlands_report(cast)
+    replay = report.replays.first() or report.replays.create(content={"what_happened": "-"}, fingerprint="scope")
+    return {"public_id": report.public_id, "replay_id": replay.pk}
+
+
 def _receipt(cast: Any) -> dict[str, Any]:
     from django.core import signing
 
@@ -54,4 +61,7 @@ def intake_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "intake:report_open_case": Route(**per_report),
         "intake:report_link": Route(**per_report),
         "intake:report_dismiss": Route(**per_report),
+        "intake:replay_reviewed": Route(
+            ok=nairobi, hidden=everyone - nairobi, kwargs=_replay, method="post", ok_status=frozenset({302})
+        ),
     }

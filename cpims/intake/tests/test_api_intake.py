@@ -9,7 +9,7 @@ from django.urls import reverse
 from cpims.api.actions import token_issue, token_revoke
 from cpims.api.tests.schema import clean_schema
 from cpims.audit.models import AuditEvent
-from cpims.intake.models import IntakeReport
+from cpims.intake.models import IntakeReport, ReplayedReport
 
 pytestmark = pytest.mark.urls("cpims.intake.tests.api_urls")
 
@@ -54,13 +54,37 @@ def test_first_submission_creates(helpline: Any) -> None:
 def test_repeat_is_idempotent(helpline: Any) -> None:
     _user, secret = helpline
     first = post(secret, payload()).json()
-    again = post(secret, payload(what_happened="The same call sent again after a timeout."))
+    # A retry after a timeout sends the same content (string padding aside).
+    again = post(secret, payload(what_happened="  A caller reports a girl of about nine left alone for days. "))
     assert again.status_code == 200
     assert again.json()["reference"] == first["reference"]
     assert IntakeReport.objects.count() == 1
     assert AuditEvent.objects.filter(action="intake.report").count() == 1
+    assert not ReplayedReport.objects.exists()
     other = post(secret, payload(external_reference="116-2025-000124"))
     assert other.status_code == 201 and other.json()["reference"] != first["reference"]
+
+
+def test_reference_sent_again_with_other_content_is_refused_and_kept(helpline: Any) -> None:
+    user, secret = helpline
+    first = post(secret, payload()).json()
+    changed = payload(what_happened="A caller reports two children left alone for a week.", child_age=11)
+    refused = post(secret, changed)
+    assert refused.status_code == 409, refused.content
+    assert refused.json()["reference"] == first["reference"]
+    report = IntakeReport.objects.get()
+    assert report.what_happened == payload()["what_happened"] and report.child_age == 9  # not applied
+    replay = ReplayedReport.objects.get()
+    assert replay.report == report and replay.content["child_age"] == 11 and replay.reviewed_at is None
+    event = AuditEvent.objects.get(action="intake.replay_refused")
+    assert event.actor == user and event.details == {"replay": replay.pk}
+    # Sent a third time: still refused, kept once, audited once.
+    assert post(secret, changed).status_code == 409
+    assert ReplayedReport.objects.count() == 1
+    assert AuditEvent.objects.filter(action="intake.replay_refused").count() == 1
+    # Other content again: kept beside the first replay.
+    assert post(secret, payload(child_age=12)).status_code == 409
+    assert ReplayedReport.objects.count() == 2
 
 
 def test_same_reference_from_another_partner_is_another_report(cast: Any, helpline: Any) -> None:
@@ -149,7 +173,8 @@ def test_concurrent_repeats_create_one_report(helpline: Any) -> None:
     def submit(i: int) -> None:
         try:
             barrier.wait()
-            response = post(secret, payload(what_happened=f"The same call, attempt {i} of the retry loop."))
+            # A retry sends the same content (other content under the reference is refused: 409).
+            response = post(secret, payload())
             answers.append((response.status_code, response.json().get("reference", "")))
         except BaseException as exc:
             errors.append(exc)

@@ -71,7 +71,8 @@ def test_create_scope(client: Any, cast: Any, login: Any, westlands_case: Any) -
     assert client.get(url).status_code == 404
 
 
-def test_web_lifecycle(client: Any, cast: Any, login: Any, referral: Any) -> None:
+def test_web_lifecycle(client: Any, cast: Any, login: Any, referral: Any, settings: Any) -> None:
+    settings.CPIMS_PARTNER_ACCESS_GRACE_DAYS = 0  # no grace: access ends with the referral
     login(client, cast.partner)
     page = client.get(_url("detail", referral))
     assert page.status_code == 200 and b"Needs counselling" in page.content

@@ -8,7 +8,8 @@ permission; the actions check the permission again where a mistake would be cost
 
 By subject: ``inputs`` (what forms give, and its checks), ``people`` (registration, details,
 identifiers), ``relationships`` (caregivers, siblings and their households), ``consent``,
-``photos``, ``merge``. Other apps import from this package, not from the modules.
+``photos``, ``merge``, ``verification`` (answers of a national register). Other apps import from
+this package, not from the modules.
 """
 
 from cpims.registry.actions.consent import consent_give, consent_withdraw
@@ -21,6 +22,7 @@ from cpims.registry.actions.inputs import (
 )
 from cpims.registry.actions.merge import person_merge
 from cpims.registry.actions.people import (
+    LikelyDuplicates,
     Registration,
     child_register,
     identifier_add,
@@ -29,15 +31,23 @@ from cpims.registry.actions.people import (
 )
 from cpims.registry.actions.photos import photo_set
 from cpims.registry.actions.relationships import relationship_update, relative_add
+from cpims.registry.actions.verification import (
+    RegisterAnswer,
+    identifier_verification_record,
+    verification_differences,
+)
 
 __all__ = [
+    "LikelyDuplicates",
     "PersonInput",
+    "RegisterAnswer",
     "Registration",
     "RelativeInput",
     "child_register",
     "consent_give",
     "consent_withdraw",
     "identifier_add",
+    "identifier_verification_record",
     "normalise_identifier",
     "person_create",
     "person_merge",
@@ -47,4 +57,5 @@ __all__ = [
     "relative_add",
     "validate_person",
     "validate_relative",
+    "verification_differences",
 ]

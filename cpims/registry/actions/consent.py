@@ -15,7 +15,7 @@ from cpims.accounts.models import User
 from cpims.core.validation import Errors, add_error, raise_errors
 from cpims.geo.models import OrgUnit
 from cpims.registry.actions._shared import audit_consent, has_current_consent
-from cpims.registry.models import Consent, Person
+from cpims.registry.models import CONSENT_WITHDRAWN_HANDLERS, Consent, Person
 
 
 def consent_give(
@@ -72,7 +72,9 @@ def consent_withdraw(
     request: HttpRequest | None = None,
 ) -> Consent:
     """Withdraw a consent. Withdrawing photo consent removes the photo (the file is deleted once
-    the transaction has committed)."""
+    the transaction has committed). Access the apps gave on the strength of the consent ends at
+    once, in the same transaction (``register_consent_withdrawn``); the names of the units that lost
+    access are left on ``consent.ended_access`` so the officer can be told."""
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent has already been withdrawn."))
     if withdrawn_on > timezone.localdate():
@@ -92,6 +94,10 @@ def consent_withdraw(
         ):
             _remove_photo(person)
         audit_consent(actor, "consent.withdraw", consent, request)
+        ended: list[str] = []
+        for handler in CONSENT_WITHDRAWN_HANDLERS:
+            ended += [name for name in handler(actor=actor, consent=consent, request=request) if name not in ended]
+    consent.ended_access = ended
     return consent
 
 

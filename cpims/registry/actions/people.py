@@ -4,8 +4,9 @@ their details and adding identifier numbers."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.core.edits import changed_fields, lock_for_edit
+from cpims.core.locks import xact_lock
 from cpims.core.models import Code
 from cpims.core.validation import add_error, raise_errors
 from cpims.geo.models import OrgUnit
@@ -36,6 +38,16 @@ from cpims.registry.actions.inputs import (
     validate_registration,
 )
 from cpims.registry.models import Consent, Household, HouseholdMember, Identifier, Person, Relationship
+from cpims.registry.names import tokens
+
+
+class LikelyDuplicates(Exception):
+    """The registration was refused: someone registered a likely match while this one was being
+    sent (two officers, or one request sent twice, at the same moment). Nothing was written."""
+
+    def __init__(self, candidates: Sequence[Any]) -> None:
+        super().__init__("likely duplicates")
+        self.candidates = list(candidates)
 
 
 def _check_fresh(instance: models.Model, expected_updated_at: dt.datetime | None) -> None:
@@ -110,11 +122,17 @@ def child_register(
     consent_date: dt.date | None = None,
     request: HttpRequest | None = None,
     via: str = "web",
+    recheck: Callable[[], Sequence[Any]] | None = None,
 ) -> Registration:
     """Register a child with caregivers and siblings, in one household, in one transaction.
 
     Caregivers who live with the child and siblings join the child's household; siblings get the
     child's caregivers too. Caregivers and siblings without a ward live in the child's ward.
+
+    ``recheck`` is the caller's duplicate check. It runs again inside the transaction, after
+    registrations of the same names have been made to wait for each other, so that the same child
+    sent twice at the same moment ends as one record: the second is refused with
+    ``LikelyDuplicates`` and what it found.
     """
     check_can_register(actor, org_unit)
     today = timezone.localdate()
@@ -130,6 +148,11 @@ def child_register(
     try:
         # Not durable: intake registers a new child inside the transaction that opens its case.
         with transaction.atomic():
+            if recheck is not None:
+                xact_lock("registry.register:" + " ".join(sorted(set(_name_tokens(child)))))
+                found = recheck()
+                if found:
+                    raise LikelyDuplicates(found)
             registration = _register(
                 actor=actor,
                 org_unit=org_unit,
@@ -151,6 +174,10 @@ def child_register(
     except IntegrityError as exc:
         raise _duplicate_identifier_error() from exc
     return registration
+
+
+def _name_tokens(person: PersonInput) -> list[str]:
+    return tokens(person.first_name, person.middle_name, person.last_name, person.other_names)
 
 
 def _complete_relatives(child: PersonInput, relatives: Sequence[RelativeInput]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -88,6 +89,28 @@ def english() -> Any:
 @pytest.fixture
 def people(cast: Any) -> People:
     return People(cast)
+
+
+@pytest.fixture
+def phone(live_server: Any, cast: Any, login: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A phone-sized browser page signed in as the Westlands officer (browser tests only)."""
+    from django.test import Client
+
+    from cpims.core.tests.browser import phone_page
+
+    with phone_page(live_server, login(Client(), cast.nairobi_officer), monkeypatch) as page:
+        yield page
+
+
+@pytest.fixture
+def api(cast: Any, login: Any) -> Any:
+    """An API client signed in as the given user: ``api(cast.nairobi_officer)``."""
+    from rest_framework.test import APIClient
+
+    def as_user(user: Any) -> Any:
+        return login(APIClient(), user)
+
+    return as_user
 
 
 __all__ = ["NAIROBI_COUNTY", "TURKANA_COUNTY", "People", "child_input", "id_type", "ward_in", "years_ago"]

@@ -19,14 +19,6 @@ pytestmark = pytest.mark.urls("cpims.registry.tests.api_urls")
 BASE = "/api/v1/children/"
 
 
-@pytest.fixture
-def api(cast: Any, login: Any) -> Any:
-    def as_user(user: Any) -> APIClient:
-        return login(APIClient(), user)
-
-    return as_user
-
-
 def payload(people: Any, **changes: Any) -> dict[str, Any]:
     data = {
         "first_name": "Wanjiku",

@@ -6,22 +6,13 @@ Runs in Debian's chromium through Playwright (``make test-browser``); marked ``b
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.test import Client
 
-from cpims.core.tests.browser import phone_page
 from cpims.registry.models import Person, Relationship
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(live_server: Any, cast: Any, login: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    with phone_page(live_server, login(Client(), cast.nairobi_officer), monkeypatch) as page:
-        yield page
 
 
 def test_register_warned_of_duplicate_then_find_misspelled(phone: Any, people: Any) -> None:

@@ -74,12 +74,12 @@ def test_query_count_is_constant(
     login(client, cast.nairobi_officer)
     client.post(URL, {"q": "Mutua"})  # warm up (session, language)
     # session + user + OTP device + grants + vocabulary + matching ids + candidates + page rows
-    # + audit + counties
-    with django_assert_num_queries(10):
+    # + audit + search hits (one insert) + counties
+    with django_assert_num_queries(11):
         first = client.post(URL, {"q": "Mutua"})
     for i in range(12):
         people.nairobi_child(f"Baraka{i}", "Mutua")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         second = client.post(URL, {"q": "Mutua"})
     assert first.content.decode().count("list-group-item") == 1
     assert second.content.decode().count("list-group-item") == 13
@@ -90,3 +90,63 @@ def test_the_page_speaks_kiswahili(client: Any, cast: Any, login: Any, settings:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sw"
     body = client.get(URL).content.decode()
     assert "Tafuta mtoto" in body and "Vichujio zaidi" in body
+
+
+def test_age_refinement_puts_the_closest_first(client: Any, cast: Any, login: Any, people: Any) -> None:
+    from cpims.registry.tests.conftest import years_ago
+
+    young = people.nairobi_child("Brian", "Otieno", sex="male", date_of_birth=years_ago(4))
+    old = people.nairobi_child("Brian", "Otieno", sex="male", date_of_birth=years_ago(13))
+    login(client, cast.nairobi_officer)
+    for age, first, second in ((4, young, old), (13, old, young)):
+        body = client.post(URL, {"q": "Brian Otieno", "age": age}).content.decode()
+        assert body.index(first.cpims_number) < body.index(second.cpims_number)
+    body = client.post(URL, {"q": "Brian Otieno", "date_of_birth": years_ago(12).isoformat()}).content.decode()
+    assert body.index(old.cpims_number) < body.index(young.cpims_number)
+
+
+def test_bad_refinements_are_shown_not_a_500(client: Any, cast: Any, login: Any) -> None:
+    login(client, cast.nairobi_officer)
+    for bad in ({"age": "nine"}, {"age": "-3"}, {"date_of_birth": "2020-02-30"}, {"ward": "x"}):
+        response = client.post(URL, {"q": "Brian", **bad})
+        assert response.status_code == 200 and "invalid-feedback" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="person.search").exists()
+
+
+def test_refinements_are_offered_in_both_languages(client: Any, cast: Any, login: Any, settings: Any) -> None:
+    login(client, cast.nairobi_officer)
+    body = client.get(URL).content.decode()
+    for name in ("age", "date_of_birth", "sex", "age_min", "age_max", "county", "sub_county", "ward"):
+        assert f'name="{name}"' in body
+    assert 'inputmode="numeric"' in body and "Age (about)" in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "sw"
+    body = client.get(URL).content.decode()
+    assert "Umri (takriban)" in body and "Tarehe ya kuzaliwa (ikijulikana)" in body
+
+
+def test_query_count_with_refinements_is_bounded(
+    client: Any, cast: Any, login: Any, people: Any, django_assert_max_num_queries: Any
+) -> None:
+    from cpims.registry.tests.conftest import years_ago
+
+    for first in ("Amani", "Amania", "Amaniaa"):  # an exact and two close spellings: every tier asked
+        people.nairobi_child(first, "Mutua")
+    login(client, cast.nairobi_officer)
+    ward = people.westlands_ward
+    data = {
+        "q": "Amani Mutua",
+        "age": 8,
+        "sex": "female",
+        "county": ward.county_id,
+        "sub_county": ward.sub_county_id,
+        "ward": ward.pk,
+    }
+    client.post(URL, data)  # warm up (session, language)
+    # a plain name search's, two more candidate tiers, the form's sub-county and ward choices
+    with django_assert_max_num_queries(20) as few:
+        client.post(URL, data)
+    for i in range(25):
+        people.nairobi_child(f"Amani{'a' * (i % 3)}", "Mutua", date_of_birth=years_ago(i % 17))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.post(URL, data).content.decode()
+    assert body.count("list-group-item") == 20  # a full first page costs no more queries
