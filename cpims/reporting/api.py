@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedApiRequest
-from cpims.core import ages
+from cpims.core import ages, files
 from cpims.core.periods import Period
 from cpims.reporting import downloads, queries
 
@@ -74,6 +74,10 @@ class DownloadSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
     file_url = serializers.CharField(allow_null=True, help_text=_("Where the owner fetches the file (a web page URL)."))
+    signed_url = serializers.CharField(
+        allow_null=True,
+        help_text=_("A signed link for API clients to fetch the file with their token; valid for a few minutes."),
+    )
 
 
 def _key(value: Any) -> str | None:
@@ -163,6 +167,11 @@ class DownloadStatusView(APIView):
             "created_at": download.created_at,
             "finished_at": download.finished_at,
             "file_url": reverse("reporting:download_file", kwargs={"public_id": download.public_id}) if done else None,
+            "signed_url": files.signed_file_url(
+                user=request.user, kind="download", ref=str(download.public_id), api=True
+            )
+            if done
+            else None,
         }
         return Response(DownloadSerializer(data).data)
 

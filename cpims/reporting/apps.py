@@ -39,6 +39,17 @@ ACTION_LABELS = {
 }
 
 
+def _facts_gauges() -> list[tuple[str, str, float]]:
+    from django.db.models import Min
+    from django.utils import timezone
+
+    from cpims.reporting.models import FactQueue
+
+    oldest = FactQueue.objects.aggregate(oldest=Min("at"))["oldest"]
+    lag = (timezone.now() - oldest).total_seconds() if oldest else 0.0
+    return [("cpims_facts_lag_seconds", "How long the oldest change waits to reach the caseload facts", lag)]
+
+
 class ReportingConfig(CpimsAppConfig):
     name = "cpims.reporting"
     label = "reporting"
@@ -52,6 +63,15 @@ class ReportingConfig(CpimsAppConfig):
         from cpims.audit.labels import register_action_labels
 
         register_action_labels(ACTION_LABELS)
+
+        from cpims.core.metrics import register_gauges
+
+        register_gauges(_facts_gauges)
+
+        from cpims.core.files import register_private_file
+        from cpims.reporting.downloads import download_private_file
+
+        register_private_file("download", download_private_file)
 
         from cpims.cases.models import Case, CaseCategory, ServiceRecord
         from cpims.referrals.models import Referral, Transfer

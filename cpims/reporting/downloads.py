@@ -3,7 +3,8 @@
 An app registers a *kind* with a builder; ``download_start`` records the request (audited) and
 enqueues the ``build_download`` task; the worker runs the builder *as the owner* (the builder
 reads through the usual scoped queries with ``download.owner``), reporting progress, and keeps
-the file under MEDIA_ROOT/private/. Only the owner can see the download or fetch its file.
+the file in the shared private storage (cpims.core.files: MEDIA_ROOT/private/ or an S3 bucket).
+Only the owner can see the download or fetch its file.
 
     register_download_kind("caseload_xlsx", build_caseload_xlsx, _("Caseload table (Excel)"))
     download = download_start(actor=user, kind="caseload_xlsx", params={...}, request=request)
@@ -26,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
+from cpims.core.files import PrivateFile
 from cpims.reporting.models import Download
 
 logger = logging.getLogger(__name__)
@@ -176,3 +178,11 @@ def download_file_open(user: User, public_id: Any, *, request: HttpRequest | Non
         details={"kind": download.kind, "filename": download.filename},
     )
     return download
+
+
+def download_private_file(user: User, public_id: Any, *, request: HttpRequest | None = None) -> PrivateFile:
+    """The owner's finished file from the shared private storage (audited as download_file_open);
+    also the resolver of signed "download" file URLs."""
+    download = download_file_open(user, public_id, request=request)
+    content_type = download.content_type or "application/octet-stream"
+    return PrivateFile(file=download.file, filename=download.filename, content_type=content_type)

@@ -33,6 +33,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cpims.core import ages
+from cpims.core.locks import xact_lock
 from cpims.reporting import rollups
 from cpims.reporting.models import CaseFact, FactQueue, FactState, ReferralFact, ServiceFact, TransferFact
 
@@ -117,10 +118,26 @@ def _schedule_refresh() -> None:
     transaction.on_commit(_enqueue_refresh)
 
 
+def _refresh_already_waiting() -> bool:
+    """A refresh task that no worker has started yet will fold in this change too (it reads the
+    queue when it runs): a burst of saves enqueues one task, not one per save."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from cpims.reporting.tasks import refresh_facts
+
+    if not isinstance(refresh_facts.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(task_path=refresh_facts.module_path, status=TaskResultStatus.READY).exists()
+
+
 def _enqueue_refresh() -> None:
     from cpims.reporting.tasks import refresh_facts
 
     try:
+        if _refresh_already_waiting():
+            return
         refresh_facts.enqueue()
     except Exception:  # the next read catches up anyway; a queue hiccup must not fail a save
         logger.warning("could not enqueue the facts refresh", exc_info=True)
@@ -391,12 +408,8 @@ def refresh_cases(case_ids: Iterable[int], *, rollup: bool = True) -> int:
     return done
 
 
-def _lock() -> None:
-    """Serialise catch-ups on PostgreSQL (two readers rebuilding one case at once would only
-    repeat work, but this keeps it simple). SQLite serialises writers already."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x43504D53])  # "CPMS"
+# Catch-ups queue behind each other (two rebuilding one case at once would only repeat work).
+CATCH_UP_LOCK = 0x43504D53  # "CPMS"
 
 
 def catch_up(*, sweep: bool = False) -> int:
@@ -408,7 +421,7 @@ def catch_up(*, sweep: bool = False) -> int:
     pending = list(FactQueue.objects.order_by("id").values_list("id", "case_id", "person_id")[: CHUNK * 10])
     if pending:
         with transaction.atomic():
-            _lock()
+            xact_lock(CATCH_UP_LOCK)
             top = pending[-1][0]
             # Re-read under the lock: another catch-up may have done (part of) the work.
             pending = list(FactQueue.objects.filter(id__lte=top).values_list("id", "case_id", "person_id"))
@@ -445,7 +458,7 @@ def _sweep(now: dt.datetime | None = None) -> int:
     stale = set(changed.filter(~Exists(current), categories__isnull=False).values_list("id", flat=True).distinct())
     stale |= _stale_referral_cases(state.swept_at)
     with transaction.atomic():
-        _lock()
+        xact_lock(CATCH_UP_LOCK)
         count = refresh_cases(stale)
         FactState.objects.filter(pk=1).update(swept_at=now)
     return count

@@ -8,14 +8,13 @@ up the queue first, so a change shows on the next read.
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import Storage
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from cpims.core import files
 from cpims.core.models import BaseModel, Code
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area, OrgUnit
@@ -256,24 +255,10 @@ class FactState(models.Model):
         return f"swept {self.swept_at}"
 
 
-class PrivateStorage(FileSystemStorage):
-    """Files under MEDIA_ROOT/private/: no URL of their own, served only by the owner-checked
-    view. The folder is read from the settings at each use (tests point MEDIA_ROOT elsewhere)."""
-
-    @property  # type: ignore[override]
-    def base_location(self) -> str:
-        return os.path.join(settings.MEDIA_ROOT, "private")
-
-    @property  # type: ignore[override]
-    def location(self) -> str:
-        return os.path.abspath(self.base_location)
-
-    def url(self, name: str | None) -> str:
-        raise ValueError("private files have no URL")
-
-
-def private_storage() -> FileSystemStorage:
-    return PrivateStorage()
+# The shared private storage (cpims.core.files): the filesystem under MEDIA_ROOT/private by default,
+# an S3 bucket with CPIMS_STORAGE=s3. Kept under this name, which the migrations refer to.
+def private_storage() -> Storage:
+    return files.private_storage()
 
 
 def _download_path(instance: Download, filename: str) -> str:

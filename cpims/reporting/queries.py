@@ -1,6 +1,7 @@
 """Every read of caseload figures, starting from the scope rules (cpims.accounts.scope).
 
-Each read first folds pending record changes into the facts (``facts.catch_up``), then counts in
+Each read first folds pending record changes into the facts (``facts.catch_up``; not when reports
+are read from a replica, see ``_catch_up``), then counts in
 the database (``values(...).annotate(Count)``): no Python loop over fact rows. Figures for a viewer
 without ``report.view`` over the whole table are suppressed (``suppression``).
 """
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
-from cpims.core import ages
+from cpims.core import ages, dbrouters
 from cpims.core.forms import as_int
 from cpims.core.models import Code
 from cpims.core.periods import Period
@@ -121,30 +122,39 @@ DIMENSION_LABELS = {
 }
 
 
+def _catch_up() -> None:
+    """Fold pending record changes into the facts before a read. Not when reports are read from a
+    replica (``DATABASE_REPLICA_URL``): the replica is read-only and the read path must not write
+    on the primary under load; the worker's ``refresh_facts`` (enqueued after every change and
+    every 5 minutes) keeps the facts current instead."""
+    if not dbrouters.replica_configured():
+        facts.catch_up()
+
+
 # --- scope ------------------------------------------------------------------------------------------
 
 
 def facts_visible_to(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[CaseFact]:
     """The facts ``user`` may count with ``perm`` (caught up with the records first)."""
-    facts.catch_up()
+    _catch_up()
     return scope.restrict(user, CaseFact.objects.all(), perm)
 
 
 def referral_facts_visible_to(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[ReferralFact]:
     """The referral facts (one per referral, in its case's area) ``user`` may count with ``perm``."""
-    facts.catch_up()
+    _catch_up()
     return scope.restrict(user, ReferralFact.objects.all(), perm)
 
 
 def service_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[ServiceFact]:
     """The service facts (one per service recorded on a case) ``user`` may count with ``perm``."""
-    facts.catch_up()
+    _catch_up()
     return scope.restrict(user, ServiceFact.objects.all(), perm)
 
 
 def transfer_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) -> QuerySet[TransferFact]:
     """The transfer facts (each accepted transfer: out of one office, in to another)."""
-    facts.catch_up()
+    _catch_up()
     return scope.restrict(user, TransferFact.objects.all(), perm)
 
 
@@ -153,7 +163,7 @@ def rollups_visible_to(
 ) -> QuerySet[Any]:
     """The monthly roll-up rows (``CaseMonth`` or ``CategoryMonth``) ``user`` may count with
     ``perm``; they carry areas only, so grants below the area level reach none of them."""
-    facts.catch_up()
+    _catch_up()
     return scope.restrict(user, model.objects.all(), perm)
 
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
+from cpims.core.locks import xact_lock
 from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth
 
 # (month, county id, sub-county id) — what one fact row contributes to.
@@ -38,12 +39,6 @@ def keys_of(case_ids: Iterable[int]) -> set[Key]:
 def _in(field: str, values: set[int | None]) -> Q:
     q = Q(**{f"{field}__in": [v for v in values if v is not None]})
     return q | Q(**{f"{field}__isnull": True}) if None in values else q
-
-
-def _lock() -> None:
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK])
 
 
 def _where(keys: set[Key], area: int, *, facts: bool = False) -> Q:
@@ -69,7 +64,7 @@ def refresh(keys: set[Key]) -> None:
     if not keys:
         return
     with transaction.atomic():
-        _lock()
+        xact_lock(LOCK)
         CaseMonth.objects.filter(_where(keys, 2)).delete()
         recount = CaseFact.objects.filter(_where(keys, 2, facts=True))
         CaseMonth.objects.bulk_create(_case_months(recount), batch_size=2000)
@@ -81,7 +76,7 @@ def refresh(keys: set[Key]) -> None:
 def rebuild() -> None:
     """Recount every roll-up row from the facts."""
     with transaction.atomic():
-        _lock()
+        xact_lock(LOCK)
         CaseMonth.objects.all().delete()
         CaseMonth.objects.bulk_create(_case_months(CaseFact.objects.all()), batch_size=2000)
         CategoryMonth.objects.all().delete()

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from cpims.core.taskqueue import bounded
 
+
+@bounded(timeout=15 * 60, attempts=2, backoff=60)
 @task()
 def refresh_facts() -> int:
     """Fold queued record changes into the caseload facts (enqueued after every change that
     commits; the timestamp sweep runs at most every facts.SWEEP_EVERY)."""
+    from cpims.core.dbrouters import primary
     from cpims.reporting import facts
 
-    return facts.catch_up(sweep=True)
+    with primary():  # reads its own writes: never from a replica
+        return facts.catch_up(sweep=True)
 
 
+@bounded(timeout=10 * 60, attempts=3, backoff=30)
 @task()
 def build_download(download_id: int) -> str:
     """Make the file of one Download (see cpims.reporting.downloads)."""
@@ -22,6 +28,7 @@ def build_download(download_id: int) -> str:
     return downloads.run(download_id)
 
 
+@bounded(timeout=10 * 60, attempts=2, backoff=300)
 @task()
 def purge_old_downloads(days: int = 7) -> int:
     """Delete downloads (and files) older than ``days`` (for the daily schedule)."""

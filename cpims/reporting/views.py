@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.types import AuthenticatedRequest
+from cpims.core import files
 from cpims.reporting import actions, downloads, exports, queries
 from cpims.reporting.forms import KIND_LABELS, ReportForm
 from cpims.reporting.tables import CaseloadTable
@@ -310,8 +311,4 @@ def download_detail(request: AuthenticatedRequest, public_id: Any) -> HttpRespon
 @login_required
 @require_GET
 def download_file(request: AuthenticatedRequest, public_id: Any) -> FileResponse:
-    download = downloads.download_file_open(request.user, public_id, request=request)
-    response = FileResponse(download.file.open("rb"), as_attachment=True, filename=download.filename)
-    response["Content-Type"] = download.content_type or "application/octet-stream"
-    response["Cache-Control"] = "no-store"
-    return response
+    return files.stream(downloads.download_private_file(request.user, public_id, request=request))

@@ -44,6 +44,11 @@ from cpims.returns.queries import holds_at
 
 MAX_FIGURE = 1_000_000
 MAX_COMMENT = 2000
+# Paper rows: cases kept only in the paper register ("black book") and typed into the DCS Excel
+# caseload tool (Tool A), tallied as "rows:<category code>:<sex>:<DCS band>" beside the kind's named
+# paper figures (the same shape as the pre-filled "cat:" keys). Added by ``return_paper_rows_add``
+# (the bulk import, cpims.imports); kept when the named figures are saved from the form.
+PAPER_ROWS_PREFIX = "rows:"
 
 
 def _stale_message(ret: MonthlyReturn) -> str:
@@ -75,6 +80,13 @@ def clean_paper(kind: registry.ReturnKind, values: Mapping[str, Any]) -> dict[st
     """The paper figures of ``kind`` as non-negative integers (blank = 0); ValidationError keyed by field."""
     errors: dict[str, list[str]] = {}
     out: dict[str, int] = {}
+    for key in [k for k in values if str(k).startswith(PAPER_ROWS_PREFIX)]:
+        number = values[key]
+        if isinstance(number, bool) or not isinstance(number, int) or not 0 <= number <= MAX_FIGURE:
+            errors.setdefault("__all__", []).append(_("Enter a whole number of 0 or more."))
+        else:
+            out[key] = number
+    values = {k: v for k, v in values.items() if not str(k).startswith(PAPER_ROWS_PREFIX)}
     unknown = set(values) - set(kind.field_names())
     if unknown:
         errors["__all__"] = [_("Unknown figures: %(names)s.") % {"names": ", ".join(sorted(unknown))}]
@@ -177,16 +189,7 @@ def return_open(
     assert kind is not None
     try:
         with transaction.atomic():
-            ret = MonthlyReturn(
-                kind=kind.kind,
-                org_unit=org_unit,
-                county_id=org_unit.county_id,
-                sub_county_id=org_unit.sub_county_id,
-                month=period.start,
-                due_on=kind.due_date(period),
-                created_by=actor,
-                paper={name: 0 for name in kind.field_names()},
-            )
+            ret = MonthlyReturn.blank(kind, org_unit, period, created_by=actor)
             _refresh_prefill(ret, kind, now)
             ret.save()
             _event(ret, ReturnEvent.Kind.CREATED, actor, now)
@@ -216,12 +219,45 @@ def return_save(
         _stale(ret, expected_version)
         if not ret.is_editable:
             raise _locked(ret)
-        ret.paper = values
+        rows = {k: v for k, v in ret.paper.items() if k.startswith(PAPER_ROWS_PREFIX)}
+        ret.paper = {**rows, **values}
         _refresh_prefill(ret, kind, now)
         ret.version += 1
         ret.save()
         _event(ret, ReturnEvent.Kind.SAVED, actor, now)
         _audit(actor, "return.save", ret, request)
+    return ret
+
+
+def return_paper_rows_add(
+    *,
+    actor: User,
+    org_unit: OrgUnit,
+    period: Period,
+    tallies: Mapping[str, int],
+    request: HttpRequest | None = None,
+    now: dt.datetime | None = None,
+) -> MonthlyReturn:
+    """Add tallies of paper rows (``PAPER_ROWS_PREFIX`` keys, e.g. from the DCS Excel caseload tool)
+    to the unit's return for ``period``, opening a draft when there is none. Same permission as
+    saving (``return.submit`` at the unit); refused once the return is submitted or approved."""
+    now = now or timezone.now()
+    if any(not str(key).startswith(PAPER_ROWS_PREFIX) for key in tallies):
+        raise ValidationError({"__all__": [_("Unknown figures: %(names)s.") % {"names": ", ".join(sorted(tallies))}]})
+    ret = return_open(actor=actor, org_unit=org_unit, period=period, request=request, now=now)
+    kind = registry.get_kind(ret.kind)
+    with transaction.atomic():
+        ret = _lock(ret)
+        if not ret.is_editable:
+            raise _locked(ret)
+        paper = dict(ret.paper)
+        for key, number in tallies.items():
+            paper[key] = int(paper.get(key, 0)) + number
+        ret.paper = clean_paper(kind, paper)
+        ret.version += 1
+        ret.save()
+        _event(ret, ReturnEvent.Kind.SAVED, actor, now)
+        _audit(actor, "return.paper_rows", ret, request, rows=sum(tallies.values()))
     return ret
 
 

@@ -7,6 +7,7 @@ from cpims.core.hooks import CpimsAppConfig, MenuEntry
 ACTION_LABELS = {
     "return.create": _("Started a monthly return"),
     "return.save": _("Saved a monthly return"),
+    "return.paper_rows": _("Added paper register rows to a monthly return"),
     "return.submit": _("Submitted a monthly return"),
     "return.resubmit": _("Submitted a monthly return again"),
     "return.approve": _("Approved a monthly return"),

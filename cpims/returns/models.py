@@ -10,6 +10,8 @@ submitted) and ``paper`` (the few figures that only exist on paper, typed by the
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -82,6 +84,21 @@ class MonthlyReturn(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.org_unit} {self.period.code}"
+
+    @classmethod
+    def blank(cls, kind: Any, org_unit: OrgUnit, period: Period, **fields: Any) -> MonthlyReturn:
+        """An unsaved return of ``org_unit`` for ``period`` (a month) of ``kind`` (a
+        ``registry.ReturnKind``): its place and due day set, the paper figures at zero."""
+        fields.setdefault("paper", {name: 0 for name in kind.field_names()})
+        return cls(
+            kind=kind.kind,
+            org_unit=org_unit,
+            county_id=org_unit.county_id,
+            sub_county_id=org_unit.sub_county_id,
+            month=period.start,
+            due_on=kind.due_date(period),
+            **fields,
+        )
 
     @property
     def period(self) -> Period:

@@ -100,14 +100,15 @@ def open_return(request: AuthenticatedRequest, unit_id: Any) -> HttpResponse:
 # --- one return ----------------------------------------------------------------------------------
 
 
-def _category_table(ret: MonthlyReturn) -> dict[str, Any] | None:
-    """Rows of "cat:<code>:<sex>:<band>" figures as category × (band × boys/girls) with totals."""
+def _category_table(figures: dict[str, Any], prefix: str = CATEGORY_PREFIX) -> dict[str, Any] | None:
+    """Rows of "<prefix><code>:<sex>:<band>" figures as category × (band × boys/girls) with totals:
+    the pre-filled "cat:" keys, or the paper rows (``PAPER_ROWS_PREFIX``) of the caseload tool."""
     from cpims.core.models import Code
 
     cells: dict[tuple[str, str, str], int] = {}
-    for key, n in ret.prefilled.items():
-        if key.startswith(CATEGORY_PREFIX):
-            code, sex, band = key[len(CATEGORY_PREFIX) :].split(":", 2)
+    for key, n in figures.items():
+        if key.startswith(prefix) and key.count(":") == prefix.count(":") + 2:
+            code, sex, band = key[len(prefix) :].split(":", 2)
             cells[(code, sex, band)] = cells.get((code, sex, band), 0) + int(n)
     if not cells:
         return None
@@ -124,7 +125,7 @@ def _category_table(ret: MonthlyReturn) -> dict[str, Any] | None:
             for sex in ("male", "female"):
                 values.append(cells.get((code, sex, band), 0))
         total = sum(n for (c, _s, _b), n in cells.items() if c == code)
-        rows.append({"label": labels.get(code, code), "values": values, "total": total})
+        rows.append({"code": code, "label": labels.get(code, code), "values": values, "total": total})
     rows.sort(key=lambda r: str(r["label"]))
     return {"bands": [ages.band_label(b) for b in bands], "rows": rows}
 
@@ -150,7 +151,8 @@ def _detail_context(request: AuthenticatedRequest, ret: MonthlyReturn, **forms_:
         "deadline": rk.deadline(ret.period),
         "headline": headline,
         "bands": bands,
-        "categories": _category_table(ret),
+        "categories": _category_table(ret.prefilled),
+        "paper_categories": _category_table(ret.paper, actions.PAPER_ROWS_PREFIX),
         "paper": paper,
         "history": queries.history(ret),
         "editable": editable,

@@ -6,4 +6,6 @@ app_name = "site"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("admin/tasks/", views.task_queue, name="task_queue"),
+    path("admin/tasks/<uuid:result_id>/retry/", views.task_retry, name="task_retry"),
 ]

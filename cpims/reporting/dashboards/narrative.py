@@ -25,6 +25,9 @@ class NarrativeInput:
     completeness_previous_pct: float | None = None
     closed: int | None = None
     median_days: float | None = None
+    timeliness_pct: float | None = None
+    children_in_care: int | None = -1  # -1: not given; None: hidden (fewer than 5)
+    children_in_family_care: int | None = -1
 
 
 def _fmt_pct(value: float) -> str:
@@ -95,15 +98,9 @@ def narrate(data: NarrativeInput) -> list[str]:
     """A few sentences, most important first."""
     previous_word = _("previous %(period)s") % {"period": data.period_word}
     lines = [_change(data.cases, data.cases_previous, data.period_word, previous_word)]
-    if data.cases_last_year is not None and data.cases and data.cases_last_year:
-        pct = 100.0 * (data.cases - data.cases_last_year) / data.cases_last_year
-        if abs(pct) >= 0.5:
-            key = (
-                _("That is %(pct)s%% more than the same %(period)s a year before.")
-                if pct > 0
-                else _("That is %(pct)s%% fewer than the same %(period)s a year before.")
-            )
-            lines.append(key % {"pct": _fmt_pct(pct), "period": data.period_word})
+    last_year = _last_year(data)
+    if last_year:
+        lines.append(last_year)
     top = _top(data.top_now, data.top_before, data.period_word)
     if top:
         lines.append(top)
@@ -116,6 +113,9 @@ def narrate(data: NarrativeInput) -> list[str]:
             )
             % {"n": f"{data.closed:,}", "days": f"{data.median_days:g}"}
         )
+    care = _care(data)
+    if care:
+        lines.append(care)
     if data.completeness_pct is None:
         lines.append(_("Returns completeness could not be measured: no return was expected."))
     else:
@@ -129,4 +129,41 @@ def narrate(data: NarrativeInput) -> list[str]:
                     else _("Returns completeness fell to %(pct)s%% (from %(before)s%%).")
                 ) % {"pct": f"{data.completeness_pct:g}", "before": f"{data.completeness_previous_pct:g}"}
         lines.append(line)
+        if data.timeliness_pct is not None:
+            lines.append(_("%(pct)s%% of the expected returns arrived on time.") % {"pct": f"{data.timeliness_pct:g}"})
     return lines
+
+
+def _last_year(data: NarrativeInput) -> str:
+    """The comparison with the same period a year before (blank when it says nothing)."""
+    now, before = data.cases, data.cases_last_year
+    if now is None or before is None:
+        return ""
+    values = {"period": data.period_word, "m": f"{before:,}"}
+    if now and not before:
+        return _("None were reported in the same %(period)s a year before.") % values
+    if not now:
+        return ""
+    pct = 100.0 * (now - before) / before
+    if abs(pct) < 0.5:
+        return _("About the same number as in the same %(period)s a year before (%(m)s).") % values
+    key = (
+        _("That is %(pct)s%% more than the same %(period)s a year before (%(m)s).")
+        if pct > 0
+        else _("That is %(pct)s%% fewer than the same %(period)s a year before (%(m)s).")
+    )
+    return key % {**values, "pct": _fmt_pct(pct)}
+
+
+def _care(data: NarrativeInput) -> str:
+    """Children in care at the end of the period (blank when not given)."""
+    inst, family = data.children_in_care, data.children_in_family_care
+    if inst == -1 or family == -1:
+        return ""
+    if inst is None or family is None:
+        return _("Children in care at the end of the period include figures under 5, which are not shown.")
+    if not inst and not family:
+        return _("No child was recorded in care at the end of the period.")
+    return _(
+        "At the end of the period %(inst)s children were in institutional care and %(family)s in family-based care."
+    ) % {"inst": f"{inst:,}", "family": f"{family:,}"}

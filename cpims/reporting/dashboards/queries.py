@@ -324,7 +324,12 @@ def top_categories(
     """The most reported categories: (label, count or None when hidden, code id)."""
     counts = category_counts(user, target, period)
     ranked = sorted(((n, cid) for cid, n in counts.items() if n), key=lambda t: (-t[0], t[1] or 0))[:limit]
-    labels = dict(Code.objects.filter(pk__in=[c for _n, c in ranked if c]).values_list("pk", "label"))
+    labels = {
+        pk: Code.pick_label(label, label_sw)
+        for pk, label, label_sw in Code.objects.filter(pk__in=[c for _n, c in ranked if c]).values_list(
+            "pk", "label", "label_sw"
+        )
+    }
     return [(labels.get(cid, _("Not recorded")), hide_small(n, suppressed), cid) for n, cid in ranked]
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -153,7 +154,12 @@ def county_map(request: AuthenticatedRequest) -> HttpResponse:
 def packs(request: AuthenticatedRequest) -> HttpResponse:
     """Generate a report pack in the background (then follow its progress), and list mine."""
     scope.require_perm(request.user, P.REPORT_VIEW_AGGREGATE)
-    form = PackForm(request.POST or None, user=request.user)
+    form = PackForm(
+        request.POST or None,
+        user=request.user,
+        kind=request.GET.get("kind"),
+        language="sw" if (translation.get_language() or "").startswith("sw") else "en",
+    )
     if request.method == "POST" and form.is_valid():
         try:
             download = pack_queries.pack_start(actor=request.user, request=request, **form.cleaned_data)

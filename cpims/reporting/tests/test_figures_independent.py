@@ -296,11 +296,11 @@ def test_the_aac_pack_equals_an_independent_count(cast: Any, seeded: Any) -> Non
     assert headline["Children in family-based care"] == want["family"]
 
     by_title = {t.title: t for t in pack.tables}
-    categories = by_title["Caseload by category, sex and age band (DCS)"]
+    categories = by_title["Case categories by sex and age band"]
     assert categories.rows[-1][-1] == sum(want["categories"].values())
     interventions = by_title["Interventions by sex and age band (closed cases)"]
     assert interventions.rows[-1][-1] == sum(want["interventions"].values())
-    services = by_title["Services recorded against cases by sex and age band"]
+    services = by_title["Services given by sex and age band"]
     assert services.rows[-1][-1] == sum(want["services"].values())
     # Cell by cell: the services table against the records.
     table = caseload_table(cast.nairobi_coordinator, period=QUARTER, rows="service", area=county(NAIROBI).area)

@@ -8,15 +8,14 @@ The button texts and element ids used here are the ones the issue's end-to-end j
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 
 from conftest import make_user
 from cpims.accounts import roles as R
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,21 +47,11 @@ def _user(username: str, role: str, unit: Any) -> Any:
 
 
 def _sign_in(browser: Any, base: str, user: Any) -> Any:
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name=re.compile("Enter your code|Welcome")).wait_for()
-    if page.get_by_role("heading", name="Enter your code").count():
-        device = TOTPDevice.objects.get(user=user)
-        page.fill("#id_token", f"{totp(device.bin_key):06d}")
-        page.locator("main form button[type=submit]").first.click()
-        page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+    sign_in(page, base, user, PASSWORD)
     return page
 
 

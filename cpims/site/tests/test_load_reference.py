@@ -37,5 +37,5 @@ def test_load_reference_reports_what_is_loaded(reference: None, capsys: Any) -> 
     assert "counties: 47" in out
     assert "sub-counties: 290" in out
     assert "wards: 1450" in out
-    assert "codes: 1626" in out
+    assert "codes: 1643" in out  # the DCS lists and the CTiP lists
     assert "DCS offices: 338" in out

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from cpims.core.dbrouters import primary
 from cpims.reporting import facts
 
 
@@ -16,6 +17,10 @@ class Command(BaseCommand):
         parser.add_argument("--catch-up", action="store_true", help="only fold in queued and recent changes")
 
     def handle(self, *args: Any, catch_up: bool = False, **options: Any) -> None:
+        with primary():  # it reads what it writes: never from a replica
+            self._handle(catch_up=catch_up, **options)
+
+    def _handle(self, *, catch_up: bool, **options: Any) -> None:
         verbosity = options.get("verbosity", 1)
         if catch_up:
             n = facts.catch_up(sweep=True)

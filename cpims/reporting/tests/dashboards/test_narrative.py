@@ -61,7 +61,7 @@ def test_tie_at_the_top() -> None:
 
 def test_same_period_last_year_and_closures() -> None:
     lines = n(cases_last_year=140, closed=30, median_days=21.5)
-    assert "That is 20% fewer than the same quarter a year before." in lines
+    assert "That is 20% fewer than the same quarter a year before (140)." in lines
     assert "30 cases were closed, in a median of 21.5 days from report." in lines
 
 
