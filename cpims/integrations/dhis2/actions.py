@@ -16,6 +16,7 @@ The server's secret is never an input: only the name of the environment variable
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -100,9 +101,35 @@ def push(
     if run:
         return push_run(log=log)
     # After the commit, so a database-backed worker finds the row.
+    _enqueue_push(log.pk)
+    log.refresh_from_db()
+    return log
+
+
+def _enqueue_push(log_id: int, *, delay_seconds: float = 0) -> None:
+    """Queue the push task, to run after ``delay_seconds`` where the backend can wait (the
+    database backend: the row waits, no worker sleeps); the tests' immediate backend runs it now."""
     from cpims.integrations.dhis2.tasks import push_task
 
-    push_task.enqueue(log.pk)
+    if delay_seconds > 0 and push_task.get_backend().supports_defer:
+        push_task.using(run_after=timezone.now() + dt.timedelta(seconds=delay_seconds)).enqueue(log_id)
+    else:
+        push_task.enqueue(log_id)
+
+
+def _retry_later(log: PushLog, result: client.PushResult, server: Dhis2Server) -> PushLog:
+    """DHIS2 was not reached (or busy): back to the queue for another attempt after the back-off
+    (``retry_backoff_seconds`` x 1, 2, 4 …). The audit event is written once, with the outcome."""
+    delay = server.retry_backoff_seconds * 2 ** (result.attempts - 1)
+    with transaction.atomic():
+        PushLog.objects.filter(pk=log.pk, status=PushLog.Status.RUNNING).update(
+            status=PushLog.Status.QUEUED,
+            attempts=result.attempts,
+            http_status=result.http_status,
+            message=_("Attempt %(n)d of %(max)d failed (%(problem)s); trying again in %(seconds)d s.")
+            % {"n": result.attempts, "max": server.max_attempts, "problem": result.problem, "seconds": round(delay)},
+        )
+    _enqueue_push(log.pk, delay_seconds=delay)  # after the commit, so a worker finds the row queued
     log.refresh_from_db()
     return log
 
@@ -187,7 +214,9 @@ def push_run(*, log: PushLog) -> PushLog:
                 status="success", message=_("Nothing to send: no cases in this period for these org units.")
             )
         else:
-            result = client.post_data_value_set(server, payload)
+            result = client.post_data_value_set(server, payload, attempt=log.attempts + 1)
+            if result.retryable and result.attempts < server.max_attempts:
+                return _retry_later(log, result, server)
     except Exception:  # a failed background job must still close its log row
         logger.exception("DHIS2 push %s failed", log.pk)
         return _finish(

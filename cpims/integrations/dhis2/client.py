@@ -2,9 +2,11 @@
 
 * ``importStrategy=CREATE_AND_UPDATE`` and ``dryRun=false`` always (our dry run checks the payload
   in CPIMS and contacts no server); ``orgUnitIdScheme=CODE`` when org units are sent by code.
-* Timeouts from the server configuration. Connection errors, timeouts and 5xx answers are retried
-  with exponential backoff (``retry_backoff_seconds`` x 1, 2, 4 …) up to ``max_attempts``; a 4xx
-  answer (bad credentials, 409 conflict) is final — sending the same payload again cannot help.
+* Timeouts from the server configuration. One call is one attempt: a connection error, a timeout or
+  a 5xx answer comes back ``retryable``, and the push (``actions.push_run``) goes back to the task
+  queue to try again after a back-off (``retry_backoff_seconds`` x 1, 2, 4 …) up to
+  ``max_attempts`` — no worker sleeps waiting. A 4xx answer (bad credentials, 409 conflict) is
+  final: sending the same payload again cannot help.
 * The secret comes from the environment variable the configuration names (``NAME`` or
   ``NAME_FILE``), never from the database; it is never logged.
 
@@ -16,8 +18,6 @@ summary comes with HTTP 409).
 from __future__ import annotations
 
 import logging
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +42,8 @@ class PushResult:
     deleted: int = 0
     conflicts: list[dict[str, Any]] = field(default_factory=list)
     message: str = ""
+    retryable: bool = False  # DHIS2 not reached or busy (5xx): the same payload may go through later
+    problem: str = ""  # what went wrong, for the log line and the message (no URL, no secret)
 
 
 def _auth(server: Any) -> tuple[httpx.Auth | None, dict[str, str]]:
@@ -124,11 +126,12 @@ def post_data_value_set(
     server: Any,
     payload: bytes,
     *,
-    sleep: Callable[[float], None] = time.sleep,
+    attempt: int = 1,
     transport: httpx.BaseTransport | None = None,
 ) -> PushResult:
-    """Send ``payload`` (JSON dataValueSets) to ``server``; never raises for network trouble."""
-    result = PushResult(status="failed")
+    """Send ``payload`` (JSON dataValueSets) to ``server`` once (attempt number ``attempt``); never
+    raises for network trouble."""
+    result = PushResult(status="failed", attempts=attempt)
     try:
         auth, headers = _auth(server)
     except ImproperlyConfigured:
@@ -140,30 +143,25 @@ def post_data_value_set(
     if server.org_unit_id_scheme == "code":
         params["orgUnitIdScheme"] = "CODE"
     headers = {**headers, "Content-Type": "application/json", "Accept": "application/json"}
-    last_problem = ""
     with httpx.Client(
         auth=auth, timeout=httpx.Timeout(float(server.timeout_seconds)), transport=transport, follow_redirects=False
     ) as client:
-        for attempt in range(1, server.max_attempts + 1):
-            result.attempts = attempt
-            try:
-                response = client.post(server.api_url, params=params, content=payload, headers=headers)
-            except httpx.TransportError as exc:
-                # No URL or secret in the log line: the class of error says enough.
-                last_problem = type(exc).__name__
-                logger.warning("DHIS2 push attempt %s failed: %s", attempt, last_problem)
-            else:
-                if response.status_code < 500:
-                    return read_response(response, result)
-                result.http_status = response.status_code
-                last_problem = f"HTTP {response.status_code}"
-                logger.warning("DHIS2 push attempt %s answered %s", attempt, response.status_code)
-            if attempt < server.max_attempts:
-                sleep(server.retry_backoff_seconds * 2 ** (attempt - 1))
-    result.status = "failed"
+        try:
+            response = client.post(server.api_url, params=params, content=payload, headers=headers)
+        except httpx.TransportError as exc:
+            # No URL or secret in the log line: the class of error says enough.
+            result.problem = type(exc).__name__
+            logger.warning("DHIS2 push attempt %s failed: %s", attempt, result.problem)
+        else:
+            if response.status_code < 500:
+                return read_response(response, result)
+            result.http_status = response.status_code
+            result.problem = f"HTTP {response.status_code}"
+            logger.warning("DHIS2 push attempt %s answered %s", attempt, response.status_code)
+    result.retryable = True
     result.message = _("DHIS2 at %(url)s could not be reached (%(problem)s) after %(n)d attempts.") % {
         "url": server.base_url,
-        "problem": last_problem,
-        "n": result.attempts,
+        "problem": result.problem,
+        "n": attempt,
     }
     return result

@@ -7,13 +7,14 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import threading
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+from cpims.core.tests.fake_http import serving
 
 SECRET_ENV = "CPIMS_DHIS2_TEST_SECRET"
 SECRET = "fake-dhis2-secret"
@@ -97,14 +98,9 @@ def _handler(fake: FakeDhis2) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def fake_dhis2() -> Any:
     fake = FakeDhis2()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(fake))
-    fake.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serving(_handler(fake)) as url:
+        fake.url = url
+        yield fake
 
 
 @pytest.fixture

@@ -187,14 +187,61 @@ def test_server_down_retries_then_fails_with_a_clear_message(
     assert _events("dhis2.push")[0].outcome == "failure"
 
 
-def test_retry_waits_grow(server: Any, closed_port_url: str) -> None:
-    from cpims.integrations.dhis2 import client
+def test_an_unreachable_dhis2_is_retried_through_the_queue_with_growing_waits(
+    cast: Any, server: Any, closed_port_url: str, nairobi_cases: Any, period: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """No worker sleeps between attempts: each failed attempt puts the push back in the task queue,
+    to run after retry_backoff_seconds x 1, 2, 4 …; the last one records the failure."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
 
+    from cpims.integrations.dhis2.tasks import push_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     server.base_url = closed_port_url
     server.retry_backoff_seconds = 1.5
-    waits: list[float] = []
-    result = client.post_data_value_set(server, b"{}", sleep=waits.append)
-    assert result.status == "failed" and waits == [1.5, 3.0]
+    server.save()
+    log = actions.push(actor=cast.national_me, period=period, dry_run=False)
+    assert log.status == "queued" and log.attempts == 0  # waiting for a worker
+
+    import types
+
+    fixed = timezone.now()
+    monkeypatch.setattr(actions, "timezone", types.SimpleNamespace(now=lambda: fixed, localdate=timezone.localdate))
+    waits = []
+    for attempt in (1, 2):
+        log = actions.push_run(log=log)
+        assert (log.status, log.attempts) == ("queued", attempt)
+        assert f"Attempt {attempt} of 3 failed" in log.message
+        queued = DBTaskResult.objects.filter(task_path=push_task.module_path).order_by("-enqueued_at").first()
+        assert queued is not None and queued.args_kwargs["args"] == [log.pk]
+        waits.append((queued.run_after - fixed).total_seconds())
+    assert waits == [1.5, 3.0]
+    log = actions.push_run(log=log)
+    assert (log.status, log.attempts) == ("failed", 3) and "3 attempts" in log.message
+    assert len(_events("dhis2.push")) == 1  # one audit event, for the outcome
+
+
+def test_a_retry_queued_for_later_runs_in_the_worker(
+    cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any, settings: Any
+) -> None:
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from cpims.integrations.dhis2.tasks import push_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    fake_dhis2.respond(503, {"message": "busy"})
+    log = actions.push_run(log=actions.push(actor=cast.national_me, period=period, dry_run=False))
+    assert log.status == "queued"
+    retry = DBTaskResult.objects.filter(task_path=push_task.module_path, status=TaskResultStatus.READY).latest(
+        "enqueued_at"
+    )
+    assert retry.run_after > timezone.now()
+    push_task.call(*retry.args_kwargs["args"])  # what the worker does once the wait is over
+    log.refresh_from_db()
+    assert (log.status, log.attempts, log.imported) == ("success", 2, 6)
 
 
 def test_token_authentication_header(cast: Any, server: Any, fake_dhis2: Any, nairobi_cases: Any, period: Any) -> None:

@@ -1,0 +1,1 @@
+"""IPRS adapter: checks identifier numbers against Kenya's Integrated Population Registration System."""
