@@ -1,0 +1,1 @@
+"""The kinds of bulk import (see ``base``); registered by ``ImportsConfig.connect``."""
