@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django_otp.oath import totp
 
 from conftest import make_user
 from cpims.accounts import roles as R
+from tests.browser.signin import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,22 +37,12 @@ class Actors:
         self.contexts: list[Any] = []
 
     def sign_in(self, user: Any) -> Any:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         context = self.browser.new_context(viewport=PHONE, locale="en-GB")
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.goto(f"{self.base_url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name=re.compile("Enter your code|Welcome")).wait_for()
-        if page.get_by_role("heading", name="Enter your code").count():
-            device = TOTPDevice.objects.get(user=user)
-            page.fill("#id_token", f"{totp(device.bin_key):06d}")
-            page.locator("main form button[type=submit]").first.click()
-            page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+        sign_in(page, self.base_url, user, PASSWORD)
         return page
 
     def close(self) -> None:

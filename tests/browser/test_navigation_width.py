@@ -108,7 +108,7 @@ def _check(page: Any, base_url: str, user: Any, language: str, size: str) -> Non
             reached.add(item.get_attribute("href") or "")
         _assert_no_sideways_scroll(page, f"{where}, {toggle.inner_text()} open")
         toggle.click()  # close it again
-        page.wait_for_function("el => el.getAttribute('aria-expanded') === 'false'", arg=toggle.element_handle())
+        dropdown.locator('> button.dropdown-toggle[aria-expanded="false"]').wait_for()
     assert reached == _expected_urls(user), where
 
 

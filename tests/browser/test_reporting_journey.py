@@ -20,10 +20,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
-from django_otp.oath import totp
 
 from conftest import make_user
 from cpims.accounts import roles as R
+from tests.browser.signin import sign_in
+from tests.browser.waiting import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,22 +49,12 @@ class Actors:
         self.contexts: list[Any] = []
 
     def sign_in(self, user: Any) -> Any:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         context = self.browser.new_context(viewport=PHONE, locale="en-GB", accept_downloads=True)
         self.contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.goto(f"{self.base_url}/accounts/login/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.get_by_role("heading", name=re.compile("Enter your code|Welcome")).wait_for()
-        if page.get_by_role("heading", name="Enter your code").count():
-            device = TOTPDevice.objects.get(user=user)
-            page.fill("#id_token", f"{totp(device.bin_key):06d}")
-            page.locator("main form button[type=submit]").first.click()
-            page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+        sign_in(page, self.base_url, user, PASSWORD)
         return page
 
     def close(self) -> None:
@@ -99,7 +90,12 @@ def _nairobi_on_map(page: Any) -> str:
 def _generate_pack(page: Any, base: str, fmt_button: str, quarter: str) -> bytes:
     """Ask for the pack, see its progress, let the worker make it, and download it."""
     page.goto(f"{base}/dashboards/packs/")
+    # Choosing the pack reloads the list of periods that fit it (htmx): wait for the new list.
+    page.evaluate("() => { document.getElementById('id_period').dataset.stale = '1'; }")
     page.select_option("#id_kind", value="pack_aac_quarterly")
+    wait_until(page, "!document.getElementById('id_period').dataset.stale")
+    options = page.locator("#id_period option").all_inner_texts()
+    assert options[0].endswith("(not complete yet)") and all("FY" in o for o in options)
     page.select_option("#id_period", value=quarter)
     page.select_option("#id_county", label="Nairobi")
     with override_settings(TASKS=DATABASE_TASKS):
@@ -118,6 +114,37 @@ def _generate_pack(page: Any, base: str, fmt_button: str, quarter: str) -> bytes
     path = info.value.path()
     with open(path, "rb") as fh:
         return fh.read()
+
+
+def _show_first_page(actors: Actors, pdf: bytes) -> None:
+    """Open the pack's first page (PNG from pdftoppm) in a phone-sized and a desktop-sized page,
+    and check that it shows, that it is the cover and that nothing runs off the page."""
+    import base64
+
+    from pypdf import PdfReader
+
+    from cpims.reporting.tests.dashboards.layout import pages_as_png, pixel_problems
+
+    cover = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "REPUBLIC OF KENYA" in cover and "Page" not in cover
+    images = pages_as_png(pdf, dpi=50)
+    assert pixel_problems(images) == []
+    png = io.BytesIO()
+    images[0].save(png, format="PNG")
+    src = "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
+    for viewport in (PHONE, {"width": 1366, "height": 900}):
+        context = actors.browser.new_context(viewport=viewport)
+        actors.contexts.append(context)
+        page = context.new_page()
+        page.set_content(
+            '<main><h1>First page of the pack</h1><img id="cover" alt="The first page of the pack" '
+            f'style="max-width:100%;border:1px solid #999" src="{src}"></main>'
+        )
+        wait_until(page, "document.getElementById('cover').complete")
+        size = page.evaluate("() => [cover.naturalWidth, cover.naturalHeight, cover.clientWidth]")
+        assert size[0] > size[1] > 0  # A4 landscape, decoded
+        assert 0 < size[2] <= viewport["width"]
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
 
 
 def test_return_to_map_and_aac_pack(actors: Actors, live_server: Any, reference: None) -> None:
@@ -151,7 +178,7 @@ def test_return_to_map_and_aac_pack(actors: Actors, live_server: Any, reference:
     office.goto(f"{base}/returns/")
     office.locator(f"[id='start-{month.code}']").first.click()
     office.locator("#submit-return").click()
-    office.wait_for_function("() => document.querySelector('[data-status]')?.dataset.status === 'submitted'")
+    wait_until(office, "document.querySelector('[data-status]')?.dataset.status === 'submitted'")
     return_url = office.url
 
     # 2. The Nairobi coordinator returns it with a comment.
@@ -159,18 +186,18 @@ def test_return_to_map_and_aac_pack(actors: Actors, live_server: Any, reference:
     county.goto(return_url)
     county.fill("#id_comment", "Please add the figures from the chief's paper register.")
     county.locator("#send-back").click()
-    county.wait_for_function("() => document.querySelector('[data-status]')?.dataset.status === 'returned'")
+    wait_until(county, "document.querySelector('[data-status]')?.dataset.status === 'returned'")
 
     # 3. The officer reads the comment and resubmits.
     office.goto(return_url)
     assert "chief's paper register" in office.locator("#return-comment").inner_text()
     office.locator("#submit-return").click()
-    office.wait_for_function("() => document.querySelector('[data-status]')?.dataset.status === 'submitted'")
+    wait_until(office, "document.querySelector('[data-status]')?.dataset.status === 'submitted'")
 
     # 4. The coordinator approves it.
     county.goto(return_url)
     county.locator("#approve-return").click()
-    county.wait_for_function("() => document.querySelector('[data-status]')?.dataset.status === 'approved'")
+    wait_until(county, "document.querySelector('[data-status]')?.dataset.status === 'approved'")
     assert _status(county) == "approved"
 
     # 5. The national map and dashboard show Nairobi's completeness changed for that month.
@@ -192,12 +219,16 @@ def test_return_to_map_and_aac_pack(actors: Actors, live_server: Any, reference:
     pdf = _generate_pack(county, base, "Generate PDF", quarter.code)
     assert pdf.startswith(b"%PDF")
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
-    assert "Nairobi County: quarterly report to the Area Advisory Council" in text
+    assert "Quarterly report to the Area Advisory Council" in text and "Nairobi County" in text
     assert "Sexual assault" in text
+    # The pack's first page, as the council will see it: rendered by poppler, shown in the browser.
+    _show_first_page(actors, pdf)
 
     xlsx = _generate_pack(county, base, "Generate Excel", quarter.code)
     wb = load_workbook(io.BytesIO(xlsx))
-    caseload = next(ws for ws in wb.worksheets if "Caseload" in ws.title)
+    assert wb.worksheets[0].title == "About this pack"
+    caseload = wb["Categories"]
+    assert caseload.freeze_panes == "B2" and caseload["A1"].value == "Case category"
     totals = {r[0]: r[-1] for r in caseload.iter_rows(values_only=True) if r and r[0]}
     assert totals["Sexual assault"] == 3 and totals["Neglect"] == 3 and totals["Physical abuse/violence"] == 1
 
