@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on both cores (pytest-xdist); TEST_WORKERS=0 runs it in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install install-dev serve demo lint typecheck typecheck-baseline layers test-sqlite test-postgres test-browser bench messages clean
 
@@ -39,10 +41,11 @@ run: install
 # Ctrl-C stops them all.
 serve:
 	@set -m; trap 'kill 0' EXIT INT TERM; \
+	rm -rf var/prometheus && mkdir -p var/prometheus; \
 	$(DEMO_ENV) $(BIN)/python manage.py db_worker --verbosity 0 & \
 	$(DEMO_ENV) $(BIN)/python manage.py run_schedule > /dev/null & \
 	echo "CPIMS is at http://$(HOST):$(PORT)/  (Ctrl-C stops the server and the worker)"; \
-	$(DEMO_ENV) $(BIN)/gunicorn cpims.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
+	PROMETHEUS_MULTIPROC_DIR=var/prometheus $(DEMO_ENV) $(BIN)/gunicorn cpims.wsgi:application --bind $(HOST):$(PORT) --workers 2 --threads 4 --access-logfile - --log-level warning
 
 lint: install-dev
 	$(BIN)/ruff check .
@@ -63,28 +66,33 @@ typecheck-baseline: install-dev
 layers: install-dev
 	$(BIN)/lint-imports --no-cache
 
-# The whole suite: lint, types, layers, migrations in step with models, then SQLite, then
-# PostgreSQL when it answers. In CI (CI=true) PostgreSQL must answer: the run fails without it.
+# The whole suite: lint, types, layers, migrations in step with models, then every test on
+# SQLite, then on PostgreSQL when it answers. The browser journeys run once, on PostgreSQL (the
+# production database, and the stack journey needs it) or on SQLite when PostgreSQL is absent:
+# twice would double their six minutes for little. In CI (CI=true) PostgreSQL must answer.
 test: install-dev
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory typecheck
 	$(MAKE) --no-print-directory layers
 	CPIMS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python manage.py compile_translations --verbosity 0
-	$(MAKE) --no-print-directory test-sqlite
+	@echo "== SQLite =="
+	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS)
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL does not answer at $(PG_TEST_URL): CI needs the PostgreSQL run."; exit 1; \
-	else echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped."; fi
+	else echo "PostgreSQL does not answer at $(PG_TEST_URL): PostgreSQL run skipped, browser journeys on SQLite."; \
+		DATABASE_URL= $(MAKE) --no-print-directory test-browser; fi
 
+# Each database on its own, browser journeys included.
 test-sqlite:
 	@echo "== SQLite =="
-	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser"
-	$(MAKE) --no-print-directory test-browser
+	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS)
+	DATABASE_URL= $(MAKE) --no-print-directory test-browser
 
 test-postgres:
 	@echo "== PostgreSQL =="
-	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser"
+	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS)
 	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(MAKE) --no-print-directory test-browser
 
 # Browser journeys drive Debian's chromium (apt-get install chromium); CI always has it.
@@ -104,3 +112,11 @@ bench: install-dev
 
 clean:
 	rm -rf var
+
+# The production topology on this machine from local services (docs/operator-guide.md, "The stack
+# on one machine"): two web processes (ports 8001 and 8002), two workers, two schedulers,
+# PostgreSQL at 127.0.0.1:5432 (database `stack`), Redis at 127.0.0.1:6379 and moto's S3 server as
+# the private file store. Ctrl-C stops them all.
+.PHONY: stack
+stack: install-dev
+	VENV_BIN=$(BIN) scripts/stack.sh

@@ -20,6 +20,7 @@ import time
 import uuid
 
 from bench import names as N
+from bench.generate import analyse_statement
 from bench.run import Timing
 from bench.setup import django_setup
 from bench.sink import Table
@@ -68,8 +69,9 @@ def _codes(list_name: str) -> dict[str, int]:
     return dict(Code.objects.filter(code_list__name=list_name).values_list("code", "pk").order_by("pk"))
 
 
-def make_institutions(count: int) -> list[int]:
-    """Bring the bench institutions to ``count``; returns their org unit ids."""
+def make_institutions(count: int, county_weights: dict[str, float] | None = None) -> list[int]:
+    """Bring the bench institutions to ``count``; returns their org unit ids. ``county_weights``:
+    county code -> weight (default: the census populations)."""
     from django.db import transaction
 
     from cpims.care.models import KIND_TO_INSTITUTION_TYPE, CapacityRow, Institution
@@ -80,7 +82,7 @@ def make_institutions(count: int) -> list[int]:
     subs: dict[int, list[Area]] = {}
     for sub in Area.objects.filter(level="sub_county").order_by("code"):
         subs.setdefault(sub.parent_id, []).append(sub)
-    weights = [N.COUNTY_POPULATION.get(c.code, 1) for c in counties]
+    weights = [(county_weights or N.COUNTY_POPULATION).get(c.code, 1) for c in counties]
     kinds = [kind for kind, _, n in STATUTORY for _ in range(n)]
     existing = set(OrgUnit.objects.filter(code__startswith="BENCH-INST-").values_list("code", flat=True))
     with transaction.atomic():
@@ -131,14 +133,18 @@ def make_institutions(count: int) -> list[int]:
 
 
 class Context:
-    def __init__(self, institutions: list[int]) -> None:
+    def __init__(self, institutions: list[int], today: dt.date = TODAY) -> None:
+        from django.db.models import Exists, OuterRef
+
         from bench.cases import bench_user
         from cpims.accounts import roles as R
+        from cpims.care.models import Placement
         from cpims.cases.models import Case
         from cpims.geo.models import OrgUnit
         from cpims.registry.models import Person
 
         started = time.monotonic()
+        self.today = today
         self.user = bench_user("bench.manager", R.INSTITUTION_MANAGER, "BENCH-INST-0001")
         rows = OrgUnit.objects.filter(pk__in=institutions).values_list("pk", "kind", "county_id", "sub_county_id")
         self.institutions = sorted(rows)
@@ -156,10 +162,13 @@ class Context:
         self.reason = _codes("admission_reason_id")
         self.discharge = _codes("discharge_type_id")
         # Children aged 2–17 today, in a seeded order; each history takes the next one.
-        young = TODAY - dt.timedelta(days=17 * 365)
-        old = TODAY - dt.timedelta(days=2 * 365)
+        young = today - dt.timedelta(days=17 * 365)
+        old = today - dt.timedelta(days=2 * 365)
+        # Not the children someone else placed (the demo's own placements: one current each).
+        placed_by_others = Placement.objects.filter(child=OuterRef("pk")).exclude(created_by=self.user)
         children = list(
             Person.objects.filter(kind="child", date_of_birth__gt=young, date_of_birth__lt=old)
+            .exclude(Exists(placed_by_others))
             .order_by("pk")
             .values_list("pk", "date_of_birth", "sub_county_id", "county_id")
         )
@@ -239,16 +248,17 @@ def history(ctx: Context, t: Tables, index: int) -> None:
     """One child's placements: 0–2 earlier ones, then either the current one (in care now) or,
     for one history in three, a last one that ended (discharged, reintegrated) with follow-ups."""
     rng = random.Random(f"{SEED}:care:{index}")
+    today = ctx.today  # the day the histories run up to
     child, born, sub_county, county = ctx.children[index]
     case = ctx.case_of.get(child)
     offender = bool(case and case[3]) or rng.random() < 0.06
     office = case[1] if case else ctx.offices.get(sub_county)
     user = ctx.user.pk
-    earliest = max(born + dt.timedelta(days=365), TODAY - dt.timedelta(days=6 * 365))
+    earliest = max(born + dt.timedelta(days=365), today - dt.timedelta(days=6 * 365))
     in_care_now = rng.random() < 0.6
     n = rng.choices([1, 2, 3], [70, 22, 8])[0]
     family = rng.random() < 0.1  # alternative family care rather than an institution
-    day = earliest + dt.timedelta(days=rng.randrange(max((TODAY - earliest).days - 30, 1)))
+    day = earliest + dt.timedelta(days=rng.randrange(max((today - earliest).days - 30, 1)))
     previous, prev_status = None, ""
     for k in range(n):
         last = k == n - 1
@@ -266,12 +276,12 @@ def history(ctx: Context, t: Tables, index: int) -> None:
         if last and in_care_now:
             status = rng.choices(["resident", "on_leave", "escaped"], [92, 4, 4])[0]
             status_on = (
-                admitted if status == "resident" else min(TODAY, admitted + dt.timedelta(days=rng.randrange(10, 200)))
+                admitted if status == "resident" else min(today, admitted + dt.timedelta(days=rng.randrange(10, 200)))
             )
             ended, discharge = None, None
         else:
             stay = rng.randrange(30, 900)
-            ended = min(admitted + dt.timedelta(days=stay), TODAY - dt.timedelta(days=1))
+            ended = min(admitted + dt.timedelta(days=stay), today - dt.timedelta(days=1))
             if ended < admitted:
                 ended = admitted
             status = "transferred" if not last else rng.choices(["reintegrated", "discharged", "died"], [70, 29, 1])[0]
@@ -316,7 +326,7 @@ def history(ctx: Context, t: Tables, index: int) -> None:
             t.status.add((t.status.next_id(), pid, status, ended, discharge, user))
         # Reviews every six months while in care; the next one due (overdue for some).
         review_day = admitted + dt.timedelta(days=rng.randrange(60, 180))
-        stop = ended or TODAY
+        stop = ended or today
         while review_day <= stop:
             t.review.add(
                 (
@@ -333,14 +343,14 @@ def history(ctx: Context, t: Tables, index: int) -> None:
             )
             review_day += dt.timedelta(days=180)
         if ended is None:
-            due = review_day if rng.random() < 0.8 else TODAY - dt.timedelta(days=rng.randrange(1, 60))
+            due = review_day if rng.random() < 0.8 else today - dt.timedelta(days=rng.randrange(1, 60))
             t.review.add(
                 (t.review.next_id(), _uuid(rng), _ts(admitted), _ts(admitted), pid, "care_plan", due, None, user)
             )
         if ended and status in ("reintegrated", "discharged"):
             visit = ended + dt.timedelta(days=rng.randrange(14, 60))
             for _ in range(rng.randrange(0, 3)):
-                if visit >= TODAY:
+                if visit >= today:
                     break
                 t.followup.add(
                     (
@@ -356,20 +366,27 @@ def history(ctx: Context, t: Tables, index: int) -> None:
                     )
                 )
                 visit += dt.timedelta(days=90)
-            if visit < TODAY + dt.timedelta(days=60) and rng.random() < 0.5:
+            if visit < today + dt.timedelta(days=60) and rng.random() < 0.5:
                 t.followup.add((t.followup.next_id(), _uuid(rng), _ts(ended), _ts(ended), pid, visit, None, "", user))
         previous, prev_status = pid, status
         if ended is None:
             break
         day = ended + (dt.timedelta(days=0) if status == "transferred" else dt.timedelta(days=rng.randrange(30, 400)))
-        if day >= TODAY:
+        if day >= today:
             break
 
 
-def generate(*, institutions: int = 900, placements: int = 45_000, batch: int = 5000) -> list[str]:
+def generate(
+    *,
+    institutions: int = 900,
+    placements: int = 45_000,
+    batch: int = 5000,
+    today: dt.date = TODAY,
+    county_weights: dict[str, float] | None = None,
+) -> list[str]:
     """Bring the bench to ``institutions`` institutions and about ``placements`` children in care
     (histories are drawn until that many children are in care; about 60 % of histories end in
-    care, the rest were discharged or reintegrated)."""
+    care, the rest were discharged or reintegrated), up to ``today``."""
     from django.db import connection, transaction
 
     from cpims.registry.models import Counter
@@ -377,12 +394,12 @@ def generate(*, institutions: int = 900, placements: int = 45_000, batch: int = 
     if not available():
         return ["care: the care app's tables are not there yet (no migration) — skipped"]
     started = time.monotonic()
-    units = make_institutions(institutions)
+    units = make_institutions(institutions, county_weights)
     histories = int(placements / 0.6)
     done = Counter.objects.filter(name=PROGRESS).values_list("value", flat=True).first() or 0
     if done >= histories:
         return []
-    ctx = Context(units)
+    ctx = Context(units, today)
     histories = min(histories, len(ctx.children))
     while done < histories:
         with transaction.atomic():
@@ -400,10 +417,10 @@ def generate(*, institutions: int = 900, placements: int = 45_000, batch: int = 
         print(f"  {done:>9,} care histories", flush=True)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE care_placement")
-            cursor.execute("VACUUM ANALYZE care_statuschange")
-            cursor.execute("VACUUM ANALYZE care_review")
-            cursor.execute("VACUUM ANALYZE care_followup")
+            cursor.execute(f"{analyse_statement()} care_placement")
+            cursor.execute(f"{analyse_statement()} care_statuschange")
+            cursor.execute(f"{analyse_statement()} care_review")
+            cursor.execute(f"{analyse_statement()} care_followup")
     return [f"generated {len(units)} institutions and {done:,} care histories in {time.monotonic() - started:.0f} s"]
 
 

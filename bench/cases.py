@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bench import names as N
+from bench.generate import analyse_statement
 from bench.setup import django_setup
 from bench.sink import BATCH_TIME, Table
 
@@ -95,12 +96,13 @@ class Office:
 class Context:
     """Everything the generator reads once: children, offices, users, codes, partner units."""
 
-    def __init__(self, pool: int = 0) -> None:
+    def __init__(self, pool: int = 0, *, end: dt.date = END, rate: int = RATE) -> None:
         from cpims.core.models import Code
         from cpims.geo.models import OrgUnit
         from cpims.registry.models import Person
 
         started = time.monotonic()
+        self.end, self.rate = end, rate
         self.codes: dict[str, dict[str, int]] = {}
         list_codes: dict[int, list[int]] = {}
         sub_list_of: dict[int, int] = {}
@@ -124,23 +126,31 @@ class Context:
             OrgUnit.objects.filter(kind="county_office").values_list("county_id", "code").order_by("code")
         )
         self.offices: dict[int, Office] = {}
+        from bench.run import bench_users
         from cpims.accounts import roles as R
 
-        supervisors: dict[int, int] = {}
-        for office in offices.order_by("code"):
-            name = "bench.officer" if office.code == WESTLANDS else f"bench.so.{office.code.lower()}"
-            officer = bench_user(name, R.SUBCOUNTY_OFFICER, office.code)
-            if office.county_id not in supervisors and office.county_id in county_offices:
-                code = county_offices[office.county_id]
-                sup = "bench.county" if code == NAIROBI else f"bench.cc.{code.lower()}"
-                supervisors[office.county_id] = bench_user(sup, R.COUNTY_COORDINATOR, code).pk
+        office_list = list(offices.order_by("code"))
+        officer_of = {
+            o.pk: ("bench.officer" if o.code == WESTLANDS else f"bench.so.{o.code.lower()}") for o in office_list
+        }
+        supervisor_of = {
+            county: "bench.county" if code == NAIROBI else f"bench.cc.{code.lower()}"
+            for county, code in county_offices.items()
+        }
+        ids = bench_users(
+            [(officer_of[o.pk], R.SUBCOUNTY_OFFICER, o.code) for o in office_list]
+            + [(supervisor_of[c], R.COUNTY_COORDINATOR, code) for c, code in county_offices.items()]
+        )
+        for office in office_list:
+            officer = ids[officer_of[office.pk]]
+            sup = supervisor_of.get(office.county_id)
             self.offices[office.pk] = Office(
                 office.pk,
                 office.code,
                 office.county_id,
                 office.sub_county_id,
-                officer.pk,
-                supervisors.get(office.county_id, officer.pk),
+                officer,
+                ids[sup] if sup else officer,
             )
         self.partners = partner_units()
 
@@ -179,21 +189,32 @@ def partner_units() -> dict[int, list[tuple[int, str]]]:
     hospital, a police station and a children's court (created once, named ``BENCH-…``)."""
     from cpims.geo.models import Area, OrgUnit
 
-    existing = {u.code: u for u in OrgUnit.objects.filter(code__startswith="BENCH-")}
-    out: dict[int, list[tuple[int, str]]] = {}
-    for county in Area.objects.filter(level="county").order_by("code"):
-        sub = Area.objects.filter(level="sub_county", parent=county).order_by("code").first()
+    existing = set(OrgUnit.objects.filter(code__startswith="BENCH-").values_list("code", flat=True))
+    first_sub: dict[int, Area] = {}
+    for sub in Area.objects.filter(level="sub_county", parent__isnull=False).order_by("-code"):
+        first_sub[sub.parent_id or 0] = sub  # the lowest code wins
+    new = []
+    counties = list(Area.objects.filter(level="county").order_by("code"))
+    for county in counties:
         for n, (kind, label) in enumerate(PARTNER_KINDS, 1):
             code = f"BENCH-{county.code}-{n}"
-            unit = existing.get(code) or OrgUnit.objects.create(
-                code=code,
-                name=f"{county.name} {label}",
-                kind=kind,
-                area=county,
-                county=county,
-                sub_county=sub,
-            )
-            out.setdefault(county.pk, []).append((unit.pk, kind))
+            if code not in existing:
+                new.append(
+                    OrgUnit(
+                        code=code,
+                        name=f"{county.name} {label}",
+                        kind=kind,
+                        area=county,
+                        county=county,
+                        sub_county=first_sub.get(county.pk),
+                    )
+                )
+    OrgUnit.objects.bulk_create(new)  # generator units: no history rows
+    ids = dict(OrgUnit.objects.filter(code__startswith="BENCH-").values_list("code", "pk"))
+    out: dict[int, list[tuple[int, str]]] = {}
+    for county in counties:
+        for n, (kind, _label) in enumerate(PARTNER_KINDS, 1):
+            out.setdefault(county.pk, []).append((ids[f"BENCH-{county.code}-{n}"], kind))
     return out
 
 
@@ -213,6 +234,7 @@ class Tables:
                 "serial",
                 "child_id",
                 "office_id",
+                "numbered_by_id",
                 "county_id",
                 "sub_county_id",
                 "status",
@@ -409,8 +431,9 @@ STAGE_RANK = {"reported": 0, "assessment": 1, "plan": 2, "services": 3, "closed"
 class Builder:
     """Draws one case and everything hanging off it into the tables."""
 
-    def __init__(self, ctx: Context, t: Tables) -> None:
+    def __init__(self, ctx: Context, t: Tables, end: dt.date = END, rate: int = RATE) -> None:
         self.ctx, self.t = ctx, t
+        self.end, self.rate = end, rate  # the newest case's day; cases a year
         c = ctx.codes
         self.c = c
         self.list = {
@@ -452,12 +475,12 @@ class Builder:
     def case(self, index: int) -> None:
         ctx, t = self.ctx, self.t
         rng = random.Random(f"{SEED}:case:{index}")
-        reported = END - dt.timedelta(days=int(index * 365.25 / RATE))
+        reported = self.end - dt.timedelta(days=int(index * 365.25 / self.rate))
         k = self.child_for(rng, reported)
         child_id, office = ctx.child_id[k], ctx.offices[ctx.child_office[k]]
         ward = ctx.child_ward[k] or None
         officer, supervisor = office.officer_id, office.supervisor_id
-        age_days = (END - reported).days
+        age_days = (self.end - reported).days
         if rng.random() < _closed_share(age_days):
             status = "closed"
         elif age_days < 14:
@@ -467,7 +490,7 @@ class Builder:
         else:
             status = rng.choices(OPEN_STAGES, [3, 12, 25, 60])[0]
         rank = STAGE_RANK[status]
-        # How long the case has run (closed cases: 2 weeks to 14 months, never past END).
+        # How long the case has run (closed cases: 2 weeks to 14 months, never past the end).
         span = min(age_days, rng.randrange(14, 420)) if status == "closed" else age_days
         last_day = reported + dt.timedelta(days=span)
 
@@ -597,7 +620,7 @@ class Builder:
             event(due - dt.timedelta(days=7), "followup_add", "Follow-up planned")
             event(done, "followup_done", "Follow-up done")
         if status != "closed" and rank >= 1:
-            due = max(END + dt.timedelta(days=rng.randrange(-45, 30)), reported + dt.timedelta(days=7))
+            due = max(self.end + dt.timedelta(days=rng.randrange(-45, 30)), reported + dt.timedelta(days=7))
             t.followup.add(
                 (
                     t.followup.next_id(),
@@ -613,7 +636,7 @@ class Builder:
                     officer,
                 )
             )
-            event(min(due - dt.timedelta(days=7), END), "followup_add", "Follow-up planned")
+            event(min(due - dt.timedelta(days=7), self.end), "followup_add", "Follow-up planned")
 
         # Services
         partners = ctx.partners.get(office.county_id, [])
@@ -656,7 +679,7 @@ class Builder:
             else:
                 r_status = "sent" if rng.random() < 0.4 else "accepted"
                 if r_status == "sent":
-                    sent = END - dt.timedelta(days=rng.randrange(0, 40))
+                    sent = self.end - dt.timedelta(days=rng.randrange(0, 40))
                     sent = max(sent, reported)
             answered = _at(sent + dt.timedelta(days=rng.randrange(1, 10)), rng) if r_status != "sent" else None
             completed = (
@@ -733,7 +756,7 @@ class Builder:
                 if last and status == "closed":
                     nxt = None
                 elif last:
-                    nxt = max(nxt, END - dt.timedelta(days=10))
+                    nxt = max(nxt, self.end - dt.timedelta(days=10))
                     nxt = nxt if nxt > held else held + dt.timedelta(days=14)
                 session_id = t.session.next_id()
                 outcome = self.court_outcome.get("CADJ") if not last else rng.choice(list(self.court_outcome.values()))
@@ -776,7 +799,7 @@ class Builder:
             if rng.random() < 0.3:
                 issued = day_in(0.1, 0.3)
                 due = issued + dt.timedelta(days=rng.randrange(7, 30))
-                honoured = due <= END and rng.random() < 0.7
+                honoured = due <= self.end and rng.random() < 0.7
                 t.summons.add(
                     (
                         t.summons.next_id(),
@@ -788,7 +811,7 @@ class Builder:
                         "",
                         issued,
                         due,
-                        "honoured" if honoured else "pending" if due > END else "not_honoured",
+                        "honoured" if honoured else "pending" if due > self.end else "not_honoured",
                         due if honoured else None,
                         officer,
                     )
@@ -860,6 +883,7 @@ class Builder:
                 serial,
                 child_id,
                 office.id,
+                office.id,  # the issuing office
                 office.county_id,
                 office.sub_county_id,
                 status,
@@ -890,7 +914,7 @@ class Builder:
         """A service given to a child without a DCS case (partners' own work)."""
         ctx, t = self.ctx, self.t
         rng = random.Random(f"{SEED}:service:{index}")
-        given = END - dt.timedelta(days=int(index * 365.25 / RATE * 3))
+        given = self.end - dt.timedelta(days=int(index * 365.25 / self.rate * 3))
         k = rng.randrange(len(ctx.child_id))
         office = ctx.offices[ctx.child_office[k]]
         partners = ctx.partners.get(office.county_id) or [(office.id, "office")]
@@ -976,7 +1000,7 @@ def _write_batch(ctx: Context, start: int, first: int, end: int) -> int:
                 # construction; check_integrity() verifies the main links after the load.
                 cursor.execute("SET LOCAL session_replication_role = replica")
         t = Tables()
-        b = Builder(ctx, t)
+        b = Builder(ctx, t, ctx.end, ctx.rate)
         for index in range(first, end):
             b.case(index)
             if index % 3 == 0:  # about one service in ten is given without a case
@@ -1002,18 +1026,26 @@ def _work(ctx: Context, batches: list[tuple[int, int, int]], verbose: bool, tag:
 
 
 def generate(
-    cases: int, *, batch: int = 10_000, pool: int = 0, workers: int = 1, verbose: bool = True
+    cases: int,
+    *,
+    batch: int = 10_000,
+    pool: int = 0,
+    workers: int = 1,
+    verbose: bool = True,
+    end: dt.date = END,
+    rate: int = RATE,
 ) -> dict[str, int]:
     """Bring the synthetic cases up to ``cases`` (never removes any). ``pool``: draw the children
     from the first ``pool`` registry children only (0 = all; keep it the same across top-ups).
     ``workers`` > 1 (PostgreSQL only) draws batches in that many processes at once; the data is
-    the same, only the case serials' order within an office and year may differ."""
+    the same, only the case serials' order within an office and year may differ. ``end`` and
+    ``rate``: the newest case's day and the cases a year (the demo: today, and its own size)."""
     from django.db import connection, connections
 
     todo = _todo(cases, batch)
     if not todo:
         return {"cases": cases, "written": 0}
-    ctx = Context(pool)
+    ctx = Context(pool, end=end, rate=rate)
     started = time.monotonic()
     missing = sum(end - first for _, first, end in todo)
     if workers > 1 and connection.vendor == "postgresql":
@@ -1034,7 +1066,7 @@ def generate(
     if connection.vendor == "postgresql":
         check_integrity()
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
+            cursor.execute(analyse_statement())
     return {"cases": cases, "written": missing, "seconds": int(seconds)}
 
 

@@ -187,3 +187,26 @@ def misspell(rng: random.Random, name: str) -> str:
         i = rng.randrange(1, len(word) - 1)
         word = word[:i] + word[i + 1] + word[i] + word[i + 2 :] if i + 1 < len(word) else word
     return word
+
+
+_CONSONANT_SLIPS = {"r": "l", "l": "r", "k": "g", "g": "k", "t": "d", "d": "t", "b": "p", "p": "b"}
+
+
+def one_edit(rng: random.Random, name: str) -> str:
+    """The name with exactly one slip (one letter changed, added, dropped or two swapped), never in
+    the first letter: what a search for a misspelled name types. Names under 4 letters are kept."""
+    if len(name) < 4:
+        return name
+    i = rng.randrange(1, len(name) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:  # a vowel or a sound-alike consonant written differently
+        ch = name[i].lower()
+        swap = _VOWEL_SWAPS.get(ch) or _CONSONANT_SLIPS.get(ch) or ("a" if ch != "a" else "e")
+        return name[:i] + swap + name[i + 1 :]
+    if kind == 1:  # a doubled letter
+        return name[:i] + name[i] + name[i:]
+    if kind == 2:  # a dropped letter
+        return name[:i] + name[i + 1 :]
+    if name[i] == name[i + 1]:  # two letters swapped (a no-op on a double: drop one instead)
+        return name[:i] + name[i + 1 :]
+    return name[:i] + name[i + 1] + name[i] + name[i + 2 :]

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
+from bench.generate import analyse_statement
 from bench.run import NAIROBI, WESTLANDS, Timing, bench_user, client_for, timed
 
 TABLE_URLS = ("reporting:caseload",)
@@ -125,7 +126,7 @@ def _analyse() -> None:
 
         with connection.cursor() as cursor:
             for model in (CaseFact, ReferralFact, CaseMonth, CategoryMonth):
-                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                cursor.execute(f"{analyse_statement()} {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _url(name: str, **kwargs: Any) -> str | None:

@@ -151,6 +151,10 @@ def _pages(scene: dict[str, Any]) -> list[str]:
         reverse("geo:orgunit_list"),
         reverse("audit:event_list"),
         reverse("accounts:user_create"),
+        reverse("retention:schedule"),
+        reverse("retention:holds"),
+        reverse("retention:runs"),
+        reverse("legacy:runs"),
     ]
 
 

@@ -69,6 +69,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-for-the-deploy-check-only",
     "DATABASE_URL": "postgres://cpims@127.0.0.1:5432/cpims",
     "ALLOWED_HOSTS": "cpims.example.go.ke",
+    "SITE_URL": "https://cpims.example.go.ke",
+    "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -79,7 +81,13 @@ def test_check_deploy_is_clean_in_production_mode() -> None:
 
 @pytest.mark.parametrize(
     ("missing", "message"),
-    [("SECRET_KEY", "SECRET_KEY"), ("ALLOWED_HOSTS", "ALLOWED_HOSTS"), ("DATABASE_URL", "DATABASE_URL")],
+    [
+        ("SECRET_KEY", "SECRET_KEY"),
+        ("ALLOWED_HOSTS", "ALLOWED_HOSTS"),
+        ("DATABASE_URL", "DATABASE_URL"),
+        ("SITE_URL", "SITE_URL"),
+        ("EMAIL_BACKEND", "EMAIL_BACKEND"),
+    ],
 )
 def test_production_refuses_to_start_without(missing: str, message: str) -> None:
     env_vars = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
@@ -98,3 +106,8 @@ def test_a_typo_in_a_boolean_stops_the_process() -> None:
     result = _manage("check", DEBUG="ture")
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+def test_production_may_keep_the_console_for_mail_only_when_told() -> None:
+    env_vars = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_BACKEND"}
+    assert _manage("check", CPIMS_ALLOW_CONSOLE_EMAIL="true", **env_vars).returncode == 0

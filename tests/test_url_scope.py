@@ -17,13 +17,22 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cpims.care.tests.scope_routes import care_routes
-from cpims.cases.tests.scope_routes import cases_routes
+from cpims.cases.tests.scope_routes import EMERGENCY_REVIEWERS, cases_routes
 from cpims.court.tests.scope_routes import court_routes
+from cpims.ctip.tests.scope_routes import ctip_routes
+from cpims.imports.tests.scope_routes import imports_routes
 from cpims.intake.tests.scope_routes import intake_routes
 from cpims.integrations.dhis2.tests.scope_routes import dhis2_routes
+from cpims.integrations.iprs.tests.scope_routes import iprs_routes
+from cpims.justice.tests.scope_routes import justice_routes
+from cpims.legacy.tests.scope_routes import legacy_routes
+from cpims.offline.tests.scope_routes_api import offline_api_routes
+from cpims.offline.tests.scope_routes_pages import offline_page_routes
+from cpims.privacy.tests.scope_routes import privacy_routes
 from cpims.referrals.tests.scope_routes import referrals_routes
 from cpims.registry.tests.scope_routes import registry_routes
 from cpims.reporting.tests.scope_routes import reporting_routes
+from cpims.retention.tests.scope_routes import retention_routes
 from cpims.returns.tests.scope_routes import returns_routes
 
 EVERYONE = frozenset(
@@ -74,6 +83,19 @@ def _nairobi_token(cast: Any) -> dict[str, Any]:
     return {"public_id": token.public_id}
 
 
+def _signed_nairobi_download(cast: Any) -> dict[str, Any]:
+    """A signed file URL made for the Westlands officer's own finished download."""
+    from django.core.files.base import ContentFile
+
+    from cpims.core.files import signed_file_url
+    from cpims.reporting.models import Download
+
+    download = Download.objects.create(owner=cast.nairobi_officer, kind="caseload_csv", status=Download.Status.DONE)
+    download.file.save("scope.csv", ContentFile(b"a,b\n"), save=True)
+    url = signed_file_url(user=cast.nairobi_officer, kind="download", ref=str(download.public_id))
+    return {"token": url.rstrip("/").rsplit("/", 1)[1]}
+
+
 ADMIN_ONLY = frozenset({"admin"})
 USER_ADMINS = frozenset({"admin", "nairobi_coordinator", "turkana_coordinator"})
 NAIROBI_USER_ADMINS = frozenset({"admin", "nairobi_coordinator"})
@@ -87,9 +109,36 @@ def _westlands_officer_assignment(cast: Any) -> dict[str, Any]:
     }
 
 
+def _failed_task(cast: Any) -> dict[str, Any]:
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    result = DBTaskResult.objects.create(
+        status="FAILED",
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="cpims.reporting.tasks.purge_old_downloads",
+        backend_name="default",
+        run_after=timezone.now(),
+        finished_at=timezone.now(),
+        worker_ids=["w1"],
+        exception_class_path="builtins.RuntimeError",
+        traceback="RuntimeError: scope test",
+    )
+    return {"result_id": result.pk}
+
+
 ROUTES: dict[str, Route] = {
     "site:home": Route(ok=STAFF),
+    "site:task_queue": Route(ok=ADMIN_ONLY),
+    "site:task_retry": Route(ok=ADMIN_ONLY, method="post", kwargs=_failed_task, ok_status=frozenset({302})),
     "core:healthz": Route(ok=EVERYONE, public=True),
+    "core:livez": Route(ok=EVERYONE, public=True),
+    "core:readyz": Route(ok=EVERYONE, public=True),
+    "core:metrics": Route(ok=EVERYONE, public=True),  # loopback in tests; a proxied request gets 404
+    # A signed file URL is for the one user it was made for: anyone else gets 404.
+    "core:private_file": Route(
+        ok=frozenset({"nairobi_officer"}), hidden=EVERYONE - {"nairobi_officer"}, kwargs=_signed_nairobi_download
+    ),
     # Reference data and organisation units
     "geo:orgunit_list": Route(ok=USER_ADMINS),
     "geo:orgunit_create": Route(ok=USER_ADMINS),
@@ -177,6 +226,15 @@ ROUTES.update(care_routes(Route, EVERYONE))
 ROUTES.update(reporting_routes(Route, EVERYONE))
 ROUTES.update(returns_routes(Route, EVERYONE))
 ROUTES.update(dhis2_routes(Route, EVERYONE))
+ROUTES.update(privacy_routes(Route, EVERYONE))
+ROUTES.update(retention_routes(Route, EVERYONE))
+ROUTES.update(legacy_routes(Route, EVERYONE))
+ROUTES.update(justice_routes(Route, EVERYONE))
+ROUTES.update(iprs_routes(Route, EVERYONE))
+ROUTES.update(ctip_routes(Route, EVERYONE))
+ROUTES.update(offline_page_routes(Route, EVERYONE))
+ROUTES.update(imports_routes(Route, EVERYONE))
+ROUTES.update(offline_api_routes(Route, EVERYONE))
 
 
 def _api_case(cast: Any) -> dict[str, Any]:
@@ -214,13 +272,16 @@ CASE_READERS = frozenset({"national_me", "nairobi_coordinator", "nairobi_officer
 CASE_WORKERS = frozenset({"nairobi_coordinator", "nairobi_officer"})
 NOT_SEEING = frozenset({"turkana_coordinator", "turkana_officer", "partner"})
 LISTERS = EVERYONE - {"admin", "stakeholder"}
-STEP = frozenset({200, 400})  # allowed through the scope check; the state machine may still refuse
+STEP = frozenset({200, 400, 428})  # allowed through the scope check; the version or the state machine may refuse
 TURKANA_HIDDEN = frozenset({"turkana_coordinator", "turkana_officer"})
 for _name in ("case-list", "child-list", "child-search"):
     ROUTES[f"api:{_name}"] = Route(
         ok=LISTERS, api=True, method="post" if _name.endswith("search") else "get", ok_status=STEP
     )
 # Registering (and so the duplicate check) and recording services need their own permissions.
+ROUTES["api:files-fetch"] = Route(
+    ok=frozenset({"nairobi_officer"}), hidden=EVERYONE - {"nairobi_officer"}, api=True, kwargs=_signed_nairobi_download
+)
 ROUTES["api:child-duplicates"] = Route(ok=LISTERS - {"national_me"}, api=True, method="post", ok_status=STEP)
 ROUTES["api:servicerecord-list"] = Route(ok=LISTERS - {"national_me"}, api=True)
 ROUTES["api:case-detail"] = Route(ok=CASE_READERS, hidden=NOT_SEEING, api=True, kwargs=_api_case)
@@ -243,6 +304,8 @@ for _step, workers in (
     ROUTES[f"api:case-{_step}"] = Route(
         ok=workers, hidden=hidden, api=True, kwargs=_api_case, method="post", ok_status=STEP
     )
+# Emergency accesses: listed for those who answer for the access log (POST: see the cases tests).
+ROUTES["api:emergencyaccess-list"] = Route(ok=EMERGENCY_REVIEWERS, api=True)
 # No cast member holds intake.submit: only partner systems (role intake_system) do.
 ROUTES["api:intake-create"] = Route(ok=frozenset(), api=True, method="post")
 
