@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -33,6 +33,8 @@ def _render_dashboard(request: AuthenticatedRequest, target: Q.Target) -> HttpRe
         "board": board,
         "period": period,
         "period_groups": Q.period_choices(period),
+        # The current period compared with a whole one reads as a fall: say it is not over.
+        "period_open": period.end >= timezone.localdate(),
         "charts": _charts(board),
         "cases_url": _drill(board),
         "can_see_national": Q.can_see_national(request.user),

@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from cpims.core.periods import QUARTER as QUARTER_KIND
+from cpims.core.periods import Period
 from cpims.reporting.tests.dashboards.conftest import QUARTER, nairobi_cases, turkana_cases
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +109,15 @@ def test_dashboard_page_query_count_is_constant(
     assert few_count > 10
     with django_assert_max_num_queries(few_count):
         client.get(url, {"period": QUARTER})
+
+
+def test_the_current_period_says_it_is_not_over(client: Any, cast: Any, login: Any) -> None:
+    nairobi_cases(cast, 2)
+    login(client, cast.nairobi_coordinator)
+    url = reverse("dashboards:area", kwargs={"key": "county-047"})
+    current = Period.containing(QUARTER_KIND, timezone.localdate())
+    page = client.get(url, {"period": current.code}).content.decode()
+    assert "not complete yet: its figures will still grow" in page
+    past = client.get(url, {"period": current.previous().code}).content.decode()
+    assert "data-period-open" not in past
+    assert "(so far)" not in past
