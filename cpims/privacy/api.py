@@ -10,12 +10,13 @@ Registered by cpims/api/urls.py::
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cpims.accounts import permissions as P
@@ -110,6 +111,28 @@ class BreachCreateSerializer(serializers.Serializer):
     people_estimate = serializers.IntegerField(min_value=0, max_value=100_000_000, required=False, allow_null=True)
 
 
+class TouchedWindowSerializer(serializers.Serializer):
+    touched_by = serializers.CharField(max_length=150, help_text="Username (an API token acts as its user).")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+
+
+class TouchedChildSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    cpims_number = serializers.CharField()
+    county = serializers.CharField(source="county.code", allow_null=True, default=None)
+
+
+class TouchedSerializer(serializers.Serializer):
+    events = serializers.IntegerField(help_text="Audit events of the user in the window.")
+    truncated = serializers.BooleanField(help_text="More children than the list holds.")
+    children = TouchedChildSerializer(many=True, source="people")
+
+
+class TouchedAddedSerializer(serializers.Serializer):
+    added = serializers.IntegerField()
+
+
 class _RegisterViewSet(ScopedViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     http_method_names = ["get", "post", "head", "options"]
     filter_backends: list[Any] = []
@@ -164,3 +187,42 @@ class BreachViewSet(_RegisterViewSet):
         d = validated(BreachCreateSerializer, request)
         obj = actions.breach_record(actor=request.user, request=request, **d)
         return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def _window(self, request: AuthenticatedApiRequest) -> dict[str, Any]:
+        data = request.query_params if request.method == "GET" else request.data
+        serializer = TouchedWindowSerializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        d = dict(serializer.validated_data)
+        touched_by = queries.actors(request.user).filter(username=d.pop("touched_by")).first()
+        if touched_by is None:
+            raise ValidationError({"touched_by": [_("No user with this username.")]})
+        return {"touched_by": touched_by, **d}
+
+    @extend_schema(
+        summary="The children a user (or their API token) touched in a time window, from the audit log",
+        parameters=[
+            OpenApiParameter("touched_by", str, required=True),
+            OpenApiParameter("start", str, required=True, description="ISO 8601 date-time"),
+            OpenApiParameter("end", str, required=True, description="ISO 8601 date-time"),
+        ],
+        request=None,
+        responses={200: TouchedSerializer},
+    )
+    @action(detail=True, methods=["get"], url_path="touched")
+    def touched(self, request: AuthenticatedApiRequest, **kwargs: Any) -> Response:
+        window = self._window(request)
+        breach = cast(Breach, self.get_object())
+        found = actions.breach_touched_lookup(actor=request.user, breach=breach, request=request, **window)
+        return Response(TouchedSerializer(found).data)
+
+    @extend_schema(
+        summary="Add to the breach the children a user touched in a time window",
+        request=TouchedWindowSerializer,
+        responses={200: TouchedAddedSerializer},
+    )
+    @touched.mapping.post
+    def touched_add(self, request: AuthenticatedApiRequest, **kwargs: Any) -> Response:
+        window = self._window(request)
+        breach = cast(Breach, self.get_object())
+        added = actions.breach_people_add(actor=request.user, breach=breach, request=request, **window)
+        return Response({"added": added})

@@ -45,4 +45,5 @@ def privacy_routes(Route: Any, everyone: frozenset[str]) -> dict[str, Any]:
         "api:subjectrequest-detail": Route(ok=none, api=True, kwargs=_some),
         "api:breach-list": Route(ok=none, api=True),
         "api:breach-detail": Route(ok=none, api=True, kwargs=_some),
+        "api:breach-touched": Route(ok=none, api=True, kwargs=_some),
     }
