@@ -22,3 +22,14 @@ def xact_lock(name: str | int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [name if isinstance(name, int) else key_of(name)])
+
+
+def try_xact_lock(name: str | int) -> bool:
+    """Take the lock ``name`` until commit or rollback if it is free; False, at once, when another
+    transaction holds it. Call inside a transaction."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [name if isinstance(name, int) else key_of(name)])
+        row = cursor.fetchone()
+    return bool(row and row[0])

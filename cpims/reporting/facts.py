@@ -33,7 +33,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from cpims.core import ages
-from cpims.core.locks import xact_lock
+from cpims.core.locks import try_xact_lock, xact_lock
 from cpims.reporting import rollups
 from cpims.reporting.models import CaseFact, FactQueue, FactState, ReferralFact, ServiceFact, TransferFact
 
@@ -412,16 +412,23 @@ def refresh_cases(case_ids: Iterable[int], *, rollup: bool = True) -> int:
 CATCH_UP_LOCK = 0x43504D53  # "CPMS"
 
 
-def catch_up(*, sweep: bool = False) -> int:
+def catch_up(*, sweep: bool = False, wait: bool = True) -> int:
     """Fold every queued change into the facts; with ``sweep``, also check the records'
-    timestamps since the last sweep (at most every SWEEP_EVERY). Returns the cases refreshed."""
+    timestamps since the last sweep (at most every SWEEP_EVERY). Returns the cases refreshed.
+
+    With ``wait=False`` (a report being read) nothing is done when another catch-up is running:
+    readers do not queue behind each other and the worker, and read the facts as that catch-up
+    leaves them a moment later (at most the changes of that moment behind)."""
     from cpims.cases.models import Case
 
     refreshed = 0
     pending = list(FactQueue.objects.order_by("id").values_list("id", "case_id", "person_id")[: CHUNK * 10])
     if pending:
         with transaction.atomic():
-            xact_lock(CATCH_UP_LOCK)
+            if not wait and not try_xact_lock(CATCH_UP_LOCK):
+                return 0
+            if wait:
+                xact_lock(CATCH_UP_LOCK)
             top = pending[-1][0]
             # Re-read under the lock: another catch-up may have done (part of) the work.
             pending = list(FactQueue.objects.filter(id__lte=top).values_list("id", "case_id", "person_id"))
@@ -432,7 +439,7 @@ def catch_up(*, sweep: bool = False) -> int:
             refreshed += refresh_cases(case_ids)
             FactQueue.objects.filter(id__lte=top).delete()
         if len(pending) >= CHUNK * 10:  # a big backlog: keep going
-            refreshed += catch_up()
+            refreshed += catch_up(wait=wait)
     if sweep:
         refreshed += _sweep()
     return refreshed

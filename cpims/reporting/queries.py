@@ -123,12 +123,13 @@ DIMENSION_LABELS = {
 
 
 def _catch_up() -> None:
-    """Fold pending record changes into the facts before a read. Not when reports are read from a
-    replica (``DATABASE_REPLICA_URL``): the replica is read-only and the read path must not write
-    on the primary under load; the worker's ``refresh_facts`` (enqueued after every change and
-    every 5 minutes) keeps the facts current instead."""
+    """Fold pending record changes into the facts before a read, unless another catch-up is
+    running (then this read does not wait for it). Not when reports are read from a replica
+    (``DATABASE_REPLICA_URL``): the replica is read-only and the read path must not write on the
+    primary under load; the worker's ``refresh_facts`` (enqueued after every change and every 5
+    minutes) keeps the facts current instead."""
     if not dbrouters.replica_configured():
-        facts.catch_up()
+        facts.catch_up(wait=False)
 
 
 # --- scope ------------------------------------------------------------------------------------------
