@@ -7,7 +7,10 @@ and time ``import_legacy_cpims`` into the bench database.
 The source database is dropped and recreated (it must be a scratch database: the name must
 contain "legacy"). Names are synthetic (bench/names.py). Every person is a child with a
 caregiver, in a ward of the 47 counties; each case has one to four categories, a service event
-and, for a third, a closure.
+and, for a third, a closure. One child in fifty is registered a second time (``PLANTED_EVERY``),
+the way the same child ends up twice in a real register: a name misspelled, the names swapped, the
+middle name added, or the date of birth a few weeks out; the bench counts how many of these the
+import's duplicate check links (table ``bench_planted`` in the source, which the import ignores).
 """
 
 from __future__ import annotations
@@ -24,6 +27,26 @@ from bench import names as N
 from bench.setup import django_setup
 
 SEED = 20260101
+PLANTED_EVERY = 50
+PLANTED_KINDS = ("misspelled", "swapped", "middle name added", "birth date out", "misspelled, birth date out")
+
+
+def _planted(rng: random.Random, kind: str, first: str, family: str, born: dt.date) -> tuple[str, str, str, dt.date]:
+    """(first, other names, surname, date of birth) of the second registration of a child."""
+    shift = dt.timedelta(days=rng.randint(3, 60) * rng.choice((-1, 1)))
+    if kind == "misspelled":
+        return (
+            (N.misspell(rng, first), "", family, born)
+            if rng.random() < 0.5
+            else (first, "", N.misspell(rng, family), born)
+        )
+    if kind == "swapped":
+        return family, "", first, born
+    if kind == "middle name added":
+        return first, N.family_name(rng, "kikuyu"), family, born
+    if kind == "birth date out":
+        return first, "", family, born + shift
+    return N.misspell(rng, first), "", family, born + shift
 
 
 def _admin_url(url: str) -> tuple[str, str]:
@@ -93,6 +116,8 @@ def build(url: str, persons: int, cases: int) -> None:
         children = max(persons // 2, 1)
         people, types, pgeo, guardians = [], [], [], []
         child_home: dict[int, tuple[int, int]] = {}
+        planted: list[tuple[int, int, str]] = []
+        twins: list[tuple[Any, ...]] = []
         today = dt.date(2026, 1, 1)
         for i in range(children):
             sub, ws = usable[rng.randrange(len(usable))]
@@ -112,11 +137,31 @@ def build(url: str, persons: int, cases: int) -> None:
             pgeo += [(child_id, child_id, geo_ids[("GWRD", ward[1])]), (carer_id, carer_id, geo_ids[("GWRD", ward[1])])]
             guardians.append((i + 1, child_id, carer_id, "CGPM"))
             child_home[child_id] = (unit_ids[sub.pk], geo_ids[("GDIS", sub.code)])
+            if i % PLANTED_EVERY == PLANTED_EVERY - 1:
+                twin_id = 2 * children + len(planted) + 1
+                kind = PLANTED_KINDS[len(planted) % len(PLANTED_KINDS)]
+                first, other, surname, twin_born = _planted(rng, kind, people[-2][1], family, born)
+                twins.append((twin_id, first, other, surname, sex, twin_born))
+                types.append((twin_id, twin_id, "TBVC"))
+                pgeo.append((twin_id, twin_id, geo_ids[("GWRD", ward[1])]))
+                planted.append((twin_id, child_id, kind))
         cur.executemany(
             "INSERT INTO reg_person (id, first_name, surname, sex_id, date_of_birth, is_void) "
             "VALUES (%s, %s, %s, %s, %s, false)",
             people,
         )
+        cur.executemany(
+            "INSERT INTO reg_person (id, first_name, other_names, surname, sex_id, date_of_birth, is_void) "
+            "VALUES (%s, %s, %s, %s, %s, %s, false)",
+            twins,
+        )
+        cur.executemany(
+            "INSERT INTO reg_persons_org_units (id, person_id, org_unit_id, primary_unit, is_void) "
+            "VALUES (%s, %s, %s, true, false)",
+            [(n + 1, twin, child_home[child][0]) for n, (twin, child, _) in enumerate(planted)],
+        )
+        cur.execute("CREATE TABLE bench_planted (twin_id INTEGER, child_id INTEGER, kind TEXT)")
+        cur.executemany("INSERT INTO bench_planted VALUES (%s, %s, %s)", planted)
         cur.executemany(
             "INSERT INTO reg_persons_types (id, person_id, person_type_id, is_void) VALUES (%s, %s, %s, false)", types
         )
@@ -184,6 +229,8 @@ def build(url: str, persons: int, cases: int) -> None:
             ("reg_persons_geo", "person_id"),
             ("reg_persons_org_units", "person_id"),
             ("reg_persons_guardians", "guardian_person_id"),
+            ("ovc_case_record", "person_id"),
+            ("ovc_case_events", "case_id_id"),
             ("ovc_case_geo", "case_id_id"),
             ("ovc_case_geo", "person_id"),
             ("ovc_case_category", "case_id_id"),
@@ -195,10 +242,59 @@ def build(url: str, persons: int, cases: int) -> None:
         conn.commit()
 
 
-def run_import(url: str, batch: int, duplicates: bool) -> dict[str, Any]:
+def planted_found(url: str, desk_sample: int = 100) -> dict[str, Any]:
+    """Of the planted second registrations, how many the import linked to their first, by kind;
+    and, on a sample, how many the registry's per-child check (at the desk) proposes."""
+    import psycopg
+
+    from cpims.legacy.actions import service_user
+    from cpims.legacy.models import LegacyDuplicate, LegacyMap
+    from cpims.registry.actions.inputs import PersonInput
+    from cpims.registry.models import Person
+    from cpims.registry.queries import duplicate_candidates
+
+    with psycopg.connect(url) as conn:
+        planted = conn.execute("SELECT twin_id, child_id, kind FROM bench_planted ORDER BY twin_id").fetchall()
+    ids = {str(t) for t, _, _ in planted} | {str(c) for _, c, _ in planted}
+    maps: dict[str, int] = {}
+    chunk = sorted(ids)
+    for start in range(0, len(chunk), 5000):
+        maps.update(
+            LegacyMap.objects.filter(legacy_table="reg_person", legacy_id__in=chunk[start : start + 5000]).values_list(
+                "legacy_id", "object_pk"
+            )
+        )
+    linked = set(LegacyDuplicate.objects.values_list("person_id", "candidate_id"))
+    by_kind: dict[str, list[int]] = {}
+    desk = [0, 0]
+    user = service_user()
+    for n, (twin, child, kind) in enumerate(planted):
+        a, b = maps.get(str(twin)), maps.get(str(child))
+        row = by_kind.setdefault(kind, [0, 0])
+        row[1] += 1
+        if a is None or b is None:
+            continue
+        row[0] += (min(a, b), max(a, b)) in linked
+        if n < desk_sample:
+            p = Person.objects.get(pk=a)
+            data = PersonInput(
+                first_name=p.first_name,
+                middle_name=p.middle_name,
+                last_name=p.last_name,
+                sex=p.sex,
+                date_of_birth=p.date_of_birth,
+                ward=p.ward,
+            )
+            found = duplicate_candidates(user, data, exclude=[a], limit=3, audit=False)
+            desk[0] += any(c.person.pk == b for c in found)
+            desk[1] += 1
+    return {"by_kind": by_kind, "desk": desk}
+
+
+def run_import(url: str, batch: int, duplicates: bool, workers: int = 1) -> dict[str, Any]:
     from cpims.legacy import actions
 
-    options = actions.Options(url=url, batch_size=batch, check_duplicates=duplicates)
+    options = actions.Options(url=url, batch_size=batch, check_duplicates=duplicates, workers=workers)
     started = time.monotonic()
     run = actions.import_run(actor=None, run=actions.import_start(actor=None, options=options), options=options)
     return {"seconds": time.monotonic() - started, "counts": run.counts}
@@ -212,17 +308,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--no-duplicate-check", action="store_true")
     parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--workers", type=int, default=1, help="import processes for the large tables")
     args = parser.parse_args(argv)
     django_setup()
     if not args.skip_build:
         t = time.monotonic()
         build(args.source, args.persons, args.cases)
         print(f"built the legacy database in {time.monotonic() - t:.1f} s")
-    result = run_import(args.source, args.batch, not args.no_duplicate_check)
+    result = run_import(args.source, args.batch, not args.no_duplicate_check, args.workers)
     rows = sum(c["read"] for c in result["counts"].values())
     print(f"imported in {result['seconds']:.1f} s: {rows:,} legacy rows, {rows / result['seconds']:,.0f} rows/s")
     for table, c in sorted(result["counts"].items()):
         print(f"  {table}: {c}")
+    if not args.no_duplicate_check:
+        found = planted_found(args.source)
+        total = [sum(v[i] for v in found["by_kind"].values()) for i in (0, 1)]
+        print(f"planted second registrations linked by the import: {total[0]:,}/{total[1]:,}")
+        for kind, (hit, n) in found["by_kind"].items():
+            print(f"  {kind}: {hit}/{n}")
+        print(f"the per-child check at the desk, on the first {found['desk'][1]}: {found['desk'][0]} proposed")
 
 
 if __name__ == "__main__":

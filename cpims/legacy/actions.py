@@ -10,8 +10,9 @@ facts right the way the actions do:
   so registrations made meanwhile get their own numbers);
 - the search tokens of every imported person are indexed (``index_names``), so search and the
   duplicate check find them;
-- every imported child goes through the registry's duplicate check (``duplicate_candidates``);
-  a likely duplicate is linked for review (``LegacyDuplicate``), never merged here;
+- the children a run brings in go through the registry's duplicate check, once for all of them
+  after the persons (``duplicate_pairs``, the bulk form of ``duplicate_candidates``); a likely
+  duplicate is linked for review (``LegacyDuplicate``), never merged here;
 - every changed case is queued for the caseload facts (``queue_case``);
 - one audit event per batch (``legacy.batch``: table, counts, first and last legacy key), written
   in the batch's transaction, and one per run (``legacy.run``).
@@ -21,6 +22,12 @@ run leaves whole batches behind and the next run continues after the last one. E
 maps to our record through ``LegacyMap``: a re-run updates a changed row and leaves an unchanged
 one alone. A row that cannot be brought in is recorded in ``LegacyReject`` with its table, id and
 reason, and counted; nothing is dropped silently.
+
+With ``workers`` above one (PostgreSQL only), the large tables are cut into that many ranges of
+their legacy key and each range runs in its own process, one table after another (a table's rows
+need the tables before it). Each part records how far it got under ``"<table>#<part>"`` in the
+run's progress, and adds its counts to the run's under a row lock in its batch's transaction, so
+a crash resumes every part where it stopped and the totals are those of one process.
 """
 
 from __future__ import annotations
@@ -28,13 +35,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from cpims.accounts import roles as R
@@ -50,10 +59,10 @@ from cpims.legacy.models import ImportRun, LegacyDuplicate, LegacyMap, LegacyRej
 from cpims.legacy.reader import LegacyReader, safe_url
 from cpims.referrals.models import Referral, Transfer
 from cpims.registry.actions._shared import index_names
-from cpims.registry.actions.inputs import PersonInput, normalise_identifier
+from cpims.registry.actions.inputs import normalise_identifier
 from cpims.registry.models import Household, HouseholdMember, Identifier, Person, Relationship
 from cpims.registry.numbers import format_number
-from cpims.registry.queries import duplicate_candidates
+from cpims.registry.queries import duplicate_pairs
 from cpims.reporting.facts import queue_case
 from cpims.reporting.models import FactQueue
 
@@ -102,6 +111,7 @@ class Options:
     batch_size: int = BATCH
     user_role: str = R.SUBCOUNTY_OFFICER
     check_duplicates: bool = True
+    workers: int = 1
 
 
 @dataclass
@@ -120,6 +130,7 @@ class Context:
     progress_cb: Callable[[str, int, int | None, float], None] | None = None
     fail_after_batches: int | None = None  # test hook
     batches_done: int = 0
+    part: int | None = None  # the range of a table this process imports (``workers`` > 1)
 
     def code(self, list_name: str, value: Any) -> int | None:
         if not value:
@@ -199,6 +210,11 @@ class Step:
     handler: Callable[[Context, list[dict[str, Any]]], None]
     uuid_key: bool = False
     since_column: str = ""
+    # With ``workers``: the column whose ranges may run side by side (rows that depend on each
+    # other, such as the events of one case, share its value); none for a table run in one process.
+    part_column: str = ""
+    part_uuid: bool = False
+    after: Callable[[Context, bool], None] | None = None  # run once the table is done
 
 
 def _steps() -> list[Step]:
@@ -206,13 +222,28 @@ def _steps() -> list[Step]:
         Step("list_geo", "area_id", _geo),
         Step("reg_org_unit", "id", _org_units),
         Step("auth_user", "id", _users),
-        Step("reg_person", "id", _persons, since_column="created_at"),
+        Step("reg_person", "id", _persons, since_column="created_at", after=_link_duplicates, part_column="id"),
         Step("reg_persons_external_ids", "id", _identifiers),
         Step("reg_persons_guardians", "id", _guardians),
         Step("ovc_household", "id", _households, uuid_key=True, since_column="created_at"),
         Step("ovc_household_members", "id", _household_members, uuid_key=True),
-        Step("ovc_case_record", "case_id", _cases, uuid_key=True, since_column="timestamp_created"),
-        Step("ovc_case_events", "case_event_id", _events, uuid_key=True, since_column="timestamp_created"),
+        Step(
+            "ovc_case_record",
+            "case_id",
+            _cases,
+            uuid_key=True,
+            since_column="timestamp_created",
+            part_column="person_id",
+        ),
+        Step(
+            "ovc_case_events",
+            "case_event_id",
+            _events,
+            uuid_key=True,
+            since_column="timestamp_created",
+            part_column="case_id_id",
+            part_uuid=True,
+        ),
         Step("ovc_referrals", "refferal_id", _referrals, uuid_key=True, since_column="timestamp_created"),
         Step("ovc_placement", "placement_id", _placements, uuid_key=True, since_column="timestamp_created"),
         Step("ovc_placement_followup", "placememt_followup_id", _placement_followups, uuid_key=True),
@@ -274,6 +305,8 @@ def import_run(
             fail_after_batches=fail_after_batches,
         )
         _load_codes(ctx)
+        if options.workers > 1 and options.county_code:
+            raise ValueError("--workers goes with a whole-country import; a county import runs in one process")
         if options.county_code:
             county = Area.objects.filter(level=Area.Level.COUNTY, code=options.county_code).first()
             if county is None:
@@ -283,7 +316,12 @@ def import_run(
             _dry_run(ctx)
         else:
             for step in _steps():
-                _run_step(ctx, step)
+                if _parallel(ctx, step):
+                    _run_parts(ctx, step)
+                else:
+                    _run_step(ctx, step)
+                if step.after is not None:
+                    step.after(ctx, True)
         run.status = ImportRun.Status.DONE
         run.finished_at = timezone.now()
         with transaction.atomic(durable=True):
@@ -307,6 +345,8 @@ def _dry_run(ctx: Context) -> None:
         with transaction.atomic(durable=True):
             for step in _steps():
                 _run_step(ctx, step, commit=False)
+                if step.after is not None:
+                    step.after(ctx, False)
             counts = dict(ctx.run.counts)
             rejects = list(ctx.rejects)
             raise _DryRunRollback
@@ -332,17 +372,28 @@ def reject(ctx: Context, table: str, legacy_id: Any, reason: str, *, counted: bo
         _count(ctx, table, "rejected")
 
 
-def _run_step(ctx: Context, step: Step, *, commit: bool = True) -> None:
+def _since(ctx: Context, step: Step) -> tuple[str, list[Any]]:
+    if ctx.options.since and step.since_column:
+        return f"{step.since_column} >= %s", [ctx.options.since.isoformat()]
+    return "", []
+
+
+def _run_step(
+    ctx: Context, step: Step, *, commit: bool = True, part: tuple[str | None, str | None] = (None, None)
+) -> None:
+    """The table's rows in batches, from where the run (or this part of it) got to. A part takes the
+    rows whose ``part_column`` is after ``part[0]`` and up to ``part[1]`` (included)."""
     if not ctx.reader.has_table(step.table):
         return
-    after = ctx.run.progress.get(step.table)
+    marker = _marker(step, ctx.part)
+    after = ctx.run.progress.get(marker)
     if after == "done":
         return
-    total = ctx.reader.count(step.table)
+    total = ctx.reader.count(step.table) if ctx.part is None else None
     started, seen = time.monotonic(), 0
-    where, params = "", []
-    if ctx.options.since and step.since_column:
-        where, params = f"{step.since_column} >= %s", [ctx.options.since.isoformat()]
+    where, params = _since(ctx, step)
+    if ctx.part is not None:
+        where, params = _in_part(step, where, params, part)
     ctx.run.counts.setdefault(step.table, dict.fromkeys(COUNT_KEYS, 0))
     for batch in ctx.reader.pages(
         step.table,
@@ -364,21 +415,63 @@ def _run_step(ctx: Context, step: Step, *, commit: bool = True) -> None:
         seen += len(batch)
         if ctx.progress_cb:
             ctx.progress_cb(step.table, seen, total, time.monotonic() - started)
+    if ctx.part is not None:
+        with transaction.atomic(durable=True):
+            locked = ImportRun.objects.select_for_update().get(pk=ctx.run.pk)
+            locked.progress[marker] = "done"
+            locked.save(update_fields=["progress", "updated_at"])
+        return
     ctx.run.progress[step.table] = "done"
     if commit:
         ImportRun.objects.filter(pk=ctx.run.pk).update(progress=ctx.run.progress)
 
 
+def _in_part(step: Step, where: str, params: list[Any], part: tuple[str | None, str | None]) -> tuple[str, list[Any]]:
+    marker = "CAST(%s AS uuid)" if step.part_uuid else "%s"
+    clauses = [where] if where else []
+    args = list(params)
+    low, high = part
+    if low is not None:
+        clauses.append(f"{step.part_column} > {marker}")
+        args.append(low if step.part_uuid else int(low))
+    if high is not None:
+        clauses.append(f"{step.part_column} <= {marker}")
+        args.append(high if step.part_uuid else int(high))
+    return " AND ".join(f"({c})" for c in clauses), args
+
+
+def _marker(step: Step, part: int | None) -> str:
+    return step.table if part is None else f"{step.table}#{part}"
+
+
+DEADLOCK = "40P01"
+RETRIES = 3
+
+
 def _commit_batch(ctx: Context, step: Step, batch: list[dict[str, Any]]) -> None:
-    """One batch, its rejects, the run's counts and progress and an audit event: all or nothing."""
+    """One batch, its rejects, the run's counts and progress and an audit event: all or nothing.
+    Parts running side by side can deadlock on a shared row (a counter, a vocabulary word); the
+    server then rolls one batch back, and it is run again."""
+    for attempt in range(RETRIES):
+        try:
+            _commit_batch_once(ctx, step, batch)
+            return
+        except OperationalError as exc:
+            if getattr(exc.__cause__, "sqlstate", None) != DEADLOCK or attempt == RETRIES - 1:
+                raise
+            log.warning("legacy.batch deadlock, retrying", extra={"table": step.table, "attempt": attempt + 1})
+
+
+def _commit_batch_once(ctx: Context, step: Step, batch: list[dict[str, Any]]) -> None:
     before = {t: dict(c) for t, c in ctx.run.counts.items()}
     ctx.rejects = []
+    if ctx.part is not None:
+        ctx.run.counts = {}  # this batch's counts only: added to the run's under its lock
     try:
         with transaction.atomic(durable=True):
             step.handler(ctx, batch)
             _count(ctx, step.table, "read", len(batch))
-            ctx.run.progress[step.table] = str(batch[-1][step.key])
-            ctx.run.save(update_fields=["counts", "progress", "updated_at"])
+            _save_progress(ctx, step, str(batch[-1][step.key]))
             LegacyReject.objects.bulk_create(
                 [LegacyReject(run=ctx.run, legacy_table=t, legacy_id=i, reason=r) for t, i, r in ctx.rejects],
                 ignore_conflicts=True,
@@ -398,6 +491,106 @@ def _commit_batch(ctx: Context, step: Step, batch: list[dict[str, Any]]) -> None
     except BaseException:
         ctx.run.counts = before
         raise
+    if ctx.part is not None:
+        ctx.run.counts = before
+
+
+def _save_progress(ctx: Context, step: Step, last: str) -> None:
+    if ctx.part is None:
+        ctx.run.progress[step.table] = last
+        ctx.run.save(update_fields=["counts", "progress", "updated_at"])
+        return
+    locked = ImportRun.objects.select_for_update().get(pk=ctx.run.pk)
+    for table, counts in ctx.run.counts.items():
+        row = locked.counts.setdefault(table, dict.fromkeys(COUNT_KEYS, 0))
+        for key, n in counts.items():
+            row[key] = row.get(key, 0) + n
+    locked.progress[_marker(step, ctx.part)] = last
+    locked.save(update_fields=["counts", "progress", "updated_at"])
+
+
+# --- parts of a table in parallel processes ------------------------------------------------------
+
+PARALLEL_MIN_ROWS = 10_000  # below this a table is quicker in one process than starting others
+
+
+def _parallel(ctx: Context, step: Step) -> bool:
+    return (
+        ctx.options.workers > 1
+        and bool(step.part_column)
+        and ctx.reader.kind == "postgres"
+        and connection.vendor == "postgresql"
+        and ctx.run.progress.get(step.table) != "done"
+        and ctx.reader.has_table(step.table)
+        and (f"{step.table}#parts" in ctx.run.progress or ctx.reader.count(step.table) >= PARALLEL_MIN_ROWS)
+    )
+
+
+def _run_parts(ctx: Context, step: Step) -> None:
+    """The table cut into ``workers`` key ranges, each imported by its own process. The cut is
+    recorded before any part starts, so a resumed run cuts the table the same way."""
+    parts_key = f"{step.table}#parts"
+    bounds: list[str] | None = ctx.run.progress.get(parts_key)
+    if bounds is None:
+        where, params = _since(ctx, step)
+        bounds = ctx.reader.boundaries(step.table, step.part_column, ctx.options.workers, where=where, params=params)
+        ctx.run.progress[parts_key] = bounds
+        ImportRun.objects.filter(pk=ctx.run.pk).update(progress=ctx.run.progress)
+    edges: list[str | None] = [None, *bounds, None]
+    total = ctx.reader.count(step.table)
+    started = time.monotonic()
+    connections.close_all()  # each process opens its own connections
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=len(edges) - 1, mp_context=context) as pool:
+        futures = [
+            pool.submit(
+                _run_part,
+                ctx.run.pk,
+                ctx.options,
+                (step.table, index, edges[index], edges[index + 1]),
+                ctx.fail_after_batches,
+            )
+            for index in range(len(edges) - 1)
+        ]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=2, return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # a part's error stops the run (the other parts' batches are kept)
+            if ctx.progress_cb:
+                counts = ImportRun.objects.values_list("counts", flat=True).get(pk=ctx.run.pk)
+                read = counts.get(step.table, {}).get("read", 0)
+                ctx.progress_cb(step.table, read, total, time.monotonic() - started)
+    ctx.run.refresh_from_db(fields=["counts", "progress"])
+    ctx.run.progress[step.table] = "done"
+    ImportRun.objects.filter(pk=ctx.run.pk).update(progress=ctx.run.progress)
+
+
+def _run_part(
+    run_id: int, options: Options, where: tuple[str, int, str | None, str | None], fail_after: int | None
+) -> None:
+    """One key range (table, part, after, up to) of one table, in a worker process."""
+    table, part, start, upto = where
+    connections.close_all()  # never share the parent's connections across the fork
+    step = next(s for s in _steps() if s.table == table)
+    reader = LegacyReader(options.url)
+    try:
+        run = ImportRun.objects.get(pk=run_id)
+        ctx = Context(
+            run=run,
+            reader=reader,
+            options=options,
+            actor=None,
+            service_user=service_user(),
+            part=part,
+            fail_after_batches=fail_after,
+        )
+        _load_codes(ctx)
+        ctx.run.counts = {}
+        _run_step(ctx, step, part=(start, upto))
+    finally:
+        reader.close()
+        connections.close_all()
 
 
 def _map(ctx: Context, table: str, legacy_id: Any, obj: Any, checksum: str, existing: LegacyMap | None) -> None:
@@ -710,8 +903,6 @@ def _persons(ctx: Context, rows: list[dict[str, Any]]) -> None:
         _bulk_maps(ctx, "reg_person", [(p.row["id"], person, c) for (p, _, c), person in zip(new, people, strict=True)])
         _count(ctx, "reg_person", "imported", len(people))
     index_names(people + changed)
-    if ctx.options.check_duplicates:
-        _link_duplicates(ctx, [(p.row["id"], person) for (p, _, _), person in zip(new, people, strict=True)])
 
 
 def _take_serials(name: str, n: int) -> int:
@@ -726,30 +917,46 @@ def _take_serials(name: str, n: int) -> int:
     return first
 
 
-def _link_duplicates(ctx: Context, people: list[tuple[Any, Person]]) -> None:
-    """The registry's duplicate check for each new child; likely duplicates are linked for review."""
-    links = []
-    for legacy_id, person in people:
-        if person.kind != Person.Kind.CHILD:
-            continue
-        data = PersonInput(
-            first_name=person.first_name,
-            middle_name=person.middle_name,
-            last_name=person.last_name,
-            sex=person.sex,
-            date_of_birth=person.date_of_birth,
-            ward=person.ward,
+DUPLICATES = "reg_person#duplicates"
+
+
+def _link_duplicates(ctx: Context, commit: bool) -> None:
+    """The registry's duplicate check for the children this run brought in, in one pass once the
+    persons are in (``duplicate_pairs``); likely duplicates are linked for review."""
+    if not ctx.options.check_duplicates or ctx.run.progress.get(DUPLICATES) == "done":
+        return
+    legacy_ids = dict(
+        LegacyMap.objects.filter(legacy_table="reg_person", run=ctx.run, model="registry.person").values_list(
+            "object_pk", "legacy_id"
         )
-        for candidate in duplicate_candidates(ctx.service_user, data, exclude=[person.pk], limit=3, audit=False):
-            a, b = sorted((person.pk, candidate.person.pk))
-            links.append(
-                LegacyDuplicate(
-                    person_id=a, candidate_id=b, score=candidate.score, legacy_id=str(legacy_id), run=ctx.run
-                )
-            )
-    if links:
+    )
+    started = time.monotonic()
+    pairs = duplicate_pairs(sorted(legacy_ids))
+    links = [
+        LegacyDuplicate(
+            person_id=min(new, other),
+            candidate_id=max(new, other),
+            score=score,
+            legacy_id=legacy_ids[new],
+            run=ctx.run,
+        )
+        for new, other, score in pairs
+    ]
+    found = len({new for new, _, _ in pairs})
+    with transaction.atomic(durable=commit):
         LegacyDuplicate.objects.bulk_create(links, ignore_conflicts=True)
-        _count(ctx, "reg_person", "duplicates", len({link.legacy_id for link in links}))
+        _count(ctx, "reg_person", "duplicates", found)
+        ctx.run.progress[DUPLICATES] = "done"
+        if commit:
+            ctx.run.save(update_fields=["counts", "progress", "updated_at"])
+        audit_record(
+            actor=ctx.actor,
+            action="legacy.duplicates",
+            obj=ctx.run,
+            details={"children": len(legacy_ids), "with_duplicates": found, "links": len(links)},
+        )
+    if ctx.progress_cb:
+        ctx.progress_cb("duplicate check", len(legacy_ids), len(legacy_ids), time.monotonic() - started)
 
 
 def _identifiers(ctx: Context, rows: list[dict[str, Any]]) -> None:

@@ -117,6 +117,26 @@ class LegacyReader:
                 last = str(last)
             yield batch
 
+    def boundaries(
+        self, table: str, column: str, parts: int, *, where: str = "", params: Sequence[Any] = ()
+    ) -> list[str]:
+        """The values of ``column`` that cut the table (its rows matching ``where``) into ``parts``
+        ranges of about the same size: a part runs from just after one boundary to the next, included."""
+        clause = f" WHERE ({where})" if where else ""
+        total = int(self.rows(f"SELECT COUNT(*) AS n FROM {table}{clause}", params)[0]["n"])  # noqa: S608
+        out: list[str] = []
+        for i in range(1, parts):
+            offset = total * i // parts - 1
+            if offset < 0:
+                continue
+            found = self.rows(
+                f"SELECT {column} AS k FROM {table}{clause} ORDER BY {column} LIMIT 1 OFFSET {int(offset)}",  # noqa: S608
+                params,
+            )
+            if found and (not out or str(found[0]["k"]) != out[-1]):
+                out.append(str(found[0]["k"]))
+        return out
+
     def rows_in(self, sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
         """``sql`` with ``IN ({in})`` filled with one parameter per value."""
         if not values:

@@ -24,7 +24,7 @@ import mimetypes
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -799,6 +799,119 @@ def duplicate_candidates(
     return out
 
 
+@dataclass(frozen=True)
+class DuplicateRow:
+    """One child as the bulk duplicate check reads it."""
+
+    pk: int
+    tokens: tuple[str, ...]
+    sex: str
+    date_of_birth: dt.date | None
+    date_of_birth_estimated: bool
+    ward_id: int | None
+    sub_county_id: int | None
+
+
+DUPLICATE_WINDOW = 8  # neighbours compared in each block, in order of date of birth
+_ROW_CHUNK = 2000
+
+
+def _duplicate_rows(ids: Sequence[int]) -> list[DuplicateRow]:
+    out: list[DuplicateRow] = []
+    columns = ("pk", "first_name", "middle_name", "last_name", "other_names", "sex", "date_of_birth")
+    for start in range(0, len(ids), _ROW_CHUNK):
+        chunk = ids[start : start + _ROW_CHUNK]
+        rows = Person.objects.filter(pk__in=chunk, kind=Person.Kind.CHILD, is_active=True).values_list(
+            *columns, "date_of_birth_estimated", "ward_id", "sub_county_id"
+        )
+        for pk, first, middle, last, other, sex, born, estimated, ward, sub in rows:
+            tokens = tuple(names.tokens(first, middle, last, other))
+            out.append(DuplicateRow(pk, tokens, sex, born, estimated, ward, sub))
+    return out
+
+
+def _blocking_keys(row: DuplicateRow) -> set[tuple[Any, ...]]:
+    """The blocks a child falls in: each pair of its names' sound keys (any order, so swapped and
+    missing names still meet), and each sound key with the year of birth (so a misspelling that
+    changes one name's sound still meets the other name among children born about then)."""
+    sounds = sorted({names.phonetic(t) for t in row.tokens[:4] if t})
+    keys: set[tuple[Any, ...]] = {("names", a, b) for i, a in enumerate(sounds) for b in sounds[i + 1 :]}
+    if len(sounds) == 1:
+        keys.add(("names", sounds[0]))
+    if row.date_of_birth:
+        keys |= {("born", row.date_of_birth.year, s) for s in sounds}
+    return keys
+
+
+def _names_meet(new: Sequence[str], other: Sequence[str]) -> bool:
+    """Whether the desk's name search would bring ``other`` up for ``new``: each of the names (or,
+    of three or more, any two) stands close to one of the other's (``WORD_MATCH``)."""
+    met = sum(1 for t in new if any(names.token_similarity(t, o) >= WORD_MATCH for o in other))
+    return met >= min(len(new), 2)
+
+
+def _pair_score(new: DuplicateRow, other: DuplicateRow) -> float:
+    """The score ``duplicate_candidates`` gives ``other`` when ``new`` is the child being registered
+    (names, date of birth, sex and ward; no identifiers or parents); 0 when the desk would not
+    have found ``other`` by name at all."""
+    if not _names_meet(new.tokens, other.tokens):
+        return 0.0
+    reasons: list[str] = []
+    score = names.similarity(new.tokens, other.tokens)
+    score = _scored_by_birth(score, new.date_of_birth, new.date_of_birth_estimated, other, reasons)
+    return _scored_by_sex_and_ward(score, new.sex, new.ward_id, new.sub_county_id, other, reasons)
+
+
+def duplicate_pairs(new_ids: Sequence[int], *, limit: int = 3) -> list[tuple[int, int, float]]:
+    """Likely duplicates of many new children at once (an import): ``(new child, other child,
+    score)``, at most ``limit`` a new child, best first, scored as ``duplicate_candidates`` scores.
+
+    Per-child searches cost ~10 ms each (hours at a million children); this reads the children who
+    share a name word with a new one once, puts them in blocks (``_blocking_keys``) and, within a
+    block sorted by date of birth, compares each child with its ``DUPLICATE_WINDOW`` neighbours (the
+    sorted-neighbourhood method of record linkage). Not scoped: the caller is a national job."""
+    wanted = set(new_ids)
+    if not wanted:
+        return []
+    words: set[str] = set()
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), _ROW_CHUNK):
+        chunk = ordered[start : start + _ROW_CHUNK]
+        words.update(NameToken.objects.filter(person_id__in=chunk).values_list("token", flat=True))
+    candidates: set[int] = set(wanted)
+    word_list = sorted(words)
+    for start in range(0, len(word_list), _ROW_CHUNK):
+        chunk_words = word_list[start : start + _ROW_CHUNK]
+        candidates.update(NameToken.objects.filter(token__in=chunk_words).values_list("person_id", flat=True))
+    rows = _duplicate_rows(sorted(candidates))
+    blocks: dict[tuple[Any, ...], list[DuplicateRow]] = {}
+    for row in rows:
+        for key in _blocking_keys(row):
+            blocks.setdefault(key, []).append(row)
+    best: dict[int, dict[int, float]] = {}
+    seen: set[tuple[int, int]] = set()
+    for block in blocks.values():
+        if len(block) < 2:
+            continue
+        block.sort(key=lambda r: (r.date_of_birth or dt.date.max, r.pk))
+        for i, a in enumerate(block):
+            for b in block[i + 1 : i + 1 + DUPLICATE_WINDOW]:
+                # Of two new children, the later is checked against the earlier, as at the desk.
+                later, earlier = (a, b) if a.pk > b.pk else (b, a)
+                new, other = (later, earlier) if later.pk in wanted else (earlier, later)
+                if new.pk not in wanted or (new.pk, other.pk) in seen:
+                    continue
+                seen.add((new.pk, other.pk))
+                score = _pair_score(new, other)
+                if score >= DUPLICATE_THRESHOLD:
+                    best.setdefault(new.pk, {})[other.pk] = round(score, 3)
+    out: list[tuple[int, int, float]] = []
+    for pk, found in best.items():
+        for other_pk, score in sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]:
+            out.append((pk, other_pk, score))
+    return out
+
+
 # --- Caregivers already registered (search before create) ------------------------------------------
 
 
@@ -895,7 +1008,24 @@ def _parent_names(children: list[int], kinds: list[str]) -> dict[int, dict[str, 
     return parents
 
 
-def _scored_by_birth(score: float, born: dt.date | None, estimated: bool, person: Person, reasons: list[str]) -> float:
+class _Compared(Protocol):
+    """What the duplicate score reads of a registered person (a ``Person`` or a ``DuplicateRow``)."""
+
+    @property
+    def sex(self) -> str: ...
+    @property
+    def date_of_birth(self) -> dt.date | None: ...
+    @property
+    def date_of_birth_estimated(self) -> bool: ...
+    @property
+    def ward_id(self) -> int | None: ...
+    @property
+    def sub_county_id(self) -> int | None: ...
+
+
+def _scored_by_birth(
+    score: float, born: dt.date | None, estimated: bool, person: _Compared, reasons: list[str]
+) -> float:
     """``score`` raised or lowered by how close the dates of birth are; the reason goes in ``reasons``."""
     if not (born and person.date_of_birth):
         return score
@@ -910,16 +1040,25 @@ def _scored_by_birth(score: float, born: dt.date | None, estimated: bool, person
     return score - 0.3 if gap > 3 * 366 else score
 
 
-def _scored_by_sex_and_place(score: float, data: PersonInput, person: Person, reasons: list[str]) -> float:
+def _scored_by_sex_and_place(score: float, data: PersonInput, person: _Compared, reasons: list[str]) -> float:
     """``score`` raised or lowered by the sex and the ward (or sub-county) of the two."""
-    if data.sex and person.sex == data.sex:
+    ward = data.ward
+    return _scored_by_sex_and_ward(
+        score, data.sex, ward.pk if ward else None, ward.sub_county_id if ward else None, person, reasons
+    )
+
+
+def _scored_by_sex_and_ward(
+    score: float, sex: str, ward_id: int | None, sub_county_id: int | None, person: _Compared, reasons: list[str]
+) -> float:
+    if sex and person.sex == sex:
         score += 0.05
-    elif data.sex and Person.Sex.INTERSEX not in (data.sex, person.sex):
+    elif sex and Person.Sex.INTERSEX not in (sex, person.sex):
         score -= 0.2
-    if data.ward is not None and person.ward_id == data.ward.pk:
+    if ward_id is not None and person.ward_id == ward_id:
         score += 0.1
         reasons.append(_("same ward"))
-    elif data.ward is not None and person.sub_county_id == data.ward.sub_county_id:
+    elif ward_id is not None and person.sub_county_id == sub_county_id:
         score += 0.05
         reasons.append(_("same sub-county"))
     return score

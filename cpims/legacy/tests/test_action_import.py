@@ -35,8 +35,22 @@ def _state() -> dict[str, int]:
     }
 
 
-def test_counts_in_equal_counts_out_plus_rejects(legacy_db: dict[str, Any]) -> None:
-    run = _run(legacy_db["url"])
+@pytest.fixture(params=[1, 2], ids=["one-process", "two-processes"])
+def workers(request: Any, monkeypatch: pytest.MonkeyPatch) -> int:
+    """One process, and (PostgreSQL) every table cut into two ranges run by two processes."""
+    from django.db import connection
+
+    if request.param > 1:
+        if connection.vendor != "postgresql":
+            pytest.skip("parts run in parallel processes on PostgreSQL only")
+        monkeypatch.setattr(actions, "PARALLEL_MIN_ROWS", 0)
+    return int(request.param)
+
+
+def test_counts_in_equal_counts_out_plus_rejects(legacy_db: dict[str, Any], workers: int) -> None:
+    run = _run(legacy_db["url"], workers=workers)
+    if workers > 1:  # the tables really were cut, and every part finished
+        assert run.progress["reg_person#parts"] and run.progress["reg_person#1"] == "done"
     assert run.status == ImportRun.Status.DONE
     for table, c in run.counts.items():
         out = c["imported"] + c["updated"] + c["unchanged"] + c["skipped"] + c["rejected"]
@@ -87,14 +101,14 @@ def test_rerun_changes_nothing(legacy_db: dict[str, Any]) -> None:
         assert c["imported"] == 0 and c["updated"] == 0, table
 
 
-def test_crash_then_rerun_equals_one_clean_run(legacy_db: dict[str, Any], tmp_path: Any) -> None:
-    options = actions.Options(url=legacy_db["url"], batch_size=2)
+def test_crash_then_rerun_equals_one_clean_run(legacy_db: dict[str, Any], tmp_path: Any, workers: int) -> None:
+    options = actions.Options(url=legacy_db["url"], batch_size=2, workers=workers)
     run = actions.import_start(actor=None, options=options)
     with pytest.raises(actions.Interrupted):
         actions.import_run(actor=None, run=run, options=options, fail_after_batches=5)
     run.refresh_from_db()
     assert run.status == ImportRun.Status.FAILED
-    resumed = _run(legacy_db["url"])
+    resumed = _run(legacy_db["url"], workers=workers)
     assert resumed.pk == run.pk and resumed.status == ImportRun.Status.DONE
     crashed = (_state(), resumed.counts)
     # A clean run on an empty database gives the same records and counts.

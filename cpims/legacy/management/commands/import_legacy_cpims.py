@@ -1,4 +1,5 @@
-"""python manage.py import_legacy_cpims --from-url postgres://…/legacy [--dry-run] [--since DATE] [--county CODE]"""
+"""python manage.py import_legacy_cpims --from-url postgres://…/legacy [--dry-run] [--since DATE] [--county CODE]
+[--workers N]"""
 
 from __future__ import annotations
 
@@ -33,6 +34,12 @@ class Command(BaseCommand):
             "--user-role", default=actions.Options.user_role, help="role code given to imported accounts"
         )
         parser.add_argument("--no-duplicate-check", action="store_true", help="skip the registry duplicate check")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=1,
+            help="processes for the large tables (PostgreSQL; a whole-country import): about one per core",
+        )
 
     def _progress(self, table: str, seen: int, total: int | None, seconds: float) -> None:
         rate = seen / seconds if seconds > 0 else 0.0
@@ -43,6 +50,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         if opts["batch_size"] < 1 or opts["batch_size"] > 10_000:
             raise CommandError("--batch-size must be between 1 and 10000")
+        if opts["workers"] < 1 or opts["workers"] > 32:
+            raise CommandError("--workers must be between 1 and 32")
         options = actions.Options(
             url=opts["from_url"],
             dry_run=opts["dry_run"],
@@ -50,6 +59,7 @@ class Command(BaseCommand):
             county_code=opts["county"],
             batch_size=opts["batch_size"],
             check_duplicates=not opts["no_duplicate_check"],
+            workers=opts["workers"],
             user_role=opts["user_role"],
         )
         run = actions.import_start(actor=None, options=options)
