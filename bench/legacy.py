@@ -276,15 +276,7 @@ def planted_found(url: str, desk_sample: int = 100) -> dict[str, Any]:
             continue
         row[0] += (min(a, b), max(a, b)) in linked
         if n < desk_sample:
-            p = Person.objects.get(pk=a)
-            data = PersonInput(
-                first_name=p.first_name,
-                middle_name=p.middle_name,
-                last_name=p.last_name,
-                sex=p.sex,
-                date_of_birth=p.date_of_birth,
-                ward=p.ward,
-            )
+            data = PersonInput.from_person(Person.objects.get(pk=a))
             found = duplicate_candidates(user, data, exclude=[a], limit=3, audit=False)
             desk[0] += any(c.person.pk == b for c in found)
             desk[1] += 1

@@ -280,6 +280,12 @@ def import_start(*, actor: User | None, options: Options) -> ImportRun:
     return run
 
 
+def _context(run: ImportRun, reader: LegacyReader, options: Options, actor: User | None, **kw: Any) -> Context:
+    ctx = Context(run=run, reader=reader, options=options, actor=actor, service_user=service_user(), **kw)
+    _load_codes(ctx)
+    return ctx
+
+
 def import_run(
     *,
     actor: User | None,
@@ -295,16 +301,7 @@ def import_run(
         run.started_at = run.started_at or timezone.now()
         run.error = ""
         run.save(update_fields=["status", "started_at", "error", "updated_at"])
-        ctx = Context(
-            run=run,
-            reader=reader,
-            options=options,
-            actor=actor,
-            service_user=service_user(),
-            progress_cb=progress,
-            fail_after_batches=fail_after_batches,
-        )
-        _load_codes(ctx)
+        ctx = _context(run, reader, options, actor, progress_cb=progress, fail_after_batches=fail_after_batches)
         if options.workers > 1 and options.county_code:
             raise ValueError("--workers goes with a whole-country import; a county import runs in one process")
         if options.county_code:
@@ -575,17 +572,9 @@ def _run_part(
     step = next(s for s in _steps() if s.table == table)
     reader = LegacyReader(options.url)
     try:
-        run = ImportRun.objects.get(pk=run_id)
-        ctx = Context(
-            run=run,
-            reader=reader,
-            options=options,
-            actor=None,
-            service_user=service_user(),
-            part=part,
-            fail_after_batches=fail_after,
+        ctx = _context(
+            ImportRun.objects.get(pk=run_id), reader, options, None, part=part, fail_after_batches=fail_after
         )
-        _load_codes(ctx)
         ctx.run.counts = {}
         _run_step(ctx, step, part=(start, upto))
     finally:
