@@ -51,3 +51,13 @@ def test_common_names_compare_neighbours_by_birth_date(cast: Any, people: Any) -
 def test_nothing_new_nothing_read(cast: Any, people: Any, django_assert_num_queries: Any) -> None:
     with django_assert_num_queries(0):
         assert duplicate_pairs([]) == []
+
+
+def test_a_namesake_born_months_apart_elsewhere_is_not_linked(cast: Any, people: Any) -> None:
+    """The desk proposes a namesake born the same year; an import links only one born the same
+    day, or within three months in the same sub-county."""
+    people.nairobi_child("Wanjiku", "Kamau", date_of_birth=years_ago(8, 0))
+    namesake = people.nairobi_child("Wanjiku", "Kamau", date_of_birth=years_ago(8, 200))
+    assert duplicate_pairs([namesake.pk]) == []
+    near = people.nairobi_child("Wanjiku", "Kamau", date_of_birth=years_ago(8, 230))
+    assert [(new, old) for new, old, _ in duplicate_pairs([near.pk])] == [(near.pk, namesake.pk)]
