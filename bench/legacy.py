@@ -229,6 +229,7 @@ def build(url: str, persons: int, cases: int) -> None:
             ("reg_persons_geo", "person_id"),
             ("reg_persons_org_units", "person_id"),
             ("reg_persons_guardians", "guardian_person_id"),
+            ("reg_persons_guardians", "child_person_id"),
             ("ovc_case_record", "person_id"),
             ("ovc_case_events", "case_id_id"),
             ("ovc_case_geo", "case_id_id"),

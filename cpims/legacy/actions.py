@@ -224,7 +224,7 @@ def _steps() -> list[Step]:
         Step("auth_user", "id", _users),
         Step("reg_person", "id", _persons, since_column="created_at", after=_link_duplicates, part_column="id"),
         Step("reg_persons_external_ids", "id", _identifiers),
-        Step("reg_persons_guardians", "id", _guardians),
+        Step("reg_persons_guardians", "id", _guardians, part_column="child_person_id"),
         Step("ovc_household", "id", _households, uuid_key=True, since_column="created_at"),
         Step("ovc_household_members", "id", _household_members, uuid_key=True),
         Step(
