@@ -125,7 +125,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The signed-in user on every change-history row written during the request (cpims.core.history).
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, reading the session's device with the user (cpims.accounts.backends).
+    "cpims.accounts.middleware.OTPMiddleware",
     "cpims.accounts.middleware.ScopeMemoMiddleware",
     "cpims.accounts.middleware.SessionLimitsMiddleware",
     "cpims.accounts.middleware.TwoFactorRequiredMiddleware",
@@ -267,7 +268,8 @@ if CPIMS_ENV == "test":
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, reading the user's grants (and the session's device) with the user.
+    "cpims.accounts.backends.UserBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

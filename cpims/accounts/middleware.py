@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,8 +17,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import NoReverseMatch, get_urlconf, reverse
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware as BaseOTPMiddleware
 
-from cpims.accounts import actions, queries, scope
+from cpims.accounts import actions, backends, queries, scope
 from cpims.accounts.models import User
 
 # Activity is written to the session at most once a minute, not on every request.
@@ -39,6 +42,28 @@ def _with_next(url: str, request: HttpRequest, **extra: str) -> str:
     if request.method == "GET":
         params["next"] = request.get_full_path()
     return f"{url}?{urlencode(params)}" if params else url
+
+
+class OTPMiddleware(BaseOTPMiddleware):
+    """django-otp's middleware (``request.user.otp_device``, ``is_verified()``), with the session's
+    TOTP device read in the same query as the user and their grants (``cpims.accounts.backends``)
+    instead of a query of its own. The checks on the device are django-otp's (``_finalize_device``):
+    the user's own, confirmed, else dropped from the session. A device of another kind (recovery
+    codes), or a user not loaded by ``UserBackend``, is read by django-otp as before."""
+
+    def _verify_user_sync(self, request: HttpRequest, user: Any) -> Any:
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        device_id = backends.totp_device_id(persistent_id)
+        with backends.session_device(device_id):
+            self._init_user_fields(user)  # loads the (lazy) user, with the device when named
+        if user.is_authenticated:
+            read = getattr(user, backends.SESSION_DEVICE_ATTR, None)
+            if read is not None and device_id is not None and read[0] == device_id:
+                device = read[1]
+            else:
+                device = self._device_from_persistent_id(persistent_id) if persistent_id else None
+            user.otp_device = self._finalize_device(request, user, device)
+        return user
 
 
 class ScopeMemoMiddleware:

@@ -16,7 +16,7 @@ Scoped models declare where their scope lives with a ``ScopeFields`` class attri
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -24,13 +24,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cpims.core.scoping import ScopeFields
 from cpims.geo.models import Area
 
 if TYPE_CHECKING:
+    from cpims.accounts.models import User
     from cpims.accounts.types import AnyUser
 
 M = TypeVar("M", bound=models.Model)
@@ -102,6 +103,13 @@ def grants_for(user: AnyUser) -> Grants:
             "org_unit__area__level",
         )
     )
+    return remember_grants(user, rows)
+
+
+def remember_grants(user: User, assignments: Iterable[Any]) -> Grants:
+    """Cache on ``user`` the grants of ``assignments``: the user's active assignments at active
+    units, with their role and unit (and its area) loaded. ``grants_for`` reads them; the user's
+    loader (``cpims.accounts.backends``) reads them with the user, in the same query."""
     grants = Grants(
         [
             Grant(
@@ -114,7 +122,7 @@ def grants_for(user: AnyUser) -> Grants:
                 user_id=user.pk,
                 role_code=a.role.code,
             )
-            for a in rows
+            for a in assignments
         ]
     )
     setattr(user, _CACHE_ATTR, grants)
@@ -214,14 +222,39 @@ def prime(user: AnyUser, obj: models.Model, perms: Iterable[str]) -> dict[str, b
 
 
 def _memo_for(user: AnyUser, obj: models.Model) -> dict[str, bool] | None:
+    return _memo_at(user, obj._meta.label, obj.pk)
+
+
+def _memo_at(user: AnyUser, label: str, pk: Any) -> dict[str, bool] | None:
     memo = _MEMO.get()
-    if memo is None or obj.pk is None:
+    if memo is None or pk is None:
         return None
-    return memo.setdefault((getattr(user, "pk", None), obj._meta.label, obj.pk), {})
+    return memo.setdefault((getattr(user, "pk", None), label, pk), {})
 
 
 def _can_query(user: AnyUser, perm: str, obj: models.Model) -> bool:
     return restrict(user, type(obj)._default_manager.filter(pk=obj.pk), perm).exists()
+
+
+def _perm_columns(
+    user: AnyUser, model: type[models.Model], perms: Iterable[str], prefix: str
+) -> tuple[dict[str, bool | None], dict[str, tuple[str, Q]]]:
+    """For each of ``perms`` over rows of ``model``: either its answer for every row (False: no
+    grant reaches any; None: every row), or a boolean column ``{name: (perm, condition)}``."""
+    fields: ScopeFields = model.scope_fields  # type: ignore[attr-defined]
+    fixed: dict[str, bool | None] = {}
+    columns: dict[str, tuple[str, Q]] = {}
+    for i, perm in enumerate(sorted(set(perms))):
+        q = visible_q(user, model, perm)
+        if q is None:
+            fixed[perm] = False
+        elif not q:
+            fixed[perm] = None
+        else:
+            if fields.multi:
+                q = Q(pk__in=model._default_manager.filter(q).values("pk"))
+            columns[f"{prefix}{i}"] = (perm, q)
+    return fixed, columns
 
 
 def perms_over(user: AnyUser, obj: models.Model, perms: Iterable[str]) -> dict[str, bool]:
@@ -229,27 +262,13 @@ def perms_over(user: AnyUser, obj: models.Model, perms: Iterable[str]) -> dict[s
     query, one boolean column per permission whose scope is neither nothing nor everything."""
     model = type(obj)
     base = model._default_manager.filter(pk=obj.pk)
-    fields: ScopeFields = model.scope_fields  # type: ignore[attr-defined]
-    answers: dict[str, bool] = {}
-    everywhere: list[str] = []
-    columns: dict[str, tuple[str, Q]] = {}
-    for i, perm in enumerate(sorted(set(perms))):
-        q = visible_q(user, model, perm)
-        if q is None:
-            answers[perm] = False
-        elif not q:
-            everywhere.append(perm)
-        else:
-            if fields.multi:
-                q = Q(pk__in=model._default_manager.filter(q).values("pk"))
-            columns[f"p{i}"] = (perm, q)
+    fixed, columns = _perm_columns(user, model, perms, "p")
     row = (
         base.annotate(**{name: ExpressionWrapper(q, output_field=BooleanField()) for name, (_, q) in columns.items()})
         .values("pk", *columns)
         .first()
     )
-    for perm in everywhere:
-        answers[perm] = row is not None
+    answers = {perm: row is not None if held is None else held for perm, held in fixed.items()}
     for name, (perm, _) in columns.items():
         answers[perm] = bool(row and row[name])
     return answers
@@ -261,20 +280,59 @@ def get_for(
     *,
     view: str,
     write: str | Iterable[str] | None = None,
+    prime: Iterable[str] = (),
+    prime_related: Mapping[str, Iterable[str]] | None = None,
     **lookup: Any,
 ) -> M:
     """Fetch one record through the scope rules.
 
     404 if it does not exist or lies outside every grant with ``view``; 403 if it is visible but
     the user lacks ``write`` (one permission, or all of several) over it.
+
+    ``prime`` names the permissions a page will ask ``can`` about over the record, and
+    ``prime_related`` those over records it points to (``{"office": [perm]}``, a foreign key of
+    the record): they are answered by the same query (one boolean column each, as ``prime``) and
+    remembered for the request (``request_memo``). The record itself answers ``view``.
     """
+    fixed, columns = _perm_columns(user, queryset.model, set(prime) - {view}, "cpims_can_")
+    annotations: dict[str, Any] = {
+        name: ExpressionWrapper(q, output_field=BooleanField()) for name, (_, q) in columns.items()
+    }
+    related: list[tuple[str, type[models.Model], dict[str, bool | None], dict[str, str]]] = []
+    for n, (path, perms) in enumerate(sorted((prime_related or {}).items())):
+        fk = queryset.model._meta.get_field(path)
+        if not isinstance(fk, models.ForeignKey) or not isinstance(fk.related_model, type):
+            raise ValueError(f"prime_related: {path} is not a foreign key of {queryset.model._meta.label}")
+        target = fk.related_model
+        rel_fixed, rel_conditions = _perm_columns(user, target, perms, f"cpims_can_{n}_")
+        for name, (_, q) in rel_conditions.items():
+            annotations[name] = Exists(target._default_manager.filter(q, pk=OuterRef(fk.attname)))
+        related.append((fk.attname, target, rel_fixed, {name: perm for name, (perm, _) in rel_conditions.items()}))
+    if annotations:
+        queryset = queryset.annotate(**annotations)
     try:
         obj = restrict(user, queryset, view).get(**lookup)
     except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
+    answers = {perm: True if held is None else held for perm, held in fixed.items()}
+    answers.update({perm: bool(getattr(obj, name)) for name, (perm, _) in columns.items()})
+    answers[view] = True
+    _remember(user, obj._meta.label, obj.pk, answers)
+    for attname, target, rel_fixed, rel_columns in related:
+        pk = getattr(obj, attname)
+        if pk is not None:
+            rel_answers = {perm: True if held is None else held for perm, held in rel_fixed.items()}
+            rel_answers.update({perm: bool(getattr(obj, name)) for name, perm in rel_columns.items()})
+            _remember(user, target._meta.label, pk, rel_answers)
     if write is not None:
         needed = [write] if isinstance(write, str) else list(write)
         for perm in needed:
-            if not can(user, perm, obj):
+            if not (answers[perm] if perm in answers else can(user, perm, obj)):
                 raise PermissionDenied
     return obj
+
+
+def _remember(user: AnyUser, label: str, pk: Any, answers: dict[str, bool]) -> None:
+    memo = _memo_at(user, label, pk)
+    if memo is not None:
+        memo.update(answers)

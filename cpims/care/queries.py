@@ -44,7 +44,7 @@ from cpims.care.models import (
     Review,
     StatusChange,
 )
-from cpims.cases.panels import Panel
+from cpims.cases.panels import Panel, case_has
 from cpims.cases.tasks import Task
 from cpims.core import ages
 from cpims.core.models import Code
@@ -771,10 +771,19 @@ def _capacity_tasks(user: User) -> list[Task]:
 # --- the child's timeline and the case page ---------------------------------------------------
 
 
+def has_placements() -> Exists:
+    """For the child's page (registry.queries.register_profile_flag): whether the child was ever
+    placed, read with the child, so ``child_timeline`` costs no query for a child never in care."""
+    return Exists(Placement.objects.filter(child=OuterRef("pk")))
+
+
 def child_timeline(user: User, person: Any) -> list[Any]:
     """Every placement of ``person`` the viewer may see, as timeline entries: admission and each
-    status change, reviews held and follow-up visits. One query (a UNION of the three)."""
-    if not scope.has_perm(user, P.PLACEMENT_VIEW):
+    status change, reviews held and follow-up visits. One query (a UNION of the three), none for
+    a child never placed."""
+    from cpims.registry.queries import profile_has
+
+    if not scope.has_perm(user, P.PLACEMENT_VIEW) or not profile_has(person, "placements"):
         return []
     visible = placements_visible_to(user).filter(child=person).values("pk")
     placement_cols = (
@@ -880,7 +889,7 @@ class CaseCare:
 def case_care(user: User, case: Any) -> CaseCare:
     """Placements of the case's child that the viewer may see (most recent first)."""
     placements: list[Placement] = []
-    if scope.has_perm(user, P.PLACEMENT_VIEW):
+    if scope.has_perm(user, P.PLACEMENT_VIEW) and case_has(case, "child_placements"):
         placements = list(
             placements_visible_to(user)
             .filter(child_id=case.child_id)
@@ -889,6 +898,11 @@ def case_care(user: User, case: Any) -> CaseCare:
             .order_by("-admitted_on", "-id")[:20]
         )
     return CaseCare(case=case, placements=placements, can_admit=scope.has_perm(user, P.PLACEMENT_MANAGE))
+
+
+def has_child_placements() -> Exists:
+    """For the case page (the flag ``child_placements``): whether the case's child was ever placed."""
+    return Exists(Placement.objects.filter(child_id=OuterRef("child_id")))
 
 
 def case_page_panel(user: User, case: Any) -> Panel | None:

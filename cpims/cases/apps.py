@@ -26,18 +26,30 @@ class CasesConfig(CpimsAppConfig):
         # Importing the queries registers this app's task sources (follow-ups, approvals).
         from cpims.cases.actions.access import case_access_end_for_consent
         from cpims.cases.queries import person_access, person_user_access
-        from cpims.cases.timeline import child_case_ids, child_cases_section, child_timeline
+        from cpims.cases.timeline import (
+            child_case_ids,
+            child_cases_section,
+            child_timeline,
+            has_cases,
+            has_services,
+        )
         from cpims.registry.access_log import register_access_log_objects
         from cpims.registry.models import (
             register_consent_withdrawn,
             register_person_access,
             register_person_user_access,
         )
-        from cpims.registry.queries import register_profile_section, register_timeline_provider
+        from cpims.registry.queries import (
+            register_profile_flag,
+            register_profile_section,
+            register_timeline_provider,
+        )
 
         # The child's profile shows their cases and services; "who saw this child" includes them.
         register_timeline_provider(child_timeline)
         register_profile_section(child_cases_section)
+        register_profile_flag("cases", has_cases)
+        register_profile_flag("services", has_services)
         register_access_log_objects(child_case_ids)
         # A unit a child's case is shared with may open the child's record.
         register_person_access(person_access)

@@ -18,7 +18,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
-from cpims.cases import workflow
+from cpims.cases import panels, workflow
 from cpims.cases.models import (
     EMERGENCY_PERMS,
     Case,
@@ -29,6 +29,7 @@ from cpims.cases.models import (
     CasePlan,
     CasePlanGoal,
     FollowUp,
+    Perpetrator,
     ServiceRecord,
 )
 from cpims.cases.tasks import Task, register_task_source
@@ -187,13 +188,39 @@ _PAGE_RELATED = (
 )
 
 
+# Sections of the case page a case often has none of: one EXISTS column each, read with the case
+# (``case_for_page``), so ``case_page`` skips the query of an empty one (``panels.case_has``).
+_PAGE_FLAGS: dict[str, Any] = {
+    "perpetrators": lambda: Exists(Perpetrator.objects.filter(case=OuterRef("pk"))),
+    "immediate_needs": lambda: Exists(Case.immediate_needs.through.objects.filter(case_id=OuterRef("pk"))),
+    "long_term_needs": lambda: Exists(Case.long_term_needs.through.objects.filter(case_id=OuterRef("pk"))),
+    "followups": lambda: Exists(FollowUp.objects.filter(case=OuterRef("pk"))),
+    "services": lambda: Exists(ServiceRecord.objects.filter(case=OuterRef("pk"))),
+    "access": lambda: Exists(CaseAccess.objects.active().filter(case=OuterRef("pk"))),
+    "pending_closure": lambda: Exists(
+        CaseClosure.objects.filter(case=OuterRef("pk"), decision=CaseClosure.Decision.PENDING)
+    ),
+}
+
+
 def case_for_page(user: User, public_id: Any) -> Case:
     """The case for its page, through the scope rules (404 outside scope), fetched once with what
-    the page and the other apps' panels read: its codes, places and plan, and its categories
-    (panels that ask about categories use ``case_has_category``, which costs no query then)."""
+    the page and the other apps' panels read: its codes, places and plan, the records the panels
+    registered (their one-to-one records, ``select_related``), its categories (panels that ask
+    about categories use ``case_has_category``, which costs no query then), and in the same query
+    the answers to every ``scope.can`` the page and its panels ask (over the case and its office,
+    remembered for the request), whether the viewer may open the child's record, and one EXISTS
+    column per section that is often empty (``panels.case_has``)."""
+    flags = {f"{panels.FLAG_PREFIX}{name}": expression() for name, expression in _PAGE_FLAGS.items()}
     return scope.get_for(
         user,
-        Case.objects.select_related(*_PAGE_RELATED, "plan").prefetch_related(
+        Case.objects.select_related(*_PAGE_RELATED, "plan", *panels.page_related())
+        .annotate(
+            can_open_child=Exists(registry_queries.people_visible_to(user).filter(pk=OuterRef("child_id"))),
+            **flags,
+            **panels.page_flags(),
+        )
+        .prefetch_related(
             Prefetch(
                 "categories",
                 queryset=CaseCategory.objects.select_related(
@@ -202,6 +229,8 @@ def case_for_page(user: User, public_id: Any) -> Case:
             ),
         ),
         view=P.CASE_VIEW,
+        prime=PAGE_PERMS,
+        prime_related={"office": [P.CASE_TRANSFER]},
         public_id=public_id,
     )
 
@@ -216,7 +245,10 @@ def case_has_category(case: Case, codes: Any) -> bool:
 
 
 def _needs(case: Case) -> tuple[list[Code], list[Code]]:
-    """The case's immediate and long-term needs, in one query instead of a prefetch each."""
+    """The case's immediate and long-term needs, in one query instead of a prefetch each (none
+    when the case page read that it has neither)."""
+    if not (panels.case_has(case, "immediate_needs") or panels.case_has(case, "long_term_needs")):
+        return [], []
     immediate = Case.immediate_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
     long_term = Case.long_term_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
     rows = list(
@@ -236,25 +268,39 @@ def _plan_of(case: Case) -> CasePlan | None:
 
 # What the case page itself and the panels of other apps ask ``scope.can`` over the case.
 PANEL_PERMS = frozenset({P.CASE_VIEW_SENSITIVE, P.SERVICE_RECORD, P.CASE_UPDATE, P.CASE_REFER, P.CASE_TRANSFER})
+PAGE_PERMS = frozenset({t.perm for t in workflow.TRANSITIONS.values()} | PANEL_PERMS)
+
+
+def _pending_closure(case: Case) -> CaseClosure | None:
+    if not panels.case_has(case, "pending_closure"):
+        return None
+    return (
+        CaseClosure.objects.filter(case=case, decision=CaseClosure.Decision.PENDING).select_related("outcome").first()
+    )
 
 
 def case_page(user: User, case: Case) -> CasePage:
-    """Everything the case page shows, in a fixed number of queries (``case`` from ``case_for_page``)."""
+    """Everything the case page shows, in a fixed number of queries (``case`` from ``case_for_page``:
+    the sections it read as empty cost none)."""
     categories = list(case.categories.all())
-    perpetrators = list(case.perpetrators.select_related("relationship"))
+    perpetrators = (
+        list(case.perpetrators.select_related("relationship")) if panels.case_has(case, "perpetrators") else []
+    )
     events, older = timeline_page(case)
-    services = list(case.services.select_related("service", "provider").order_by("-given_on", "-id"))
+    services = (
+        list(case.services.select_related("service", "provider").order_by("-given_on", "-id"))
+        if panels.case_has(case, "services")
+        else []
+    )
     plan = _plan_of(case)
     immediate_needs, long_term_needs = _needs(case)
     goals = list(plan.goals.select_related("domain", "responsible_unit")) if plan else []
-    followups = list(case.followups.select_related("assigned_to"))
-    pending = (
-        CaseClosure.objects.filter(case=case, decision=CaseClosure.Decision.PENDING).select_related("outcome").first()
-    )
-    access = access_of(case)
-    # One query for the page's permissions and those the registered panels ask (scope.can over the
-    # case then answers from the request's memo).
-    perms = scope.prime(user, case, {t.perm for t in workflow.TRANSITIONS.values()} | PANEL_PERMS)
+    followups = list(case.followups.select_related("assigned_to")) if panels.case_has(case, "followups") else []
+    pending = _pending_closure(case)
+    access = access_of(case) if panels.case_has(case, "access") else []
+    # The page's permissions and those the registered panels ask (scope.can over the case then
+    # answers from the request's memo): read with the case by case_for_page, else one query.
+    perms = scope.prime(user, case, PAGE_PERMS)
     # The same rule the actions apply (workflow.check + workflow.guard): a button only when its POST would succeed.
     transitions = workflow.allowed(user, case, workflow.Situation.of(plan, len(goals), pending), perms)
     today = timezone.localdate()
@@ -286,7 +332,11 @@ def case_page(user: User, case: Case) -> CasePage:
         sensitive=perms[P.CASE_VIEW_SENSITIVE],
         can_update=perms[P.CASE_UPDATE],
         can_record_service=perms[P.SERVICE_RECORD],
-        can_open_child=registry_queries.people_visible_to(user).filter(pk=case.child_id).exists(),
+        can_open_child=(
+            bool(case.can_open_child)
+            if hasattr(case, "can_open_child")
+            else registry_queries.people_visible_to(user).filter(pk=case.child_id).exists()
+        ),
         tasks=tasks,
         older_than=older,
     )

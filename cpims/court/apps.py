@@ -18,8 +18,8 @@ class CourtConfig(CpimsAppConfig):
         register_action_labels(ACTION_LABELS)
         from cpims.cases.panels import register_case_panel
         from cpims.cases.tasks import register_task_source
-        from cpims.court.queries import case_page_panel, court_tasks, my_court_tasks
+        from cpims.court.queries import case_page_panel, court_tasks, has_sessions, has_summonses, my_court_tasks
 
         # Next court dates and unhonoured summonses go on the cases task list.
         register_task_source(court_tasks, mine=my_court_tasks)
-        register_case_panel(case_page_panel)
+        register_case_panel(case_page_panel, flags={"court_sessions": has_sessions, "summonses": has_summonses})

@@ -22,7 +22,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.cases.models import Case
-from cpims.cases.panels import Panel
+from cpims.cases.panels import Panel, case_has
 from cpims.cases.tasks import Task
 from cpims.court.models import CourtOrder, CourtSession, Summons
 
@@ -121,16 +121,21 @@ class CaseCourt:
 
 def case_court(user: User, case: Case) -> CaseCourt:
     """The court records of a case the caller already fetched through the scope rules. Three
-    queries (sessions with their orders, summonses) plus the write check."""
-    sessions = list(
-        CourtSession.objects.filter(case=case)
-        .select_related("court", "session_type", "plea", "outcome", "recorded_by")
-        .prefetch_related(
-            Prefetch("orders", queryset=CourtOrder.objects.select_related("order_type").order_by("made_on", "id"))
+    queries (sessions with their orders, summonses) plus the write check; on the case page, none
+    for sessions or summonses it read as absent (``case_has``)."""
+    sessions: list[CourtSession] = []
+    if case_has(case, "court_sessions"):
+        sessions = list(
+            CourtSession.objects.filter(case=case)
+            .select_related("court", "session_type", "plea", "outcome", "recorded_by")
+            .prefetch_related(
+                Prefetch("orders", queryset=CourtOrder.objects.select_related("order_type").order_by("made_on", "id"))
+            )
+            .order_by("-held_on", "-id")
         )
-        .order_by("-held_on", "-id")
+    summonses = (
+        list(Summons.objects.filter(case=case).order_by("-issued_on", "-id")) if case_has(case, "summonses") else []
     )
-    summonses = list(Summons.objects.filter(case=case).order_by("-issued_on", "-id"))
     latest = sessions[0] if sessions else None
     return CaseCourt(
         case=case,
@@ -230,6 +235,15 @@ def _court_task_list(user: User, sessions_qs: QuerySet[CourtSession], summons_qs
     return out
 
 
+def has_sessions() -> Exists:
+    return Exists(CourtSession.objects.filter(case=OuterRef("pk")))
+
+
+def has_summonses() -> Exists:
+    return Exists(Summons.objects.filter(case=OuterRef("pk")))
+
+
 def case_page_panel(user: User, case: Case) -> Panel:
-    """The court section of the case page (registered with cpims.cases.panels)."""
+    """The court section of the case page (registered with cpims.cases.panels, with the flags
+    ``court_sessions`` and ``summonses``)."""
     return Panel("court/_case_panel.html", {"court": case_court(user, case)})

@@ -21,7 +21,7 @@ class CtipConfig(CpimsAppConfig):
         from cpims.ctip.queries import case_page_panel
 
         register_action_labels(ACTION_LABELS)
-        register_case_panel(case_page_panel)
+        register_case_panel(case_page_panel, select_related=["ctip_track"])  # read with the case
 
         from cpims.ctip import packs
 

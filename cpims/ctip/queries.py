@@ -18,7 +18,7 @@ from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import queries as case_queries
 from cpims.cases.models import Case
-from cpims.cases.panels import Panel
+from cpims.cases.panels import Panel, selected_with_case
 from cpims.court.models import CourtSession
 from cpims.ctip.actions import WRITE, is_ctip_case
 from cpims.ctip.models import PARTNER_CODE_PREFIX, Assistance, CtipTrack, FollowUp, Referral, Return, Tracing
@@ -138,7 +138,9 @@ def case_page_panel(user: User, case: Case) -> Panel | None:
     and smuggling cases, and only for those who may see sensitive sections."""
     if not scope.can(user, P.CASE_VIEW_SENSITIVE, case):
         return None
-    track = CtipTrack.objects.filter(case=case).only("stage", "identified_on").first()
+    selected, track = selected_with_case(case, "ctip_track")  # read with the case by the case page
+    if not selected:
+        track = CtipTrack.objects.filter(case=case).only("stage", "identified_on").first()
     if track is None and not is_ctip_case(case):
         return None
     return Panel("ctip/_case_panel.html", {"ctip_track": track, "ctip_case": case})

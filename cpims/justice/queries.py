@@ -29,7 +29,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases.models import Case
-from cpims.cases.panels import Panel
+from cpims.cases.panels import Panel, selected_with_case
 from cpims.cases.queries import case_has_category
 from cpims.cases.tasks import Task
 from cpims.core.validation import short_date
@@ -232,23 +232,26 @@ class TrackView:
         return next((r for r in self.remands if r.ended_on is None), None)
 
 
+# What the track page and the case page's panel show of a track, read with it.
+TRACK_RELATED = (
+    "police_station",
+    "plea_session",
+    "plea_session__plea",
+    "plea_session__court",
+    "disposition_order",
+    "disposition_order__order_type",
+    "placement",
+    "placement__institution",
+)
+
+
 def case_track(user: User, case: Case) -> TrackView:
-    """The justice track of a case the caller already fetched through ``case_for``."""
+    """The justice track of a case the caller already fetched through ``case_for`` (or read with
+    the case by the case page, which selects ``justice_track`` and its ``TRACK_RELATED``)."""
     today = timezone.localdate()
-    track = (
-        JusticeTrack.objects.filter(case=case)
-        .select_related(
-            "police_station",
-            "plea_session",
-            "plea_session__plea",
-            "plea_session__court",
-            "disposition_order",
-            "disposition_order__order_type",
-            "placement",
-            "placement__institution",
-        )
-        .first()
-    )
+    selected, track = selected_with_case(case, "justice_track")
+    if not selected:
+        track = JusticeTrack.objects.filter(case=case).select_related(*TRACK_RELATED).first()
     can_update = case.status != Case.Status.CLOSED and scope.can(user, P.CASE_UPDATE, case)
     if track is None:
         return TrackView(case=case, track=None, eligible=is_in_conflict_with_law(case), can_update=can_update)

@@ -21,6 +21,6 @@ class ReferralsConfig(CpimsAppConfig):
         # Importing the queries registers this app's task sources (referrals and transfers awaiting
         # an answer).
         from cpims.cases.panels import register_case_panel
-        from cpims.referrals.queries import case_page_panel
+        from cpims.referrals.queries import case_page_panel, has_referrals, has_transfers
 
-        register_case_panel(case_page_panel)
+        register_case_panel(case_page_panel, flags={"referrals": has_referrals, "transfers": has_transfers})

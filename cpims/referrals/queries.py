@@ -25,7 +25,7 @@ from cpims.accounts import permissions as P
 from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.cases.models import Case
-from cpims.cases.panels import Panel
+from cpims.cases.panels import Panel, case_has
 from cpims.cases.tasks import Task, register_task_source
 from cpims.geo.models import OrgUnit
 from cpims.referrals.models import Referral, Transfer
@@ -209,19 +209,24 @@ class CaseReferrals:
 
 def case_panel(user: User, case: Case) -> CaseReferrals:
     """Referrals and transfers of one case (the caller has fetched the case through the scope
-    rules). Three queries plus the permission checks."""
-    items: list[Referral] = [
-        *Referral.objects.filter(case=case)
-        .select_related("to_unit", "from_office", "service_requested")
-        .annotate(can_open=Exists(referrals_visible_to(user).filter(pk=OuterRef("pk"))))
-        .order_by("-sent_on", "-id")
-    ]
-    transfers: list[Transfer] = [
-        *Transfer.objects.filter(case=case)
-        .select_related("from_office", "to_office")
-        .annotate(can_open=Exists(transfers_visible_to(user).filter(pk=OuterRef("pk"))))
-        .order_by("-requested_on", "-id")
-    ]
+    rules). A query each, none for a kind the case page read as absent (``case_has``), plus the
+    permission checks (answered from the case page's query)."""
+    items: list[Referral] = []
+    if case_has(case, "referrals"):
+        items = [
+            *Referral.objects.filter(case=case)
+            .select_related("to_unit", "from_office", "service_requested")
+            .annotate(can_open=Exists(referrals_visible_to(user).filter(pk=OuterRef("pk"))))
+            .order_by("-sent_on", "-id")
+        ]
+    transfers: list[Transfer] = []
+    if case_has(case, "transfers"):
+        transfers = [
+            *Transfer.objects.filter(case=case)
+            .select_related("from_office", "to_office")
+            .annotate(can_open=Exists(transfers_visible_to(user).filter(pk=OuterRef("pk"))))
+            .order_by("-requested_on", "-id")
+        ]
     return CaseReferrals(
         open_referrals={r.pk for r in items if getattr(r, "can_open", False)},
         open_transfers={t.pk for t in transfers if getattr(t, "can_open", False)},
@@ -347,6 +352,15 @@ def transfer_tasks(user: User) -> list[Task]:
     ]
 
 
+def has_referrals() -> Exists:
+    return Exists(Referral.objects.filter(case=OuterRef("pk")))
+
+
+def has_transfers() -> Exists:
+    return Exists(Transfer.objects.filter(case=OuterRef("pk")))
+
+
 def case_page_panel(user: User, case: Case) -> Panel:
-    """The referrals section of the case page (registered with cpims.cases.panels)."""
+    """The referrals section of the case page (registered with cpims.cases.panels, with the flags
+    ``referrals`` and ``transfers``: ``has_referrals``, ``has_transfers``)."""
     return Panel("referrals/_case_panel.html", {"referrals": case_panel(user, case)})

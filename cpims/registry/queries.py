@@ -31,12 +31,12 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     F,
     FloatField,
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -54,6 +54,7 @@ from cpims.accounts.models import User
 from cpims.audit.actions import audit_record, audit_record_many
 from cpims.core.files import PrivateFile
 from cpims.core.models import Code
+from cpims.core.prefetch import set_prefetched
 from cpims.geo.models import Area, OrgUnit
 from cpims.registry import names
 from cpims.registry.actions import PersonInput, RelativeInput, normalise_identifier
@@ -94,6 +95,24 @@ def person_for(user: User, public_id: Any, *, write: str | Sequence[str] | None 
         Person.objects.select_related("county", "sub_county", "ward", "registered_by_unit", "merged_into"),
         view=P.CHILD_VIEW,
         write=write,
+        public_id=public_id,
+    )
+
+
+def person_for_profile(user: User, public_id: Any, *, prime: Sequence[str] = ()) -> Person:
+    """``person_for`` for the child's page, in the same one query: the codes the page shows, the
+    answers to ``scope.can`` over the person for ``prime`` (remembered for the request), and one
+    EXISTS column per kind of row that is often absent (``PROFILE_FLAGS``: merges, checks with the
+    national register, and those later apps register), so ``profile_for`` and the registered
+    providers skip the query for a kind the child has none of (``profile_has``)."""
+    flags = {f"{_FLAG_PREFIX}{name}": expression() for name, expression in PROFILE_FLAGS.items()}
+    return scope.get_for(
+        user,
+        Person.objects.select_related(
+            "county", "sub_county", "ward", "registered_by_unit", "merged_into", "school_class", "disability"
+        ).annotate(**flags),
+        view=P.CHILD_VIEW,
+        prime=prime,
         public_id=public_id,
     )
 
@@ -1122,6 +1141,28 @@ def profile_sections(user: User, person: Person) -> list[ProfileSection]:
     return [section for fn in PROFILE_SECTIONS if (section := fn(user, person)) is not None]
 
 
+# Kinds of rows a child often has none of, read as one EXISTS column each with the child on its
+# page (``person_for_profile``): {name: callable() -> an expression over OuterRef("pk"), the
+# person}. Later apps add theirs (``register_profile_flag``) for their sections and timeline
+# providers, which then ask ``profile_has(person, name)`` before their query. A flag must be true
+# whenever the reader could be shown a row (an unscoped EXISTS is: it counts more rows, not fewer).
+PROFILE_FLAGS: dict[str, Callable[[], Any]] = {
+    "merges": lambda: Exists(PersonMerge.objects.filter(survivor=OuterRef("pk"))),
+    "verifications": lambda: Exists(IdentifierVerification.objects.filter(identifier__person=OuterRef("pk"))),
+}
+_FLAG_PREFIX = "profile_has_"
+
+
+def register_profile_flag(name: str, expression: Callable[[], Any]) -> None:
+    PROFILE_FLAGS[name] = expression
+
+
+def profile_has(person: Person, name: str) -> bool:
+    """False only when the child's page read the flag ``name`` with the child and it said the child
+    has no such row; True otherwise (a person fetched by another query: ask the database)."""
+    return getattr(person, f"{_FLAG_PREFIX}{name}", True) is not False
+
+
 @dataclass
 class Profile:
     person: Person
@@ -1175,37 +1216,26 @@ class Profile:
 
 
 def profile_for(user: User, person: Person) -> Profile:
-    """Everything on the child's page, in a fixed number of queries."""
+    """Everything on the child's page, in a fixed number of queries (``person`` from
+    ``person_for_profile``, whose flags let it skip merges and checks the child has none of)."""
     identifiers = list(person.identifiers.select_related("id_type"))
-    # Both directions in one query: as the child (caregivers, siblings) and as the relative.
+    visible = people_visible_to(user)
+    # Both directions in one query: as the child (caregivers, siblings) and as the relative, each
+    # row with whether the viewer may open the other person.
     linked = list(
         Relationship.objects.filter(Q(child=person) | Q(relative=person), is_active=True)
         .select_related("relative", "child")
+        .annotate(other_id=Case(When(child_id=person.pk, then=F("relative_id")), default=F("child_id")))
+        .annotate(other_visible=Exists(visible.filter(pk=OuterRef("other_id"))))
         .order_by("kind", "id")
     )
-    relationships = [r for r in linked if r.child_id == person.pk]
-    cared_for = [r for r in linked if r.relative_id == person.pk]
-    memberships = list(
-        HouseholdMember.objects.filter(person=person, is_active=True)
-        .select_related("household__head", "household__ward")
-        .prefetch_related(
-            Prefetch(
-                "household__members",
-                queryset=HouseholdMember.objects.filter(is_active=True).select_related("person"),
-            )
-        )
-    )
+    relationships: list[Relationship] = [r for r in linked if r.child_id == person.pk]
+    cared_for: list[Relationship] = [r for r in linked if r.relative_id == person.pk]
+    memberships, visible_members = _memberships(person, visible)
     consents = list(person.consents.select_related("shared_with", "given_by_person", "recorded_by"))
-    merges = list(person.merges_received.select_related("actor"))
-    related_ids = {r.relative_id for r in relationships if r.relative_id} | {r.child_id for r in cared_for}
-    for membership in memberships:
-        related_ids |= {m.person_id for m in membership.household.members.all()}
-    related_ids.discard(person.pk)
-    visible_ids = (
-        set(people_visible_to(user).filter(pk__in=sorted(related_ids)).values_list("pk", flat=True))
-        if related_ids
-        else set()
-    )
+    merges = list(person.merges_received.select_related("actor")) if profile_has(person, "merges") else []
+    visible_ids = {r.other_id for r in linked if r.other_visible} | visible_members
+    visible_ids.discard(person.pk)
     timeline = [
         TimelineEntry(person.created_at, "registration", _("Registered"), person.registered_by_unit.name),
     ]
@@ -1237,9 +1267,28 @@ def profile_for(user: User, person: Person) -> Profile:
         merges=merges,
         visible_ids=visible_ids,
         timeline=timeline,
-        verifications=latest_verifications([i.pk for i in identifiers]),
+        verifications=latest_verifications([i.pk for i in identifiers]) if profile_has(person, "verifications") else {},
         identifier_actions=identifier_actions(user, person, identifiers),
     )
+
+
+def _memberships(person: Person, visible: QuerySet[Person]) -> tuple[list[HouseholdMember], set[int]]:
+    """The person's active household memberships, each household with its active members
+    (``household.members.all()``), and the members the viewer may open (from ``visible``): one
+    query for the members of every household the person belongs to."""
+    rows = list(
+        HouseholdMember.objects.filter(
+            is_active=True,
+            household__in=HouseholdMember.objects.filter(person=person, is_active=True).values("household_id"),
+        )
+        .select_related("person", "household__head", "household__ward")
+        .annotate(person_visible=Exists(visible.filter(pk=OuterRef("person_id"))))
+        .order_by("id")
+    )
+    memberships: list[HouseholdMember] = [m for m in rows if m.person_id == person.pk]
+    for membership in memberships:
+        set_prefetched(membership.household, "members", [m for m in rows if m.household_id == membership.household_id])
+    return memberships, {m.person_id for m in rows if m.person_visible}
 
 
 def audit_view(user: User, person: Person, *, request: HttpRequest | None = None, via: str = "web") -> None:

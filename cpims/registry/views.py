@@ -168,17 +168,18 @@ def duplicate_check(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def child_detail(request: AuthenticatedRequest, public_id: Any) -> HttpResponse:
-    person = queries.person_for(request.user, public_id)
+    perms = scope.grants_for(request.user).all_perms
+    # The page's questions about the child are answered by the query that fetches the child, before
+    # the profile's sections and timeline ask them (the services ask child.view): from the memo.
+    person = queries.person_for_profile(
+        request.user, public_id, prime=[p for p in (P.CHILD_UPDATE, P.CHILD_ACCESS_LOG) if p in perms]
+    )
     if not person.is_active and person.merged_into_id:
         messages.info(
             request,
             _("Record %(number)s was merged into this one.") % {"number": person.cpims_number},
         )
         return _detail(person.merged_into)
-    perms = scope.grants_for(request.user).all_perms
-    # The page's questions about the child in one query, asked before the profile's sections and
-    # timeline (the services ask child.view) so that they are answered from the request's memo.
-    scope.prime(request.user, person, [p for p in (P.CHILD_VIEW, P.CHILD_UPDATE, P.CHILD_ACCESS_LOG) if p in perms])
     profile = queries.profile_for(request.user, person)
     queries.audit_view(request.user, person, request=request)
     can_update = P.CHILD_UPDATE in perms and scope.can(request.user, P.CHILD_UPDATE, person)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
+from django.http import Http404
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -48,6 +51,34 @@ def test_one_query_for_the_permissions_a_page_primes(cast: Any) -> None:
         answers = [scope.can(user, perm, case) for perm in PERMS]
     assert len(queries) == 1
     assert answers.count(True) >= 3  # an officer may view, update and record services on it
+
+
+def test_get_for_answers_primed_permissions_with_the_record(cast: Any) -> None:
+    """get_for(prime=..., prime_related=...) gives the answers can() gives, in the fetch's query."""
+    from cpims.cases.models import Case
+
+    case = open_case(cast.nairobi_officer, cast.westlands_office)
+    cases = Case.objects.select_related("office")
+    for user in cast.users().values():
+        plain = {perm: scope.can(user, perm, case) for perm in PERMS}
+        office = {perm: scope.can(user, perm, cast.westlands_office) for perm in PERMS}
+        if not plain[P.CASE_VIEW]:
+            with pytest.raises(Http404):
+                scope.get_for(user, cases, view=P.CASE_VIEW, prime=PERMS, public_id=case.public_id)
+            continue
+        with scope.request_memo(), CaptureQueriesContext(connection) as queries:
+            got = scope.get_for(
+                user, cases, view=P.CASE_VIEW, prime=PERMS, prime_related={"office": PERMS}, public_id=case.public_id
+            )
+            assert {perm: scope.can(user, perm, got) for perm in PERMS} == plain, user.username
+            assert {perm: scope.can(user, perm, got.office) for perm in PERMS} == office, user.username
+        assert len(queries) == 1
+        # Outside a request's memo the primed answers still decide a write.
+        if plain[P.CASE_UPDATE]:
+            scope.get_for(user, cases, view=P.CASE_VIEW, write=P.CASE_UPDATE, prime=PERMS, public_id=case.public_id)
+        else:
+            with pytest.raises(PermissionDenied):
+                scope.get_for(user, cases, view=P.CASE_VIEW, write=P.CASE_UPDATE, prime=PERMS, public_id=case.public_id)
 
 
 def test_memo_ends_with_the_request(cast: Any) -> None:

@@ -79,14 +79,14 @@ def test_query_count_does_not_grow_with_the_family(
     large = family(cast, people, siblings=4, first="Baraka").child
     login(client, cast.nairobi_officer)
     client.get(url(small))
-    # session, user, OTP device, grants, person, identifiers, relationships (both directions in
-    # one query), household memberships + members, consents, merges, visible relatives, the
-    # viewer's permissions over the child (one query, remembered for the request), audit: 14 for
-    # the profile, 2 for the timeline's services and placements, 1 for the cases shared by the
-    # timeline and the cases section (see test_view_child_detail_queries.py for a fuller record)
-    with django_assert_num_queries(17):
+    # session, user (with the grants and the session's device), person (with the viewer's
+    # permissions over the child and whether there are merges, checks, cases, services or
+    # placements to read: none here), identifiers, relationships (both directions, with which
+    # relatives the viewer may open), household members (the same), consents, audit: 8 (see
+    # test_view_child_detail_queries.py for a fuller record)
+    with django_assert_num_queries(8):
         assert client.get(url(small)).status_code == 200
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(8):
         assert client.get(url(large)).status_code == 200
 
 
