@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cpims.cases.tests.conftest import open_case
 
-CASE_LIST_QUERIES = 10
+CASE_LIST_QUERIES = 8
 
 
 def _queries(client: Any, data: dict[str, str] | None = None) -> int:

@@ -17,7 +17,7 @@ from cpims.cases.tasks import task_sources
 from cpims.cases.tests.conftest import open_case
 
 # session, user, OTP device, grants + one query per source (some sources read two tables).
-REQUEST_QUERIES = 4
+REQUEST_QUERIES = 2
 
 
 def _queries(client: Any, data: dict[str, str]) -> int:
