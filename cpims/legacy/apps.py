@@ -18,6 +18,7 @@ class LegacyConfig(CpimsAppConfig):
             {
                 "legacy.run_start": _("Legacy import started"),
                 "legacy.batch": _("Legacy import batch"),
+                "legacy.duplicates": _("Legacy import duplicate check"),
                 "legacy.run": _("Legacy import finished"),
                 "legacy.report_view": _("Legacy import report viewed"),
                 "legacy.report_export": _("Legacy import report downloaded"),
