@@ -512,15 +512,23 @@ PARALLEL_MIN_ROWS = 10_000  # below this a table is quicker in one process than 
 
 
 def _parallel(ctx: Context, step: Step) -> bool:
-    return (
-        ctx.options.workers > 1
-        and bool(step.part_column)
-        and ctx.reader.kind == "postgres"
-        and connection.vendor == "postgresql"
-        and ctx.run.progress.get(step.table) != "done"
-        and ctx.reader.has_table(step.table)
-        and (f"{step.table}#parts" in ctx.run.progress or ctx.reader.count(step.table) >= PARALLEL_MIN_ROWS)
-    )
+    """Whether the table runs in parts. A resumed run finishes a table the way it began it,
+    whatever ``workers`` it is given now: the parts already cut (in as many processes), or one
+    process from its last batch; so no row is read twice."""
+    progress = ctx.run.progress.get(step.table)
+    if (
+        not step.part_column
+        or progress == "done"
+        or ctx.reader.kind != "postgres"
+        or connection.vendor != "postgresql"
+        or not ctx.reader.has_table(step.table)
+    ):
+        return False
+    if f"{step.table}#parts" in ctx.run.progress:
+        return True
+    if progress:
+        return False
+    return ctx.options.workers > 1 and ctx.reader.count(step.table) >= PARALLEL_MIN_ROWS
 
 
 def _run_parts(ctx: Context, step: Step) -> None:

@@ -124,6 +124,49 @@ def test_crash_then_rerun_equals_one_clean_run(legacy_db: dict[str, Any], tmp_pa
     assert (_state(), clean.counts) == crashed
 
 
+@pytest.mark.parametrize(("first", "then"), [(2, 1), (1, 2)], ids=["parts-then-one", "one-then-parts"])
+def test_a_run_resumed_with_other_workers_finishes_as_it_began(
+    legacy_db: dict[str, Any], monkeypatch: pytest.MonkeyPatch, first: int, then: int
+) -> None:
+    """Crashed in the middle of the cases with one number of processes, continued with another:
+    no row read twice, every row accounted for."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("parts run in parallel processes on PostgreSQL only")
+    monkeypatch.setattr(actions, "PARALLEL_MIN_ROWS", 0)
+    real = actions._cases
+    batches = {"n": 0}  # per process: a forked part counts its own
+
+    def crashes_on_the_second_batch(ctx: Any, rows: Any) -> None:
+        batches["n"] += 1
+        if batches["n"] > 1:
+            raise actions.Interrupted
+        real(ctx, rows)
+
+    monkeypatch.setattr(actions, "_cases", crashes_on_the_second_batch)
+    options = actions.Options(url=legacy_db["url"], batch_size=1, workers=first)
+    run = actions.import_start(actor=None, options=options)
+    with pytest.raises(actions.Interrupted):
+        actions.import_run(actor=None, run=run, options=options)
+    run.refresh_from_db()
+    began_in_parts = "ovc_case_record#parts" in run.progress
+    assert began_in_parts == (first > 1) and run.progress.get("ovc_case_record") != "done"
+    monkeypatch.setattr(actions, "_cases", real)
+    resumed = _run(legacy_db["url"], workers=then, batch_size=1)
+    assert resumed.pk == run.pk and resumed.status == ImportRun.Status.DONE
+    from cpims.legacy.reader import LegacyReader
+
+    source = LegacyReader(legacy_db["url"])
+    try:
+        for table, c in resumed.counts.items():
+            out = c["imported"] + c["updated"] + c["unchanged"] + c["skipped"] + c["rejected"]
+            assert c["read"] == out == source.count(table) and c["unchanged"] == 0, table
+    finally:
+        source.close()
+    assert resumed.counts["ovc_case_record"]["imported"] == 2
+
+
 def test_dry_run_writes_nothing_but_the_report(legacy_db: dict[str, Any]) -> None:
     run = _run(legacy_db["url"], dry_run=True)
     assert Person.objects.count() == 0 and LegacyMap.objects.count() == 0
