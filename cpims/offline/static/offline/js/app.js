@@ -130,6 +130,7 @@ async function unlock(event) {
 
 // Locking forgets the data key and clears every list that showed personal data.
 function lockApp() {
+  routeSeq++; // a route still rendering must not show its view over the lock screen
   store.lock();
   for (const id of ["case-list", "form-fields", "sync-results", "choice-body", "log-rows"]) $(id).replaceChildren();
   show("unlock");
@@ -562,28 +563,36 @@ async function renderLog() {
 
 // --- Routing and start ------------------------------------------------------------------------
 
+// Routes overlap: a sync ends and re-renders #sync while the user has already followed a link
+// to a choice. Only the newest route may show its view, or the stale one would hide the new one.
+let routeSeq = 0;
+
 async function route() {
-  if (!(await store.meta.get("device"))) return show("setpin");
-  if (!store.isUnlocked()) return show("unlock");
+  const seq = ++routeSeq;
+  const showIfCurrent = (name) => {
+    if (seq === routeSeq) show(name);
+  };
+  if (!(await store.meta.get("device"))) return showIfCurrent("setpin");
+  if (!store.isUnlocked()) return showIfCurrent("unlock");
   const [name, ...rest] = location.hash.replace(/^#/, "").split("/");
   if (name === "form") {
     await renderForm(rest[0], rest[1]);
-    return show("form");
+    return showIfCurrent("form");
   }
   if (name === "sync") {
     await renderSync();
-    return show("sync");
+    return showIfCurrent("sync");
   }
   if (name === "choice") {
-    show("choice");
+    showIfCurrent("choice");
     return renderChoice(rest[0]);
   }
   if (name === "log") {
     await renderLog();
-    return show("log");
+    return showIfCurrent("log");
   }
   await renderCaseload();
-  show("caseload");
+  showIfCurrent("caseload");
 }
 
 async function boot() {
