@@ -218,6 +218,9 @@ CPIMS_REPLICA_MODELS = [
     "reporting.transferfact",
     "reporting.casemonth",
     "reporting.categorymonth",
+    "reporting.caseloadmonth",
+    "reporting.followupfact",
+    "reporting.followupdue",
 ]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -172,6 +172,12 @@ class Period:
         return str(self.start.year)
 
     # --- arithmetic ---------------------------------------------------------------------
+    @property
+    def whole_months(self) -> bool:
+        """True if the period starts on a 1st and ends on a month's last day (monthly roll-ups
+        can answer for it)."""
+        return self.start.day == 1 and self.end == _month_end(self.end)
+
     def contains(self, d: dt.date) -> bool:
         return self.start <= d <= self.end
 

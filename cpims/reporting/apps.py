@@ -15,7 +15,7 @@ def _case_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) ->
 
 
 def _case_part_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
-    # A category, a referral, a service or a transfer changed: its case's facts are rebuilt.
+    # A category, a referral, a service, a transfer or a follow-up changed: its case's facts are rebuilt.
     if not raw:
         from cpims.reporting.facts import queue_case
 
@@ -73,7 +73,7 @@ class ReportingConfig(CpimsAppConfig):
 
         register_private_file("download", download_private_file)
 
-        from cpims.cases.models import Case, CaseCategory, ServiceRecord
+        from cpims.cases.models import Case, CaseCategory, FollowUp, ServiceRecord
         from cpims.referrals.models import Referral, Transfer
         from cpims.registry.models import Person
 
@@ -86,6 +86,8 @@ class ReportingConfig(CpimsAppConfig):
         post_save.connect(_case_part_changed, sender=ServiceRecord, dispatch_uid="reporting_service_saved")
         post_delete.connect(_case_part_changed, sender=ServiceRecord, dispatch_uid="reporting_service_deleted")
         post_save.connect(_case_part_changed, sender=Transfer, dispatch_uid="reporting_transfer_saved")
+        post_save.connect(_case_part_changed, sender=FollowUp, dispatch_uid="reporting_followup_saved")
+        post_delete.connect(_case_part_changed, sender=FollowUp, dispatch_uid="reporting_followup_deleted")
         post_save.connect(_person_saved, sender=Person, dispatch_uid="reporting_person_saved")
 
         from cpims.reporting import exports  # noqa: F401 - registers the export download kinds

@@ -35,7 +35,15 @@ from django.utils import timezone
 from cpims.core import ages
 from cpims.core.locks import try_xact_lock, xact_lock
 from cpims.reporting import rollups
-from cpims.reporting.models import CaseFact, FactQueue, FactState, ReferralFact, ServiceFact, TransferFact
+from cpims.reporting.models import (
+    CaseFact,
+    FactQueue,
+    FactState,
+    FollowUpFact,
+    ReferralFact,
+    ServiceFact,
+    TransferFact,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -362,13 +370,43 @@ def _refresh_transfers(case_ids: list[int], histories: dict[int, History], accep
     TransferFact.objects.bulk_create(made, batch_size=CHUNK)
 
 
+def _refresh_followups(case_ids: list[int]) -> set[rollups.DueKey]:
+    """Replace the follow-up facts of these cases: each follow-up neither done nor ended, on a
+    case not closed, in the office and areas holding the case now. Returns the (day due, county,
+    sub-county) keys they filled before and fill now, for the roll-up."""
+    from cpims.cases.models import Case, FollowUp
+
+    old = FollowUpFact.objects.filter(case_id__in=case_ids)
+    keys = set(old.values_list("due_on", "county_id", "sub_county_id").distinct())
+    old.delete()
+    rows = (
+        FollowUp.objects.filter(case_id__in=case_ids, done_on__isnull=True, ended_on__isnull=True)
+        .exclude(case__status=Case.Status.CLOSED)
+        .values_list("id", "case_id", "due_on", "case__office_id", "case__county_id", "case__sub_county_id")
+    )
+    made = [
+        FollowUpFact(
+            followup_id=pk, case_id=case_id, due_on=due_on, office_id=office, county_id=county, sub_county_id=sub_county
+        )
+        for pk, case_id, due_on, office, county, sub_county in rows
+    ]
+    FollowUpFact.objects.bulk_create(made, batch_size=CHUNK)
+    return keys | {(f.due_on, f.county_id, f.sub_county_id) for f in made}
+
+
 def _refresh_chunk(case_ids: list[int], *, rollup: bool = True) -> int:
     from cpims.cases.models import CaseCategory
 
+    if rollup:
+        # Before the facts are read: the national cells add differences, and two refreshes of one
+        # case that both read the old facts would add the same difference twice.
+        xact_lock(rollups.LOCK)
+    cells_before = rollups.cells_of(case_ids) if rollup else None
     histories, accepted = _histories(case_ids)
     _refresh_referrals(case_ids, histories)
     _refresh_services(case_ids, histories)
     _refresh_transfers(case_ids, histories, accepted)
+    due = _refresh_followups(case_ids)
     before = rollups.keys_of(case_ids) if rollup else set()
 
     rows = list(CaseCategory.objects.filter(case_id__in=case_ids).order_by("case_id", "id").values(*_SOURCE))
@@ -391,8 +429,10 @@ def _refresh_chunk(case_ids: list[int], *, rollup: bool = True) -> int:
             update_fields=_FIELDS,
             batch_size=CHUNK,
         )
-    if rollup:
-        rollups.refresh(before | {(f.month, f.county_id, f.sub_county_id) for f in facts})
+    if cells_before is not None:
+        cells = rollups.difference(rollups.cells_of(case_ids), cells_before)
+        rollups.refresh(before | {(f.month, f.county_id, f.sub_county_id) for f in facts}, cells)
+        rollups.refresh_due(due)
     return len(seen)
 
 
@@ -490,6 +530,8 @@ def rebuild_all(*, progress: Callable[[int, int], None] | None = None) -> int:
     FactQueue.objects.all().delete()
     CaseFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
     ReferralFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
+    ServiceFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
+    FollowUpFact.objects.filter(~Exists(Case.objects.filter(pk=OuterRef("case_id")))).delete()
     total = Case.objects.count()
     done, last = 0, 0
     while True:

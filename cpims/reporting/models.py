@@ -26,8 +26,13 @@ class CaseFact(models.Model):
     ``county`` and ``sub_county`` are where the case was *reported*: a later transfer does not
     move it (transfers are counted on their own, ``TransferFact``)."""
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
-    case_category = models.OneToOneField("cases.CaseCategory", on_delete=models.CASCADE, related_name="+")
+    # Facts go only when their case is refreshed (deleting a category or a case queues it), never
+    # by cascade: the national caseload cells subtract what a case's facts held before, so the
+    # facts must still be there to be read when the refresh comes.
+    case = models.ForeignKey("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    case_category = models.OneToOneField(
+        "cases.CaseCategory", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
     primary = models.BooleanField(default=False)
     reported_on = models.DateField()
     month = models.DateField()  # the 1st of the month reported
@@ -126,8 +131,11 @@ class ServiceFact(models.Model):
     intervention code), placed with the office that held the case on the day it was given, for
     the services table beside the closure interventions. Rebuilt with its case's facts."""
 
-    service_record = models.OneToOneField("cases.ServiceRecord", on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+")
+    # Gone only when their case is refreshed, never by cascade (as CaseFact, for the same reason).
+    service_record = models.OneToOneField(
+        "cases.ServiceRecord", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     service = models.ForeignKey(Code, on_delete=models.CASCADE, related_name="+", db_index=False)
     given_on = models.DateField()
     office = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -232,6 +240,87 @@ class CategoryMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month} {self.county_id} {self.category_id}: {self.n}"
+
+
+class CaseloadMonth(models.Model):
+    """The caseload tables' cells for the whole country, one month at a time: how many facts
+    (categories, or cases for case-level dimensions) of one ``dimension`` value, sex and age
+    bands were reported that month. A national caseload page for a financial year sums a few
+    thousand of these instead of grouping half a million facts three times over.
+
+    National rows only (no area), so only a national reader may count them; county and
+    sub-county pages read the facts, which their indexes already answer quickly. Kept current by
+    adding what each refresh of the facts changed (``cpims.reporting.rollups``), never edited."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=16)
+    value = models.CharField(max_length=24)  # a code's id, a case status, or "" for not recorded
+    sex = models.CharField(max_length=10)
+    dcs_band = models.CharField(max_length=8)
+    knbs_band = models.CharField(max_length=8)
+    n = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dimension", "month", "value", "sex", "dcs_band", "knbs_band"],
+                include=["n"],  # a period's sum is read from the index alone
+                name="caseloadmonth_cell",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.dimension}={self.value} {self.sex} {self.dcs_band}: {self.n}"
+
+
+class FollowUpFact(models.Model):
+    """One follow-up still to do (neither done nor ended) on a case that is not closed, in the
+    office and areas that hold the case now (not where it was reported): what the overdue
+    follow-ups count is made of. Rebuilt with its case's facts; gone only then, never by cascade."""
+
+    followup = models.OneToOneField(
+        "cases.FollowUp", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    due_on = models.DateField()
+    office = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+", db_index=False)
+    county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.SET_NULL, null=True, related_name="+", db_index=False)
+
+    scope_fields = ScopeFields(org_unit="office", county="county", sub_county="sub_county")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["case"], name="followupfact_case"),
+            models.Index(fields=["sub_county", "due_on"], name="followupfact_subcounty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up fact {self.followup_id}"
+
+
+class FollowUpDue(models.Model):
+    """Follow-ups still to do, by the day they are due and the sub-county holding their case: the
+    follow-up facts rolled up, so the overdue count for the nation or a county sums these rows
+    (one per day and sub-county) instead of counting follow-ups through the case scope. Recounted
+    from the facts for the days and areas a change touches (``cpims.reporting.rollups``)."""
+
+    due_on = models.DateField()
+    county = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    sub_county = models.ForeignKey(Area, on_delete=models.CASCADE, null=True, related_name="+", db_index=False)
+    n = models.PositiveIntegerField()
+
+    scope_fields = ScopeFields(county="county", sub_county="sub_county")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["due_on"], include=["n", "county", "sub_county"], name="followupdue_due"),
+            models.Index(fields=["county", "due_on"], include=["n", "sub_county"], name="followupdue_county"),
+            models.Index(fields=["sub_county", "due_on"], include=["n"], name="followupdue_subcounty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.due_on} {self.sub_county_id}: {self.n}"
 
 
 class FactQueue(models.Model):

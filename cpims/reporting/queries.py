@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,8 +27,17 @@ from cpims.core.forms import as_int
 from cpims.core.models import Code
 from cpims.core.periods import Period
 from cpims.geo.models import Area, OrgUnit
-from cpims.reporting import facts
-from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth, ReferralFact, ServiceFact, TransferFact
+from cpims.reporting import facts, rollups
+from cpims.reporting.models import (
+    CaseFact,
+    CaseloadMonth,
+    CaseMonth,
+    CategoryMonth,
+    FollowUpDue,
+    ReferralFact,
+    ServiceFact,
+    TransferFact,
+)
 from cpims.reporting.suppression import suppress
 from cpims.reporting.tables import TOTAL, CaseloadTable, Col, Row
 
@@ -71,7 +80,7 @@ CODE_DIMENSIONS = frozenset(
 )
 AREA_DIMENSIONS = frozenset({"county", "sub_county"})
 # The table of services recorded against cases (ServiceFact), one row per DCS intervention.
-SERVICES = "service"
+SERVICES = rollups.SERVICE  # "service": services given, a DCS intervention code each
 SERVICE_DIMENSIONS: dict[str, str] = {
     "service": "service_id",
     "sex": "sex",
@@ -160,12 +169,18 @@ def transfer_facts_visible_to(user: Any, perm: str = P.REPORT_VIEW_AGGREGATE) ->
 
 
 def rollups_visible_to(
-    user: User, model: type[CaseMonth] | type[CategoryMonth], perm: str = P.REPORT_VIEW_AGGREGATE
+    user: User, model: type[CaseMonth] | type[CategoryMonth] | type[FollowUpDue], perm: str = P.REPORT_VIEW_AGGREGATE
 ) -> QuerySet[Any]:
-    """The monthly roll-up rows (``CaseMonth`` or ``CategoryMonth``) ``user`` may count with
+    """The roll-up rows (``CaseMonth``, ``CategoryMonth`` or ``FollowUpDue``) ``user`` may count with
     ``perm``; they carry areas only, so grants below the area level reach none of them."""
     _catch_up()
     return scope.restrict(user, model.objects.all(), perm)
+
+
+def national_reader(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
+    """True if ``user`` holds ``perm`` nationally: the national roll-ups, which carry no area,
+    are theirs to count and nobody else's."""
+    return any(g.scope == "national" for g in scope.grants_for(user).with_perm(perm))
 
 
 def identified_allowed(user: User, perm: str = P.REPORT_VIEW_AGGREGATE) -> bool:
@@ -505,24 +520,56 @@ def caseload_table(
         raise ValueError(f"cannot make rows of {rows!r}")
     if bands not in ages.SCHEMES:
         raise ValueError(f"unknown age bands {bands!r}")
+    band_dim = "dcs_band" if bands == ages.DCS else "knbs_band"
+    # The national page reads the national roll-up when it can say the same: default counting,
+    # whole months, no filter, and a reader who may count the whole country.
+    national = area is None and org_unit is None and not filters and cases_only is None
     if cases_only is None:
         cases_only = rows in CASE_DIMENSIONS
-    band_dim = "dcs_band" if bands == ages.DCS else "knbs_band"
-    counts = fact_counts(
-        user,
-        period=period,
-        group_by=[rows, "sex", band_dim],
-        area=area,
-        org_unit=org_unit,
-        filters=filters,
-        cases_only=cases_only,
-        perm=perm,
-    )
+    if national and rows in NATIONAL_ROWS and period.whole_months and national_reader(user, perm):
+        counts = _national_counts(period=period, dimension=rows, band_dim=band_dim)
+    else:
+        counts = fact_counts(
+            user,
+            period=period,
+            group_by=[rows, "sex", band_dim],
+            area=area,
+            org_unit=org_unit,
+            filters=filters,
+            cases_only=cases_only,
+            perm=perm,
+        )
     table = _build_table(counts, period=period, dimension=rows, bands=bands, cases_only=cases_only)
     table.area, table.org_unit = area, org_unit
     if not identified_allowed(user, perm):
         table = suppress(table)
     return table
+
+
+# Rows the national caseload cells answer (``rollups.CASELOAD_DIMENSIONS``, and cases by month;
+# services given have cells of their own, ``rollups.SERVICE``).
+NATIONAL_ROWS = frozenset({*rollups.CASELOAD_DIMENSIONS, "month"})
+
+
+def _national_counts(*, period: Period, dimension: str, band_dim: str) -> dict[tuple, int]:
+    """The national caseload table's cells from the monthly roll-up, as ``fact_counts`` would
+    count them: {(row value, sex, band): n}. Cases by month are the status cells summed by month."""
+    _catch_up()
+    source, key = ("status", "month") if dimension == "month" else (dimension, "value")
+    rows = (
+        CaseloadMonth.objects.filter(dimension=source, month__gte=period.start, month__lte=period.end)
+        .values(key, "sex", band_dim)
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
+    code = dimension in CODE_DIMENSIONS or dimension == SERVICES
+    counts: dict[tuple, int] = {}
+    for r in rows:
+        value = r[key]
+        if key == "value":  # stored as text: a code's id, a status, "" for not recorded
+            value = None if value == "" else int(value) if code else value
+        counts[(value, r["sex"], r[band_dim])] = r["n"]
+    return counts
 
 
 def services_table(
@@ -540,9 +587,12 @@ def services_table(
     if bands not in ages.SCHEMES:
         raise ValueError(f"unknown age bands {bands!r}")
     band_dim = "dcs_band" if bands == ages.DCS else "knbs_band"
-    counts = service_counts(
-        user, period=period, group_by=["service", "sex", band_dim], area=area, org_unit=org_unit, perm=perm
-    )
+    if area is None and org_unit is None and period.whole_months and national_reader(user, perm):
+        counts = _national_counts(period=period, dimension=SERVICES, band_dim=band_dim)
+    else:
+        counts = service_counts(
+            user, period=period, group_by=["service", "sex", band_dim], area=area, org_unit=org_unit, perm=perm
+        )
     table = _build_table(counts, period=period, dimension=SERVICES, bands=bands, cases_only=False)
     table.area, table.org_unit = area, org_unit
     if not identified_allowed(user, perm):

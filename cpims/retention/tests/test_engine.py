@@ -16,7 +16,15 @@ from cpims.cases.models import Case, CaseEvent, Perpetrator, ServiceRecord
 from cpims.intake.models import IntakeReport
 from cpims.registry.models import Identifier, Person
 from cpims.reporting import facts
-from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth, ReferralFact, ServiceFact, TransferFact
+from cpims.reporting.models import (
+    CaseFact,
+    CaseloadMonth,
+    CaseMonth,
+    CategoryMonth,
+    ReferralFact,
+    ServiceFact,
+    TransferFact,
+)
 from cpims.retention import actions
 from cpims.retention.models import Erasure, RetentionRule
 
@@ -32,7 +40,10 @@ def snapshot() -> dict[str, Any]:
         names = [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
         return sorted(model.objects.values_list(*names), key=repr)
 
-    return {m.__name__: rows(m) for m in (CaseFact, ServiceFact, ReferralFact, TransferFact, CaseMonth, CategoryMonth)}
+    return {
+        m.__name__: rows(m)
+        for m in (CaseFact, ServiceFact, ReferralFact, TransferFact, CaseMonth, CategoryMonth, CaseloadMonth)
+    }
 
 
 def caseload_figures(user: Any) -> Any:
