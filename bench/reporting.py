@@ -122,10 +122,29 @@ def _analyse() -> None:
     from django.db import connection
 
     if connection.vendor == "postgresql":
-        from cpims.reporting.models import CaseFact, CaseMonth, CategoryMonth, ReferralFact
+        from cpims.reporting.models import (
+            CaseFact,
+            CaseloadMonth,
+            CaseMonth,
+            CategoryMonth,
+            FollowUpDue,
+            FollowUpFact,
+            ReferralFact,
+            ServiceFact,
+        )
 
+        models = (
+            CaseFact,
+            ReferralFact,
+            ServiceFact,
+            FollowUpFact,
+            CaseMonth,
+            CategoryMonth,
+            CaseloadMonth,
+            FollowUpDue,
+        )
         with connection.cursor() as cursor:
-            for model in (CaseFact, ReferralFact, CaseMonth, CategoryMonth):
+            for model in models:
                 cursor.execute(f"{analyse_statement()} {connection.ops.quote_name(model._meta.db_table)}")
 
 
