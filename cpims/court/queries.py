@@ -170,11 +170,21 @@ def my_court_tasks(user: User) -> list[Task]:
     primary key (an EXISTS), instead of every court date of the user's area."""
     if not scope.has_perm(user, P.CASE_UPDATE):
         return []
-    own_cases = Case.objects.filter(created_by=user).values("pk")
-    session_scope = sessions_visible_to(user, P.CASE_UPDATE).filter(pk=OuterRef("pk"))
-    sessions = CourtSession.objects.filter(Q(recorded_by=user) | Q(case__in=own_cases)).filter(Exists(session_scope))
-    summons_scope = summonses_visible_to(user, P.CASE_UPDATE).filter(pk=OuterRef("pk"))
-    summonses = Summons.objects.filter(Q(issued_by=user) | Q(case__in=own_cases)).filter(Exists(summons_scope))
+    # The user's own rows first, as a list of ids (two index reads each, in one UNION), then the
+    # scope on those ids alone. Given the scope as a correlated EXISTS over the same rows, the
+    # planner judged the user's rows many and checked the scope of every court session of the
+    # country with a hash join (290 ms at a million cases for an officer with 1,240 pending dates).
+    horizon = timezone.localdate() + dt.timedelta(days=TASK_HORIZON_DAYS)
+    pending = CourtSession.objects.filter(next_date__isnull=False, next_date__lte=horizon).order_by()
+    session_ids = pending.filter(recorded_by=user).values_list("pk", flat=True).union(
+        pending.filter(case__created_by=user).values_list("pk", flat=True)
+    )
+    sessions = sessions_visible_to(user, P.CASE_UPDATE).filter(pk__in=list(session_ids))
+    waiting = Summons.objects.filter(status=Summons.Status.PENDING).order_by()
+    summons_ids = waiting.filter(issued_by=user).values_list("pk", flat=True).union(
+        waiting.filter(case__created_by=user).values_list("pk", flat=True)
+    )
+    summonses = summonses_visible_to(user, P.CASE_UPDATE).filter(pk__in=list(summons_ids))
     return [t for t in _court_task_list(user, sessions, summonses) if t.mine]
 
 
