@@ -13,8 +13,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -37,18 +37,19 @@ class Figure:
     strong: bool = False
 
     def __str__(self) -> str:
-        # Built here rather than with a template include per cell: a national table has
-        # thousands of cells and an include each costs more than the query.
+        # Built here rather than with a template include per cell, and with plain string
+        # formatting rather than format_html: a national page has thousands of cells. The value is
+        # a count (int() makes sure), the link is escaped; nothing else comes from outside.
         cls = "text-end fw-semibold" if self.strong else "text-end"
         if self.value is None:
-            inner = format_html('<span class="text-body-secondary" title="{}">&lt;5</span>', HIDDEN_TITLE)
+            inner = f'<span class="text-body-secondary" title="{escape(HIDDEN_TITLE)}">&lt;5</span>'
         elif self.url:
-            inner = format_html('<a href="{}">{}</a>', self.url, self.value)
+            inner = f'<a href="{escape(self.url)}">{int(self.value)}</a>'
         elif self.value:
-            inner = format_html("{}", self.value)
+            inner = str(int(self.value))
         else:
-            inner = mark_safe('<span class="text-body-tertiary">0</span>')
-        return format_html('<td class="{}">{}</td>', cls, inner)
+            inner = '<span class="text-body-tertiary">0</span>'
+        return mark_safe(f'<td class="{cls}">{inner}</td>')  # the parts are escaped above
 
     __html__ = __str__
 
@@ -56,9 +57,14 @@ class Figure:
 @dataclass
 class TableView:
     table: CaseloadTable
-    lines: list[tuple[str, list[Figure], Figure]]
-    totals: list[Figure]
-    total: Figure
+    # (row label, the row's cells and total as one piece of HTML): joined here, not in the
+    # template, which would otherwise render each of thousands of cells through its machinery.
+    lines: list[tuple[str, SafeString]]
+    totals: SafeString
+
+
+def _cells(figures: list[Figure]) -> SafeString:
+    return mark_safe("".join(str(f) for f in figures))  # each Figure escapes its own parts
 
 
 def _table_view(table: CaseloadTable, base: dict[str, str], drill: bool) -> TableView:
@@ -78,15 +84,10 @@ def _table_view(table: CaseloadTable, base: dict[str, str], drill: bool) -> Tabl
     drill = drill and dim not in ("office", queries.SERVICES)
     lines = []
     for row, cells, total in table.lines():
-        lines.append(
-            (
-                row.label,
-                [link(v, **{dim: row.key, "sex": c.sex, band_dim: c.band}) for c, v in cells],
-                link(total, True, **{dim: row.key}),
-            )
-        )
+        figures = [link(v, **{dim: row.key, "sex": c.sex, band_dim: c.band}) for c, v in cells]
+        lines.append((row.label, _cells([*figures, link(total, True, **{dim: row.key})])))
     totals = [link(v, True, sex=c.sex, **{band_dim: c.band}) for c, v in table.totals_line()]
-    return TableView(table, lines, totals, link(table.total, True))
+    return TableView(table, lines, _cells([*totals, link(table.total, True)]))
 
 
 def _bad_request(request: HttpRequest, messages_: list[str]) -> HttpResponse:

@@ -50,6 +50,8 @@ def test_national_page_shows_the_return_tables_with_drilldown_links(client: Any,
     assert "Intervention × sex × age band" in html
     found = links(html)
     assert found
+    # Cells are built without the template (views.Figure): their links are escaped HTML.
+    assert not re.search(r'href="[^"]*&(?!amp;)', html)
     # The grand total of the category table links to all 7 category rows of FY 2025/26.
     q = parse_qs(urlparse(found[-1]).query)
     assert q["period"] == ["2025/26"]
@@ -85,6 +87,8 @@ def test_stakeholder_gets_suppressed_tables_without_links(client: Any, cast: Any
     assert table.suppressed
     shown = [v for row in table.as_matrix() for v in row if v is not None]
     assert not [v for v in shown if 1 <= v <= 4]
+    hidden = sum(v is None for row in table.as_matrix() for v in row)
+    assert hidden and html.count('title="Hidden to protect children (small number)">&lt;5</span>') >= hidden
     # Aggregate-only viewers choose counties or the nation, not sub-counties.
     assert client.get(URL, {**FY, "area": "sub_county-274"}).status_code == 404
 
