@@ -20,6 +20,7 @@ same lock.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter
 from collections.abc import Iterable
 
@@ -37,6 +38,8 @@ from cpims.reporting.models import (
     FollowUpFact,
     ServiceFact,
 )
+
+logger = logging.getLogger(__name__)
 
 # (month, county id, sub-county id) — what one fact row contributes to.
 Key = tuple[dt.date, int | None, int | None]
@@ -139,7 +142,8 @@ def rebuild() -> None:
         CategoryMonth.objects.all().delete()
         CategoryMonth.objects.bulk_create(_category_months(CaseFact.objects.all()), batch_size=2000)
         CaseloadMonth.objects.all().delete()
-        CaseloadMonth.objects.bulk_create(_caseload_months(CaseFact.objects.all()), batch_size=2000)
+        made = _caseload_months(CaseFact.objects.all(), ServiceFact.objects.all())
+        CaseloadMonth.objects.bulk_create(made, batch_size=2000)
 
 
 def _case_months(facts: QuerySet[CaseFact]) -> list[CaseMonth]:
@@ -217,8 +221,13 @@ def _add_cells(delta: dict[Cell, int]) -> None:
     for cell, n in delta.items():
         row = stored.get(cell)
         total = (row.n if row else 0) + n
-        if total < 0:  # the cells no longer match the facts: never store a wrong figure
-            raise ValueError(f"national caseload cell {cell} would fall below zero; run rollups.rebuild()")
+        if total < 0:
+            # The cells no longer match the facts (written around the refresh): never store a
+            # wrong figure, and never stop the reads that fold changes in; recount the months.
+            months = {month for month, *_rest in delta}
+            logger.error("national caseload cells of %s drifted from the facts: recounted", sorted(months))
+            _recount_cells(months)
+            return
         if row is None:
             created.append(CaseloadMonth(**dict(zip(_CELL_FIELDS, cell, strict=True)), n=total))
         elif total == 0:
@@ -231,9 +240,21 @@ def _add_cells(delta: dict[Cell, int]) -> None:
     CaseloadMonth.objects.bulk_create(created, batch_size=2000)
 
 
-def _caseload_months(facts: QuerySet[CaseFact]) -> list[CaseloadMonth]:
+def _recount_cells(months: set[dt.date]) -> None:
+    """Recount the national cells of these months from the facts and service facts."""
+    reported, given = Q(pk__in=[]), Q(pk__in=[])
+    for month in months:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        reported |= Q(reported_on__gte=month, reported_on__lt=following)
+        given |= Q(given_on__gte=month, given_on__lt=following)
+    CaseloadMonth.objects.filter(month__in=months).delete()
+    made = _caseload_months(CaseFact.objects.filter(reported), ServiceFact.objects.filter(given))
+    CaseloadMonth.objects.bulk_create(made, batch_size=2000)
+
+
+def _caseload_months(facts: QuerySet[CaseFact], service_facts: QuerySet[ServiceFact]) -> list[CaseloadMonth]:
     services = (
-        ServiceFact.objects.annotate(month=TruncMonth("given_on"))
+        service_facts.annotate(month=TruncMonth("given_on"))
         .values("month", "service_id", "sex", "dcs_band", "knbs_band")
         .annotate(n=Count("*"))
         .order_by()
