@@ -22,7 +22,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -291,13 +291,11 @@ def get_for(
 
     ``prime`` names the permissions a page will ask ``can`` about over the record, and
     ``prime_related`` those over records it points to (``{"office": [perm]}``, a foreign key of
-    the record): they are answered by the same query (one boolean column each, as ``prime``) and
-    remembered for the request (``request_memo``). The record itself answers ``view``.
+    the record): remembered for the request (``request_memo``). Those over the record are decided
+    from its own fields where they can be, the rest in one more query; those over related records
+    by the record's query (one boolean column each). The record itself answers ``view``.
     """
-    fixed, columns = _perm_columns(user, queryset.model, set(prime) - {view}, "cpims_can_")
-    annotations: dict[str, Any] = {
-        name: ExpressionWrapper(q, output_field=BooleanField()) for name, (_, q) in columns.items()
-    }
+    annotations: dict[str, Any] = {}
     related: list[tuple[str, type[models.Model], dict[str, bool | None], dict[str, str]]] = []
     for n, (path, perms) in enumerate(sorted((prime_related or {}).items())):
         fk = queryset.model._meta.get_field(path)
@@ -314,8 +312,19 @@ def get_for(
         obj = restrict(user, queryset, view).get(**lookup)
     except (queryset.model.DoesNotExist, ValidationError, ValueError, TypeError) as exc:
         raise Http404 from exc
-    answers = {perm: True if held is None else held for perm, held in fixed.items()}
-    answers.update({perm: bool(getattr(obj, name)) for name, (perm, _) in columns.items()})
+    # The primed permissions are answered from the row just read where its own fields decide
+    # (its area, unit or owner within a grant: no query, and nothing to compile); only those an
+    # extra rule might grant (a case shared by referral, say) go to the database, in one query.
+    answers: dict[str, bool] = {}
+    undecided = []
+    for perm in sorted(set(prime) - {view}):
+        local = _answer_from_row(user, obj, perm)
+        if local is None:
+            undecided.append(perm)
+        else:
+            answers[perm] = local
+    if undecided:
+        answers.update(perms_over(user, obj, undecided))
     answers[view] = True
     _remember(user, obj._meta.label, obj.pk, answers)
     for attname, target, rel_fixed, rel_columns in related:
@@ -330,6 +339,35 @@ def get_for(
             if not (answers[perm] if perm in answers else can(user, perm, obj)):
                 raise PermissionDenied
     return obj
+
+
+def _answer_from_row(user: AnyUser, obj: models.Model, perm: str) -> bool | None:
+    """Whether a grant of ``user`` carrying ``perm`` reaches ``obj``, decided from the row's own
+    fields as read (True: one reaches it; False: none does and no extra rule could), or None when
+    only the database can say (a grant's path crosses a relation, or the model's extra rule, such
+    as a case shared with the user's unit, might grant it)."""
+    fields: ScopeFields = type(obj).scope_fields  # type: ignore[attr-defined]
+    grants = grants_for(user)
+    decidable = True
+    for grant in grants.with_perm(perm):
+        q = _grant_q(grant, fields)
+        if q is None:
+            continue
+        if not q:
+            return True  # national
+        ((path, value),) = q.children  # type: ignore[misc]
+        try:
+            attname = type(obj)._meta.get_field(path).attname  # type: ignore[union-attr]
+        except FieldDoesNotExist:  # a path through a relation: not a field of this row
+            decidable = False
+            continue
+        if getattr(obj, attname) == value:
+            return True
+    if not decidable:
+        return None
+    if fields.extra is not None and fields.extra(user, grants, perm) is not None:  # noqa: S610 - our callable
+        return None
+    return False
 
 
 def _remember(user: AnyUser, label: str, pk: Any, answers: dict[str, bool]) -> None:

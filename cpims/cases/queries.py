@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from cpims.cases.models import (
 )
 from cpims.cases.tasks import Task, register_task_source
 from cpims.core.models import Code
-from cpims.geo.models import OrgUnit
+from cpims.geo.models import Area, OrgUnit
 from cpims.registry import queries as registry_queries
 
 PAGE_SIZE = 25
@@ -170,22 +170,18 @@ class CasePage:
     can_open_child: bool = False  # a case shared by referral need not open the child's registry record
     tasks: list[Task] = field(default_factory=list)
     older_than: int | None = None  # the id to page on from ("show older"), None when all are shown
+    event_place: str = ""
 
 
-_PAGE_RELATED = (
-    "child",
-    "office",
-    "county",
-    "sub_county",
-    "reporter_type",
-    "risk_level",
-    "family_status",
-    "household_economics",
-    "event_county",
-    "event_sub_county",
-    "event_ward",
-    "closure_outcome",
-)
+# Joined to the case on its page. Every further join multiplies PostgreSQL's planning of the
+# query (with the scope and permission subqueries): with the case's codes, places and the panels'
+# tracks joined too (26 tables) planning took ~90 ms at any scale, against ~4 ms for these.
+_PAGE_RELATED = ("child", "office", "plan")
+# The case's codes, read in the same query as its needs (``_codes_and_needs``).
+_PAGE_CODES = ("reporter_type", "risk_level", "family_status", "household_economics", "closure_outcome")
+# Where it happened: the names only, as scalar subqueries (planned on their own, no join).
+_PAGE_PLACES = ("event_ward", "event_sub_county", "event_county")
+_PLACE_PREFIX = "cpims_place_"
 
 
 # Sections of the case page a case often has none of: one EXISTS column each, read with the case
@@ -214,9 +210,13 @@ def case_for_page(user: User, public_id: Any) -> Case:
     flags = {f"{panels.FLAG_PREFIX}{name}": expression() for name, expression in _PAGE_FLAGS.items()}
     return scope.get_for(
         user,
-        Case.objects.select_related(*_PAGE_RELATED, "plan", *panels.page_related())
+        Case.objects.select_related(*_PAGE_RELATED)
         .annotate(
             can_open_child=Exists(registry_queries.people_visible_to(user).filter(pk=OuterRef("child_id"))),
+            **{
+                f"{_PLACE_PREFIX}{name}": Subquery(Area.objects.filter(pk=OuterRef(f"{name}_id")).values("name")[:1])
+                for name in _PAGE_PLACES
+            },
             **flags,
             **panels.page_flags(),
         )
@@ -244,19 +244,45 @@ def case_has_category(case: Case, codes: Any) -> bool:
     return CaseCategory.objects.filter(case=case, category__code__in=list(codes)).exists()
 
 
-def _needs(case: Case) -> tuple[list[Code], list[Code]]:
-    """The case's immediate and long-term needs, in one query instead of a prefetch each (none
-    when the case page read that it has neither)."""
-    if not (panels.case_has(case, "immediate_needs") or panels.case_has(case, "long_term_needs")):
-        return [], []
-    immediate = Case.immediate_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
-    long_term = Case.long_term_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
-    rows = list(
-        Code.objects.annotate(is_immediate=Exists(immediate), is_long_term=Exists(long_term)).filter(
-            Q(is_immediate=True) | Q(is_long_term=True)
+def _codes_and_needs(case: Case) -> tuple[list[Code], list[Code]]:
+    """The case's immediate and long-term needs, and its own codes (reporter, risk, family,
+    household, closure outcome: attached to the case, so reading them costs no query), in one
+    query; the needs are skipped when the case page read that the case has none."""
+    codes = Case._meta
+    ids = {getattr(case, codes.get_field(name).attname) for name in _PAGE_CODES} - {None}
+    needs = panels.case_has(case, "immediate_needs") or panels.case_has(case, "long_term_needs")
+    rows: list[Code] = []
+    if needs:
+        immediate = Case.immediate_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
+        long_term = Case.long_term_needs.through.objects.filter(case_id=case.pk, code_id=OuterRef("pk"))
+        rows = list(
+            Code.objects.annotate(is_immediate=Exists(immediate), is_long_term=Exists(long_term)).filter(
+                Q(is_immediate=True) | Q(is_long_term=True) | Q(pk__in=ids)
+            )
         )
-    )
-    return [c for c in rows if c.is_immediate], [c for c in rows if c.is_long_term]
+    elif ids:
+        rows = list(Code.objects.filter(pk__in=ids))
+    by_id = {c.pk: c for c in rows}
+    for name in _PAGE_CODES:
+        field = codes.get_field(name)
+        field.set_cached_value(case, by_id.get(getattr(case, field.attname)))  # type: ignore[attr-defined]
+    if not needs:
+        return [], []
+    return [c for c in rows if c.is_immediate], [c for c in rows if c.is_long_term]  # type: ignore[attr-defined]
+
+
+def event_place(case: Case) -> str:
+    """Where it happened (ward, sub-county, county, village, detail) as the case page shows it:
+    the area names read with the case by ``case_for_page``, else from the areas themselves."""
+    parts = []
+    for name in _PAGE_PLACES:
+        annotated = f"{_PLACE_PREFIX}{name}"
+        if hasattr(case, annotated):
+            parts.append(getattr(case, annotated) or "")
+        else:
+            area = getattr(case, name)
+            parts.append(area.name if area else "")
+    return " ".join(p for p in [*parts, case.event_village, case.event_place_detail] if p)
 
 
 def _plan_of(case: Case) -> CasePlan | None:
@@ -293,7 +319,7 @@ def case_page(user: User, case: Case) -> CasePage:
         else []
     )
     plan = _plan_of(case)
-    immediate_needs, long_term_needs = _needs(case)
+    immediate_needs, long_term_needs = _codes_and_needs(case)
     goals = list(plan.goals.select_related("domain", "responsible_unit")) if plan else []
     followups = list(case.followups.select_related("assigned_to")) if panels.case_has(case, "followups") else []
     pending = _pending_closure(case)
@@ -339,6 +365,7 @@ def case_page(user: User, case: Case) -> CasePage:
         ),
         tasks=tasks,
         older_than=older,
+        event_place=event_place(case),
     )
 
 

@@ -18,10 +18,10 @@ class CtipConfig(CpimsAppConfig):
         from cpims.audit.labels import register_action_labels
         from cpims.cases.panels import register_case_panel
         from cpims.ctip.messages import ACTION_LABELS
-        from cpims.ctip.queries import case_page_panel
+        from cpims.ctip.queries import case_page_panel, has_track
 
         register_action_labels(ACTION_LABELS)
-        register_case_panel(case_page_panel, select_related=["ctip_track"])  # read with the case
+        register_case_panel(case_page_panel, flags={"ctip_track": has_track})  # no query for the many without
 
         from cpims.ctip import packs
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 
 from cpims.accounts import permissions as P
@@ -18,7 +18,7 @@ from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases import queries as case_queries
 from cpims.cases.models import Case
-from cpims.cases.panels import Panel, selected_with_case
+from cpims.cases.panels import Panel, case_has
 from cpims.court.models import CourtSession
 from cpims.ctip.actions import WRITE, is_ctip_case
 from cpims.ctip.models import PARTNER_CODE_PREFIX, Assistance, CtipTrack, FollowUp, Referral, Return, Tracing
@@ -133,14 +133,21 @@ def case_ctip(user: User, case: Case) -> CaseCtip:
     )
 
 
+def has_track() -> Exists:
+    """Whether the case (``OuterRef("pk")`` of a case query) has a CTiP track: the case page's flag."""
+    return Exists(CtipTrack.objects.filter(case=OuterRef("pk")))
+
+
 def case_page_panel(user: User, case: Case) -> Panel | None:
     """The CTiP section of the case page (registered with cpims.cases.panels): only on trafficking
     and smuggling cases, and only for those who may see sensitive sections."""
     if not scope.can(user, P.CASE_VIEW_SENSITIVE, case):
         return None
-    selected, track = selected_with_case(case, "ctip_track")  # read with the case by the case page
-    if not selected:
-        track = CtipTrack.objects.filter(case=case).only("stage", "identified_on").first()
+    track = (
+        CtipTrack.objects.filter(case=case).only("stage", "identified_on").first()
+        if case_has(case, "ctip_track")
+        else None
+    )
     if track is None and not is_ctip_case(case):
         return None
     return Panel("ctip/_case_panel.html", {"ctip_track": track, "ctip_case": case})

@@ -17,11 +17,11 @@ class JusticeConfig(CpimsAppConfig):
         from cpims.cases.panels import register_case_panel
         from cpims.cases.tasks import register_task_source
         from cpims.justice.messages import ACTION_LABELS, MESSAGES
-        from cpims.justice.queries import TRACK_RELATED, case_page_panel, justice_tasks
+        from cpims.justice.queries import case_page_panel, has_track, justice_tasks
 
         register_messages(MESSAGES)
         register_action_labels(ACTION_LABELS)
         # Remands over the legal limit and disposition orders about to expire.
         register_task_source(justice_tasks)
-        # The case page reads the track with the case.
-        register_case_panel(case_page_panel, select_related=[f"justice_track__{r}" for r in TRACK_RELATED])
+        # The case page reads with the case whether it has a track (no query for the many without).
+        register_case_panel(case_page_panel, flags={"justice_track": has_track})

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.audit.actions import audit_record
 from cpims.cases.models import Case
-from cpims.cases.panels import Panel, selected_with_case
+from cpims.cases.panels import Panel, case_has
 from cpims.cases.queries import case_has_category
 from cpims.cases.tasks import Task
 from cpims.core.validation import short_date
@@ -245,13 +245,20 @@ TRACK_RELATED = (
 )
 
 
+def has_track() -> Exists:
+    """Whether the case (``OuterRef("pk")`` of a case query) has a justice track: the case page's flag."""
+    return Exists(JusticeTrack.objects.filter(case=OuterRef("pk")))
+
+
 def case_track(user: User, case: Case) -> TrackView:
-    """The justice track of a case the caller already fetched through ``case_for`` (or read with
-    the case by the case page, which selects ``justice_track`` and its ``TRACK_RELATED``)."""
+    """The justice track of a case the caller already fetched through ``case_for`` (no query when
+    the case page read that the case has none)."""
     today = timezone.localdate()
-    selected, track = selected_with_case(case, "justice_track")
-    if not selected:
-        track = JusticeTrack.objects.filter(case=case).select_related(*TRACK_RELATED).first()
+    track = (
+        JusticeTrack.objects.filter(case=case).select_related(*TRACK_RELATED).first()
+        if case_has(case, "justice_track")
+        else None
+    )
     can_update = case.status != Case.Status.CLOSED and scope.can(user, P.CASE_UPDATE, case)
     if track is None:
         return TrackView(case=case, track=None, eligible=is_in_conflict_with_law(case), can_update=can_update)

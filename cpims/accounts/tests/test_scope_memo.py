@@ -54,7 +54,8 @@ def test_one_query_for_the_permissions_a_page_primes(cast: Any) -> None:
 
 
 def test_get_for_answers_primed_permissions_with_the_record(cast: Any) -> None:
-    """get_for(prime=..., prime_related=...) gives the answers can() gives, in the fetch's query."""
+    """get_for(prime=..., prime_related=...) gives the answers can() gives, in the fetch's query
+    (a case in the user's own area or unit: decided from the row's fields)."""
     from cpims.cases.models import Case
 
     case = open_case(cast.nairobi_officer, cast.westlands_office)
@@ -79,6 +80,31 @@ def test_get_for_answers_primed_permissions_with_the_record(cast: Any) -> None:
         else:
             with pytest.raises(PermissionDenied):
                 scope.get_for(user, cases, view=P.CASE_VIEW, write=P.CASE_UPDATE, prime=PERMS, public_id=case.public_id)
+
+
+def test_get_for_asks_the_database_only_what_a_sharing_rule_may_grant(cast: Any) -> None:
+    """A case shared with another unit (a referral's access): the answers the row's own fields
+    cannot give (the grant reaches it only through the share) come from one more query, and
+    equal can()'s; for users whose area holds the case there is no second query."""
+    from cpims.cases.actions import case_access_grant
+    from cpims.cases.models import Case
+
+    case = open_case(cast.nairobi_officer, cast.westlands_office)
+    case_access_grant(actor=cast.nairobi_officer, case=case, org_unit=cast.turkana_central_office, reason="referral")
+    shared_with = [u for u in cast.users().values() if scope.can(u, P.CASE_VIEW, case)]
+    for user in shared_with:
+        plain = {perm: scope.can(user, perm, case) for perm in PERMS}
+        with scope.request_memo(), CaptureQueriesContext(connection) as queries:
+            got = scope.get_for(user, Case.objects.all(), view=P.CASE_VIEW, prime=PERMS, public_id=case.public_id)
+            assert {perm: scope.can(user, perm, got) for perm in PERMS} == plain, user.username
+        assert len(queries) <= 2, user.username
+    assert scope.can(cast.turkana_officer, P.CASE_VIEW, case)  # through the share only
+    with scope.request_memo(), CaptureQueriesContext(connection) as queries:
+        scope.get_for(cast.turkana_officer, Case.objects.all(), view=P.CASE_VIEW, prime=PERMS, public_id=case.public_id)
+    assert len(queries) == 2
+    with scope.request_memo(), CaptureQueriesContext(connection) as queries:
+        scope.get_for(cast.nairobi_officer, Case.objects.all(), view=P.CASE_VIEW, prime=PERMS, public_id=case.public_id)
+    assert len(queries) == 1
 
 
 def test_memo_ends_with_the_request(cast: Any) -> None:
