@@ -54,6 +54,20 @@ def request_memo() -> Iterator[None]:
         _MEMO.reset(token)
 
 
+def first_in_request(key: str) -> bool:
+    """True the first time ``key`` is asked inside a request's memo, False after; always True
+    outside one (a write, a job, a test calling a query directly). For work a read request needs
+    done once however many queries ask for it."""
+    memo = _MEMO.get()
+    if memo is None:
+        return True
+    done = memo.setdefault((None, "cpims.first_in_request", None), {})
+    if key in done:
+        return False
+    done[key] = True
+    return True
+
+
 @dataclass(frozen=True)
 class Grant:
     perms: frozenset[str]

@@ -136,8 +136,9 @@ def _catch_up() -> None:
     running (then this read does not wait for it). Not when reports are read from a replica
     (``DATABASE_REPLICA_URL``): the replica is read-only and the read path must not write on the
     primary under load; the worker's ``refresh_facts`` (enqueued after every change and every 5
-    minutes) keeps the facts current instead."""
-    if not dbrouters.replica_configured():
+    minutes) keeps the facts current instead. Once per read request: a dashboard asks for a dozen
+    sets of facts and roll-ups, and a GET adds no change to fold in between them."""
+    if not dbrouters.replica_configured() and scope.first_in_request("reporting.catch_up"):
         facts.catch_up(wait=False)
 
 
