@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
@@ -248,8 +249,9 @@ def _codes_and_needs(case: Case) -> tuple[list[Code], list[Code]]:
     """The case's immediate and long-term needs, and its own codes (reporter, risk, family,
     household, closure outcome: attached to the case, so reading them costs no query), in one
     query; the needs are skipped when the case page read that the case has none."""
-    codes = Case._meta
-    ids = {getattr(case, codes.get_field(name).attname) for name in _PAGE_CODES} - {None}
+    fields = [Case._meta.get_field(name) for name in _PAGE_CODES]
+    code_fields = [f for f in fields if isinstance(f, models.ForeignKey)]
+    ids = {getattr(case, f.attname) for f in code_fields} - {None}
     needs = panels.case_has(case, "immediate_needs") or panels.case_has(case, "long_term_needs")
     rows: list[Code] = []
     if needs:
@@ -263,9 +265,8 @@ def _codes_and_needs(case: Case) -> tuple[list[Code], list[Code]]:
     elif ids:
         rows = list(Code.objects.filter(pk__in=ids))
     by_id = {c.pk: c for c in rows}
-    for name in _PAGE_CODES:
-        field = codes.get_field(name)
-        field.set_cached_value(case, by_id.get(getattr(case, field.attname)))  # type: ignore[attr-defined]
+    for fk in code_fields:
+        fk.set_cached_value(case, by_id.get(getattr(case, fk.attname)))
     if not needs:
         return [], []
     return [c for c in rows if c.is_immediate], [c for c in rows if c.is_long_term]  # type: ignore[attr-defined]
