@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--children", type=int, default=0, help="first bring the registry to this many children")
     parser.add_argument("--cases", type=int, default=0, help="first bring the synthetic cases to this many")
     parser.add_argument("--child-pool", type=int, default=0, help="cases only for the first N registry children")
-    parser.add_argument("--workers", type=int, default=1, help="case generator processes (PostgreSQL)")
+    parser.add_argument("--workers", type=int, default=1, help="case generator and caseload-fact processes (PostgreSQL)")
     parser.add_argument("--institutions", type=int, default=0, help="first bring the institutions to this many")
     parser.add_argument("--placements", type=int, default=0, help="children in care (active placements) to reach")
     parser.add_argument("--facts", action="store_true", help="rebuild the caseload facts (timed) before timing")
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> None:
         print("Generating institutions and placements…", flush=True)
         notes += care.generate(institutions=args.institutions or 900, placements=args.placements or 45_000)
     if args.facts:
-        notes += reporting.rebuild_facts(force=True)
+        notes += reporting.rebuild_facts(force=True, workers=args.workers)
     if args.throughput:
         from bench import throughput
 
