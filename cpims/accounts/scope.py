@@ -332,7 +332,7 @@ def get_for(
     answers: dict[str, bool] = {}
     undecided = []
     for perm in sorted(set(prime) - {view}):
-        local = _answer_from_row(user, obj, perm)
+        local = answer_from_row(user, obj, perm)
         if local is None:
             undecided.append(perm)
         else:
@@ -355,7 +355,7 @@ def get_for(
     return obj
 
 
-def _answer_from_row(user: AnyUser, obj: models.Model, perm: str) -> bool | None:
+def answer_from_row(user: AnyUser, obj: models.Model, perm: str) -> bool | None:
     """Whether a grant of ``user`` carrying ``perm`` reaches ``obj``, decided from the row's own
     fields as read (True: one reaches it; False: none does and no extra rule could), or None when
     only the database can say (a grant's path crosses a relation, or the model's extra rule, such

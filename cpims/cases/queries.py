@@ -202,18 +202,16 @@ _PAGE_FLAGS: dict[str, Any] = {
 
 def case_for_page(user: User, public_id: Any) -> Case:
     """The case for its page, through the scope rules (404 outside scope), fetched once with what
-    the page and the other apps' panels read: its codes, places and plan, the records the panels
-    registered (their one-to-one records, ``select_related``), its categories (panels that ask
-    about categories use ``case_has_category``, which costs no query then), and in the same query
-    the answers to every ``scope.can`` the page and its panels ask (over the case and its office,
-    remembered for the request), whether the viewer may open the child's record, and one EXISTS
-    column per section that is often empty (``panels.case_has``)."""
+    the page and the other apps' panels read: its child, office and plan, the names of the places
+    where it happened, its categories (panels that ask about categories use
+    ``case_has_category``, which costs no query then), one EXISTS column per section that is often
+    empty (``panels.case_has``), and the answers to every ``scope.can`` the page and its panels
+    ask (over the case and its office, remembered for the request; see ``scope.get_for``)."""
     flags = {f"{panels.FLAG_PREFIX}{name}": expression() for name, expression in _PAGE_FLAGS.items()}
     return scope.get_for(
         user,
         Case.objects.select_related(*_PAGE_RELATED)
         .annotate(
-            can_open_child=Exists(registry_queries.people_visible_to(user).filter(pk=OuterRef("child_id"))),
             **{
                 f"{_PLACE_PREFIX}{name}": Subquery(Area.objects.filter(pk=OuterRef(f"{name}_id")).values("name")[:1])
                 for name in _PAGE_PLACES
@@ -284,6 +282,18 @@ def event_place(case: Case) -> str:
             area = getattr(case, name)
             parts.append(area.name if area else "")
     return " ".join(p for p in [*parts, case.event_village, case.event_place_detail] if p)
+
+
+def _can_open_child(user: User, case: Case) -> bool:
+    """Whether the viewer may open the child's registry record (a case shared by referral need
+    not open it): decided from the child's row, read with the case, where its area or registering
+    unit is within the viewer's grants; else one query through the registry's scope."""
+    if not case.child.is_active:
+        return False  # merged into another record: not listed by the registry either
+    answer = scope.answer_from_row(user, case.child, P.CHILD_VIEW)
+    if answer is not None:
+        return answer
+    return registry_queries.people_visible_to(user).filter(pk=case.child_id).exists()
 
 
 def _plan_of(case: Case) -> CasePlan | None:
@@ -359,11 +369,7 @@ def case_page(user: User, case: Case) -> CasePage:
         sensitive=perms[P.CASE_VIEW_SENSITIVE],
         can_update=perms[P.CASE_UPDATE],
         can_record_service=perms[P.SERVICE_RECORD],
-        can_open_child=(
-            bool(case.can_open_child)
-            if hasattr(case, "can_open_child")
-            else registry_queries.people_visible_to(user).filter(pk=case.child_id).exists()
-        ),
+        can_open_child=_can_open_child(user, case),
         tasks=tasks,
         older_than=older,
         event_place=event_place(case),

@@ -35,3 +35,19 @@ def test_panel_query_count(cast: Any, referral: Any) -> None:
     with CaptureQueriesContext(connection) as ctx:
         queries.case_panel(user, referral.case)
     assert len(ctx) <= 6
+
+
+def test_panel_links_follow_each_rows_scope(cast: Any, referral: Any) -> None:
+    """Which referrals and transfers the panel links equals, for every user, what the referral
+    and transfer scope let that user open: a viewer of the case opens all of them without a
+    per-row check; anyone else only those their own scope reaches."""
+    case = referral.case
+    actions.transfer_request(
+        actor=cast.nairobi_officer, case=case, to_office=cast.turkana_central_office, reason="Moved"
+    )
+    for user in cast.users().values():
+        panel = queries.case_panel(user, case)
+        expected_referrals = set(queries.referrals_visible_to(user).filter(case=case).values_list("pk", flat=True))
+        expected_transfers = set(queries.transfers_visible_to(user).filter(case=case).values_list("pk", flat=True))
+        assert panel.open_referrals == expected_referrals, user.username
+        assert panel.open_transfers == expected_transfers, user.username
