@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--children", type=int, default=0, help="first bring the registry to this many children")
     parser.add_argument("--cases", type=int, default=0, help="first bring the synthetic cases to this many")
     parser.add_argument("--child-pool", type=int, default=0, help="cases only for the first N registry children")
-    parser.add_argument("--workers", type=int, default=1, help="case generator and caseload-fact processes (PostgreSQL)")
+    parser.add_argument("--workers", type=int, default=1, help="case and caseload-fact processes (PostgreSQL)")
     parser.add_argument("--institutions", type=int, default=0, help="first bring the institutions to this many")
     parser.add_argument("--placements", type=int, default=0, help="children in care (active placements) to reach")
     parser.add_argument("--facts", action="store_true", help="rebuild the caseload facts (timed) before timing")
