@@ -371,11 +371,13 @@ def answer_from_row(user: AnyUser, obj: models.Model, perm: str) -> bool | None:
             return True  # national
         ((path, value),) = q.children  # type: ignore[misc]
         try:
-            attname = type(obj)._meta.get_field(path).attname  # type: ignore[union-attr]
+            field = type(obj)._meta.get_field(path)
         except FieldDoesNotExist:  # a path through a relation: not a field of this row
+            field = None
+        if not isinstance(field, models.Field) or not field.concrete or field.many_to_many:
             decidable = False
             continue
-        if getattr(obj, attname) == value:
+        if getattr(obj, field.attname) == value:
             return True
     if not decidable:
         return None
