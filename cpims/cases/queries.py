@@ -270,18 +270,11 @@ def _codes_and_needs(case: Case) -> tuple[list[Code], list[Code]]:
     return [c for c in rows if c.is_immediate], [c for c in rows if c.is_long_term]  # type: ignore[attr-defined]
 
 
-def event_place(case: Case) -> str:
-    """Where it happened (ward, sub-county, county, village, detail) as the case page shows it:
-    the area names read with the case by ``case_for_page``, else from the areas themselves."""
-    parts = []
-    for name in _PAGE_PLACES:
-        annotated = f"{_PLACE_PREFIX}{name}"
-        if hasattr(case, annotated):
-            parts.append(getattr(case, annotated) or "")
-        else:
-            area = getattr(case, name)
-            parts.append(area.name if area else "")
-    return " ".join(p for p in [*parts, case.event_village, case.event_place_detail] if p)
+def _event_place(case: Case) -> str:
+    """Where it happened (ward, sub-county, county, village, detail): the area names
+    ``case_for_page`` read with the case."""
+    names = [getattr(case, f"{_PLACE_PREFIX}{name}", None) for name in _PAGE_PLACES]
+    return " ".join(p for p in [*names, case.event_village, case.event_place_detail] if p)
 
 
 def _can_open_child(user: User, case: Case) -> bool:
@@ -372,7 +365,7 @@ def case_page(user: User, case: Case) -> CasePage:
         can_open_child=_can_open_child(user, case),
         tasks=tasks,
         older_than=older,
-        event_place=event_place(case),
+        event_place=_event_place(case),
     )
 
 

@@ -23,6 +23,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.cases.models import Case
 from cpims.cases.panels import Panel, case_has
+from cpims.cases.queries import cases_visible_to
 from cpims.cases.tasks import Task
 from cpims.court.models import CourtOrder, CourtSession, Summons
 
@@ -191,7 +192,7 @@ def my_court_tasks(user: User) -> list[Task]:
     )
     case_ids = sorted({case for _pk, case in session_rows} | {case for _pk, case in summons_rows})
     reachable = (
-        set(scope.restrict(user, Case.objects.filter(pk__in=case_ids), P.CASE_UPDATE).values_list("pk", flat=True))
+        set(cases_visible_to(user, P.CASE_UPDATE).filter(pk__in=case_ids).values_list("pk", flat=True))
         if case_ids
         else set()
     )
