@@ -466,6 +466,9 @@ def service_create(request: AuthenticatedRequest) -> HttpResponse:
 
 # Groups of task kinds the task list can be narrowed to (the home page's counts link to them).
 TASK_KINDS = {"followup": {"followup"}, "approval": {"plan_approval", "closure_approval"}}
+# Tasks shown a page, most urgent first: a phone on a weak connection gets a short page, not
+# every task of the office at once.
+TASK_PAGE_SIZE = 50
 
 
 @login_required
@@ -481,10 +484,11 @@ def task_list(request: AuthenticatedRequest) -> HttpResponse:
     overdue_only = request.GET.get("overdue") == "1"
     if overdue_only:
         tasks = [t for t in tasks if t.overdue]
+    page = Paginator(tasks, TASK_PAGE_SIZE).get_page(as_page(request.GET.get("page")))
     return render(
         request,
         "cases/task_list.html",
-        {"tasks": tasks, "office_view": office_view, "narrowed": bool(kinds) or overdue_only},
+        {"page": page, "office_view": office_view, "narrowed": bool(kinds) or overdue_only},
     )
 
 
