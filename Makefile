@@ -69,7 +69,7 @@ layers: install-dev
 # The whole suite: lint, types, layers, migrations in step with models, then every test on
 # SQLite, then on PostgreSQL when it answers. The browser journeys run once, on PostgreSQL (the
 # production database, and the stack journey needs it) or on SQLite when PostgreSQL is absent:
-# twice would double their six minutes for little. In CI (CI=true) PostgreSQL must answer.
+# twice would double their minutes for little. In CI (CI=true) PostgreSQL must answer.
 test: install-dev
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory typecheck
@@ -77,7 +77,7 @@ test: install-dev
 	CPIMS_ENV=test $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python manage.py compile_translations --verbosity 0
 	@echo "== SQLite =="
-	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS)
+	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --dist worksteal
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('$(PG_TEST_URL)', connect_timeout=3).close()" 2>/dev/null; then \
 		$(MAKE) --no-print-directory test-postgres; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL does not answer at $(PG_TEST_URL): CI needs the PostgreSQL run."; exit 1; \
@@ -87,18 +87,19 @@ test: install-dev
 # Each database on its own, browser journeys included.
 test-sqlite:
 	@echo "== SQLite =="
-	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS)
+	CPIMS_ENV=test DATABASE_URL= $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --dist worksteal
 	DATABASE_URL= $(MAKE) --no-print-directory test-browser
 
 test-postgres:
 	@echo "== PostgreSQL =="
-	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS)
+	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest -q -m "not browser" -n $(TEST_WORKERS) --dist worksteal
 	CPIMS_ENV=test DATABASE_URL=$(PG_TEST_URL) $(MAKE) --no-print-directory test-browser
 
-# Browser journeys drive Debian's chromium (apt-get install chromium); CI always has it.
+# Browser journeys drive Debian's chromium (apt-get install chromium); CI always has it. They run
+# on both cores too: each process has its own live server, database and browser.
 test-browser:
 	@if [ -x /usr/bin/chromium ]; then \
-		CPIMS_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser; \
+		CPIMS_ENV=test DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m browser -n $(TEST_WORKERS) --dist worksteal; \
 	elif [ -n "$$CI" ]; then echo "chromium is missing in CI"; exit 1; \
 	else echo "WARNING: /usr/bin/chromium not found, browser journeys NOT run (apt-get install chromium)."; fi
 
