@@ -23,7 +23,7 @@ from cpims.accounts import scope
 from cpims.accounts.models import User
 from cpims.cases.models import Case
 from cpims.cases.panels import Panel, case_has
-from cpims.cases.queries import cases_visible_to
+from cpims.cases.queries import reachable_case_ids
 from cpims.cases.tasks import Task
 from cpims.court.models import CourtOrder, CourtSession, Summons
 
@@ -191,11 +191,7 @@ def my_court_tasks(user: User) -> list[Task]:
         .union(waiting.filter(case__created_by=user).values_list("pk", "case_id"))
     )
     case_ids = sorted({case for _pk, case in session_rows} | {case for _pk, case in summons_rows})
-    reachable = (
-        set(cases_visible_to(user, P.CASE_UPDATE).filter(pk__in=case_ids).values_list("pk", flat=True))
-        if case_ids
-        else set()
-    )
+    reachable = reachable_case_ids(user, P.CASE_UPDATE, case_ids)
     sessions = CourtSession.objects.filter(pk__in=[pk for pk, case in session_rows if case in reachable])
     summonses = Summons.objects.filter(pk__in=[pk for pk, case in summons_rows if case in reachable])
     return [t for t in _court_task_list(user, sessions, summonses) if t.mine]
